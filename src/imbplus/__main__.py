@@ -1,0 +1,3 @@
+from imbplus.cli import main
+
+main()

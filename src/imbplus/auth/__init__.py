@@ -1,0 +1,1 @@
+"""Authentication primitives shared by the staff console and the customer portal."""

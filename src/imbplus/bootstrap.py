@@ -1,0 +1,65 @@
+"""`imbplus init`: data directory, master key, schema and system keys. Idempotent."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from imbplus import schema
+from imbplus.errors import ConfigurationError
+from imbplus.privacy import masterkey
+from imbplus.privacy.crypto import SCOPE_BLIND_INDEX, SCOPE_SYSTEM
+from imbplus.privacy.models import DataKeyVersion
+from imbplus.runtime import Runtime
+
+
+@dataclass
+class InitReport:
+    key_created: bool
+    revision_before: str | None
+    revision_after: str | None
+
+
+def init(rt: Runtime) -> InitReport:
+    settings = rt.settings
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    os.chmod(settings.data_dir, 0o700)
+    key_created = masterkey.create_if_missing(settings.key_file)
+    rt.reload_keyring()
+    before, after = schema.upgrade(rt.engine)
+    with rt.unit_of_work() as session:
+        _check_master_key(rt, session)
+        rt.keyring.system_key(session, SCOPE_BLIND_INDEX)
+        rt.keyring.system_key(session, SCOPE_SYSTEM)
+    return InitReport(key_created, before, after)
+
+
+def _check_master_key(rt: Runtime, session: object) -> None:
+    """Refuse to run with a master key file that does not open the existing keyring."""
+    from sqlalchemy.orm import Session
+
+    assert isinstance(session, Session)
+    row = session.execute(
+        select(DataKeyVersion).where(DataKeyVersion.wrapped.is_not(None)).limit(1)
+    ).scalar()
+    if row is None:
+        return
+    if row.master_version not in rt.keyring.master.keys:
+        raise ConfigurationError(
+            "the master key file does not hold the key version that wrapped the keyring; "
+            "is this the right key file for this database?"
+        )
+    rt.keyring.material(session, row.key_id, row.version)
+
+
+def ensure_ready(rt: Runtime) -> None:
+    """Refuse to serve a database that `imbplus init` has not brought to the current schema."""
+    current = schema.current_revision(rt.engine)
+    head = schema.head_revision()
+    if current != head:
+        raise ConfigurationError(
+            f"database schema is at {current or 'nothing'}, expected {head}; run `imbplus init`"
+        )
+    rt.keyring  # noqa: B018 - loads and checks the master key file

@@ -1,0 +1,41 @@
+"""The `imbplus` command: one module per command group."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from imbplus.cli import access, audit, catalog, demo, keys, serve, setup, staff
+from imbplus.cli.common import err_console
+from imbplus.errors import DomainError
+
+app = typer.Typer(
+    name="imbplus",
+    help="IMB+ customer-information system: the privacy policy kept in code.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+setup.register(app)
+serve.register(app)
+demo.register(app)
+catalog.register(app)
+app.add_typer(access.app, name="access")
+app.add_typer(audit.app, name="audit")
+app.add_typer(keys.app, name="keys")
+app.add_typer(staff.app, name="staff")
+
+
+def main() -> None:
+    try:
+        app()
+    except DomainError as exc:
+        details = ", ".join(f"{k}={v}" for k, v in exc.details.items() if k != "fields")
+        problems = "; ".join(f"{p['field']}: {p['problem']}" for p in exc.details.get("fields", []))
+        err_console.print(
+            f"[red]error:[/red] {exc.message}"
+            + (f" ({problems})" if problems else "")
+            + (f" [{details}]" if details and not problems else "")
+        )
+        sys.exit(2)

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import secrets
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress
+from sqlalchemy import func, select
+
+from imbplus.bootstrap import init
+from imbplus.cli.common import console, runtime
+from imbplus.cli.serve import run_server
+from imbplus.customers.models import Customer
+from imbplus.demo.customers import load
+from imbplus.privacy.catalog import Purpose, Role
+from imbplus.staff import service as staff_service
+from imbplus.staff.models import Staff
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("demo")
+    def demo(
+        customers: int = typer.Option(300, min=0, max=100_000, help="Fictitious customers."),
+        serve: bool = typer.Option(True, help="Serve on --host:--port afterwards."),
+        host: str = typer.Option("127.0.0.1"),
+        port: int = typer.Option(8000, min=1, max=65535),
+    ) -> None:
+        """init + fictitious Polish customers + one staff account per role + serve."""
+        rt = runtime()
+        init(rt)
+        with rt.sessions() as session:
+            have = session.execute(select(func.count()).select_from(Customer)).scalar_one()
+            existing = set(
+                session.execute(
+                    select(Staff.username).where(Staff.username.in_([r.value for r in Role]))
+                ).scalars()
+            )
+        if have < customers:
+            with Progress(
+                "[progress.description]{task.description}",
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=console,
+            ) as bar:
+                task = bar.add_task("demo customers", total=customers - have)
+                load(rt, customers - have, advance=lambda n: bar.advance(task, n))
+        console.print(f"customers: {max(have, customers)}")
+        if existing:
+            console.print(
+                "demo staff accounts exist already (their passwords were shown "
+                "once); set a new one with `imbplus staff password --username ROLE`"
+            )
+        if len(existing) < len(Role):
+            lines = []
+            with rt.job("demo", Purpose.SECURITY) as ctx:
+                for role in (r for r in Role if r.value not in existing):
+                    password = secrets.token_urlsafe(12)
+                    staff, token = staff_service.add(
+                        ctx,
+                        name=f"Demo {role.value.title()}",
+                        roles=[role.value],
+                        username=role.value,
+                        password=password,
+                    )
+                    lines.append(f"{staff.username:<10} {password:<18} {token}")
+            console.print("[bold]Demo staff accounts[/bold] (shown once; write them down)")
+            print(f"{'username':<10} {'password':<18} API token")
+            print("\n".join(lines))
+        rt.dispose()
+        if serve:
+            console.print(f"serving on http://{host}:{port}/console  (Ctrl+C to stop)")
+            run_server(host, port, workers=1)

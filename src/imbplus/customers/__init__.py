@@ -1,0 +1,1 @@
+"""Customers (subscribers): personal data encrypted under each customer's own data key."""

@@ -1,0 +1,274 @@
+"""Customer operations. Every personal value passes the gate before it is decrypted."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from imbplus.clock import clock, us_to_datetime
+from imbplus.customers import validation as v
+from imbplus.customers.models import Customer
+from imbplus.customers.schemas import (
+    Address,
+    CustomerCreate,
+    CustomerListItem,
+    CustomerPage,
+    CustomerRead,
+    CustomerSearch,
+    CustomerUpdate,
+)
+from imbplus.errors import Conflict, Erased, NotFound, ValidationFailed
+from imbplus.privacy.access import Context
+from imbplus.privacy.catalog import Action, Category
+from imbplus.privacy.crypto import SCOPE_CUSTOMER, key_ref
+
+TABLE = "customers"
+FIELDS: dict[str, Category] = {
+    "name": Category.IDENTITY,
+    "email": Category.CONTACT,
+    "phone": Category.CONTACT,
+    "street": Category.ADDRESS,
+    "postal_code": Category.ADDRESS,
+    "city": Category.ADDRESS,
+}
+ALL_CATEGORIES = frozenset(FIELDS.values())
+LIST_FIELDS = ("name", "email", "phone")
+LIST_CATEGORIES = frozenset(FIELDS[f] for f in LIST_FIELDS)
+MAX_PAGE = 100
+
+
+def _seal(ctx: Context, row: Customer, field: str, value: str) -> None:
+    column = f"{field}_ct"
+    setattr(row, column, ctx.keyring.seal(ctx.session, row.key_id, TABLE, column, row.id, value))
+    if field in ("email", "phone"):
+        setattr(row, f"{field}_bidx", ctx.keyring.blind_index(ctx.session, TABLE, field, value))
+
+
+def _open(ctx: Context, row: Customer, field: str) -> str:
+    column = f"{field}_ct"
+    blob = getattr(row, column)
+    if blob is None:
+        raise Erased("this customer's personal data was erased", customer=row.id)
+    return str(ctx.keyring.open(ctx.session, TABLE, column, row.id, blob))
+
+
+def _read_model(ctx: Context, row: Customer) -> CustomerRead:
+    values = {f: _open(ctx, row, f) for f in FIELDS}
+    return CustomerRead(
+        id=row.id,
+        name=values["name"],
+        email=values["email"],
+        phone=values["phone"],
+        address=Address(
+            street=values["street"], postal_code=values["postal_code"], city=values["city"]
+        ),
+        status=row.status,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _list_item(ctx: Context, row: Customer) -> CustomerListItem:
+    return CustomerListItem(
+        id=row.id,
+        name=v.mask_name(_open(ctx, row, "name")),
+        email=v.mask_email(_open(ctx, row, "email")),
+        phone=v.mask_phone(_open(ctx, row, "phone")),
+        status=row.status,
+        created_at=row.created_at,
+    )
+
+
+def _load(ctx: Context, customer_id: str) -> Customer:
+    row = ctx.session.get(Customer, customer_id) if _is_uuid(customer_id) else None
+    if row is None:
+        raise NotFound("no customer with this id", customer=customer_id[:64])
+    if row.status == "erased":
+        raise Erased("this customer's personal data was erased", customer=row.id)
+    return row
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        return str(uuid.UUID(value)) == value
+    except ValueError:
+        return False
+
+
+def _email_taken(ctx: Context, email: str, except_id: str | None = None) -> bool:
+    digests = ctx.keyring.blind_candidates(ctx.session, TABLE, "email", email)
+    stmt = select(Customer.id).where(Customer.email_bidx.in_(digests))
+    if except_id:
+        stmt = stmt.where(Customer.id != except_id)
+    return ctx.session.execute(stmt.limit(1)).first() is not None
+
+
+def _flush_unique(ctx: Context) -> None:
+    try:
+        with ctx.session.begin_nested():
+            ctx.session.flush()
+    except IntegrityError:
+        raise Conflict("a customer with this e-mail already exists", field="email") from None
+
+
+def create(ctx: Context, data: CustomerCreate) -> CustomerRead:
+    customer_id = str(uuid.uuid4())
+    ctx.check(Action.WRITE, ALL_CATEGORIES, operation="customer.create", subjects=[customer_id])
+    if _email_taken(ctx, data.email):
+        raise Conflict("a customer with this e-mail already exists", field="email")
+    now = clock.now()
+    key_id = ctx.keyring.create(ctx.session, SCOPE_CUSTOMER, owner_ref=customer_id)
+    row = Customer(
+        id=customer_id, key_id=key_id, status="active", version=1, created_at=now, updated_at=now
+    )
+    values = {
+        "name": data.name,
+        "email": data.email,
+        "phone": data.phone,
+        "street": data.address.street,
+        "postal_code": data.address.postal_code,
+        "city": data.address.city,
+    }
+    for field, value in values.items():
+        _seal(ctx, row, field, value)
+    ctx.session.add(row)
+    _flush_unique(ctx)
+    return CustomerRead(
+        id=row.id,
+        name=data.name,
+        email=data.email,
+        phone=data.phone,
+        address=Address(**data.address.model_dump()),
+        status=row.status,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def get(ctx: Context, customer_id: str) -> CustomerRead:
+    ctx.check(Action.READ, ALL_CATEGORIES, operation="customer.read", subjects=[customer_id])
+    return _read_model(ctx, _load(ctx, customer_id))
+
+
+def update(ctx: Context, customer_id: str, patch: CustomerUpdate) -> CustomerRead:
+    changes: dict[str, str] = {
+        k: val
+        for k, val in patch.model_dump(exclude_unset=True, exclude={"address"}).items()
+        if val is not None
+    }
+    if patch.address is not None:
+        changes.update(
+            {
+                k: val
+                for k, val in patch.address.model_dump(exclude_unset=True).items()
+                if val is not None
+            }
+        )
+    if not changes:
+        raise ValidationFailed([{"field": "body", "problem": "nothing to change"}])
+    ctx.check(
+        Action.WRITE,
+        {FIELDS[f] for f in changes},
+        operation="customer.update",
+        subjects=[customer_id],
+    )
+    ctx.check(Action.READ, ALL_CATEGORIES, operation="customer.read", subjects=[customer_id])
+    row = _load(ctx, customer_id)
+    if "email" in changes and _email_taken(ctx, changes["email"], except_id=row.id):
+        raise Conflict("a customer with this e-mail already exists", field="email")
+    for field, value in changes.items():
+        _seal(ctx, row, field, value)
+    row.version += 1
+    row.updated_at = clock.now()
+    _flush_unique(ctx)
+    return _read_model(ctx, row)
+
+
+def _preload(ctx: Context, rows: Sequence[Customer], fields: Sequence[str]) -> None:
+    refs = {key_ref(b) for r in rows for f in fields if (b := getattr(r, f"{f}_ct")) is not None}
+    ctx.keyring.preload(ctx.session, refs)
+
+
+def _encode_cursor(row: Customer) -> str:
+    raw = f"{int(row.created_at.timestamp() * 1_000_000)}|{row.id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        stamp, _, cid = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
+        if not _is_uuid(cid):
+            raise ValueError
+        return us_to_datetime(int(stamp)), cid
+    except (ValueError, UnicodeDecodeError):
+        raise ValidationFailed(
+            [{"field": "cursor", "problem": "not a cursor from a previous page"}]
+        ) from None
+
+
+def list_page(ctx: Context, *, limit: int = 50, cursor: str | None = None) -> CustomerPage:
+    if not 1 <= limit <= MAX_PAGE:
+        raise ValidationFailed([{"field": "limit", "problem": f"between 1 and {MAX_PAGE}"}])
+    stmt = (
+        select(Customer)
+        .where(Customer.status != "erased")
+        .order_by(Customer.created_at, Customer.id)
+        .limit(limit + 1)
+    )
+    if cursor:
+        after_ts, after_id = _decode_cursor(cursor)
+        stmt = stmt.where(
+            or_(
+                Customer.created_at > after_ts,
+                and_(Customer.created_at == after_ts, Customer.id > after_id),
+            )
+        )
+    rows = list(ctx.session.execute(stmt).scalars())
+    page, more = rows[:limit], len(rows) > limit
+    return CustomerPage(
+        items=reveal_list(ctx, page, operation="customer.list"),
+        next_cursor=_encode_cursor(page[-1]) if more and page else None,
+    )
+
+
+def reveal_list(
+    ctx: Context, rows: Sequence[Customer], *, operation: str
+) -> list[CustomerListItem]:
+    """Masked list items; one gate decision, one audit record per customer shown."""
+    if not rows:
+        return []
+    ctx.check(Action.READ, LIST_CATEGORIES, operation=operation, subjects=[r.id for r in rows])
+    _preload(ctx, rows, LIST_FIELDS)
+    return [_list_item(ctx, r) for r in rows]
+
+
+def reveal_many(ctx: Context, rows: Sequence[Customer], *, operation: str) -> list[CustomerRead]:
+    """Full records for many customers (bulk reads: exports, jobs, benchmarks)."""
+    if not rows:
+        return []
+    ctx.check(Action.READ, ALL_CATEGORIES, operation=operation, subjects=[r.id for r in rows])
+    _preload(ctx, rows, tuple(FIELDS))
+    return [_read_model(ctx, r) for r in rows]
+
+
+def search(ctx: Context, query: CustomerSearch) -> list[CustomerListItem]:
+    """Exact match on e-mail or phone through the blind index; no decryption of others."""
+    field, value = ("email", query.email) if query.email else ("phone", query.phone)
+    assert value is not None
+    ctx.check(Action.READ, LIST_CATEGORIES, operation="customer.search")
+    column = Customer.email_bidx if field == "email" else Customer.phone_bidx
+    digests = ctx.keyring.blind_candidates(ctx.session, TABLE, field, value)
+    rows = list(
+        ctx.session.execute(
+            select(Customer)
+            .where(column.in_(digests), Customer.status != "erased")
+            .order_by(Customer.created_at)
+            .limit(MAX_PAGE)
+        ).scalars()
+    )
+    return reveal_list(ctx, rows, operation="customer.search")

@@ -1,0 +1,1 @@
+"""Fictitious demo data (Faker, pl_PL)."""

@@ -1,0 +1,1 @@
+"""The privacy core: catalogue, gate, audit, encryption."""

@@ -1,0 +1,209 @@
+"""The gate (P03, P11): who asks, why, and for what; decided by the policy, always audited.
+
+A caller states an actor, a purpose and the data categories it needs. Decisions come from
+the casbin model and the DPO-readable policy file shipped next to this module. Every
+decision is queued for the audit log (refusals survive a rollback); a refusal raises
+`AccessDenied` carrying role, purpose and category, never data.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import casbin
+from sqlalchemy.orm import Session
+
+from imbplus.errors import AccessDenied
+from imbplus.privacy import audit
+from imbplus.privacy.catalog import Action, ActorKind, Category, Purpose
+
+if TYPE_CHECKING:
+    from imbplus.runtime import Runtime
+
+
+@dataclass(frozen=True)
+class Actor:
+    kind: ActorKind
+    id: str
+    roles: tuple[str, ...]
+    # Processors only (P04): the (category, purpose) pairs their contract allows.
+    scope: frozenset[tuple[Category, Purpose]] | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind.value}:{self.id}"
+
+    @classmethod
+    def staff(cls, staff_id: int | str, roles: Iterable[str]) -> Actor:
+        return cls(ActorKind.STAFF, str(staff_id), tuple(sorted(roles)))
+
+    @classmethod
+    def customer(cls, customer_id: str) -> Actor:
+        return cls(ActorKind.CUSTOMER, customer_id, ("customer",))
+
+    @classmethod
+    def system(cls, job: str) -> Actor:
+        return cls(ActorKind.SYSTEM, job, (f"system:{job}",))
+
+
+@dataclass
+class Context:
+    """One unit of work on behalf of an actor, for one declared purpose."""
+
+    session: Session
+    runtime: Runtime
+    actor: Actor
+    purpose: Purpose
+    request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    @cached_property
+    def keyring(self) -> Any:
+        return self.runtime.keyring
+
+    def check(
+        self,
+        action: Action,
+        categories: Iterable[Category],
+        *,
+        operation: str,
+        subjects: Sequence[str | None] = (None,),
+    ) -> None:
+        self.runtime.gate.check(self, action, categories, operation=operation, subjects=subjects)
+
+    def note(
+        self,
+        operation: str,
+        *,
+        subject: str | None = None,
+        result: str = "done",
+        categories: str = "",
+        reason: str | None = None,
+    ) -> None:
+        """Audit an event that is not an access decision (a job step, a state change)."""
+        audit.queue(
+            self.session,
+            [
+                self._entry(
+                    operation, categories, subject, result, reason, ",".join(self.actor.roles)
+                )
+            ],
+        )
+
+    def _entry(
+        self,
+        operation: str,
+        categories: str,
+        subject: str | None,
+        result: str,
+        reason: str | None,
+        role: str,
+        keep: bool = False,
+    ) -> audit.Entry:
+        return audit.Entry(
+            actor_kind=self.actor.kind.value,
+            actor_id=self.actor.id,
+            actor_role=role,
+            purpose=self.purpose.value,
+            categories=categories,
+            subject_id=subject,
+            action=operation,
+            result=result,
+            reason=reason,
+            request_id=self.request_id,
+            keep_on_rollback=keep,
+        )
+
+
+def _policy_dir() -> Path:
+    return Path(str(resources.files("imbplus.privacy") / "policy"))
+
+
+class Gate:
+    def __init__(self, model_path: Path | None = None, policy_path: Path | None = None) -> None:
+        base = _policy_dir()
+        self.model_path = model_path or base / "model.conf"
+        self.policy_path = policy_path or base / "access.csv"
+        self._enforcer = casbin.Enforcer(str(self.model_path), str(self.policy_path))
+        self._decisions: dict[tuple[str, str, str, str], bool] = {}
+
+    def allows(self, role: str, category: Category, purpose: Purpose, action: Action) -> bool:
+        key = (role, category.value, purpose.value, action.value)
+        decision = self._decisions.get(key)
+        if decision is None:
+            decision = self._decisions[key] = bool(self._enforcer.enforce(*key))
+        return decision
+
+    def rules(self) -> list[tuple[str, str, str, str]]:
+        return [(r[0], r[1], r[2], r[3]) for r in self._enforcer.get_policy()]
+
+    def purposes_for(self, roles: Iterable[str]) -> list[Purpose]:
+        wanted = set(roles)
+        found = {Purpose(r[2]) for r in self.rules() if r[0] in wanted}
+        return [p for p in Purpose if p in found]
+
+    def check(
+        self,
+        ctx: Context,
+        action: Action,
+        categories: Iterable[Category],
+        *,
+        operation: str,
+        subjects: Sequence[str | None] = (None,),
+    ) -> None:
+        cats = sorted(set(categories))
+        cat_text = ",".join(c.value for c in cats)
+        actor = ctx.actor
+        role_used: str | None = None
+        denied: Category | None = None
+        reason = "not allowed by the access policy"
+        for cat in cats:
+            allowing = [r for r in actor.roles if self.allows(r, cat, ctx.purpose, action)]
+            if actor.scope is not None and (cat, ctx.purpose) not in actor.scope:
+                allowing = []
+                reason = "outside the processor's contract"
+            if not allowing:
+                denied = cat
+                break
+            role_used = role_used or allowing[0]
+        own_only = actor.kind == ActorKind.CUSTOMER
+        if denied is None and own_only and any(s != actor.id for s in subjects):
+            denied = cats[0] if cats else Category.REFERENCE
+            reason = "not the customer's own record"
+        roles_text = ",".join(actor.roles)
+        if denied is not None:
+            audit.queue(
+                ctx.session,
+                [
+                    ctx._entry(
+                        operation,
+                        cat_text,
+                        s,
+                        "denied",
+                        f"{reason}: {denied.value}",
+                        roles_text,
+                        keep=True,
+                    )
+                    for s in subjects
+                ],
+            )
+            raise AccessDenied(
+                f"{roles_text} may not {action.value} {denied.value} for {ctx.purpose.value}",
+                role=roles_text,
+                purpose=ctx.purpose.value,
+                category=denied.value,
+                action=action.value,
+                reason=reason,
+            )
+        audit.queue(
+            ctx.session,
+            [
+                ctx._entry(operation, cat_text, s, "allowed", None, role_used or roles_text)
+                for s in subjects
+            ],
+        )

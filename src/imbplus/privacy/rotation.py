@@ -1,0 +1,254 @@
+"""Key rotation (P12): new data-key versions, re-encryption, then destruction of the old ones.
+
+Safe to interrupt and run again: each batch is its own transaction, and an unfinished run
+(a `key_rotations` row without `finished_at`) is resumed instead of starting over. Old key
+versions are destroyed only after a full pass finds no value still using them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import RowMapping, Table, func, select, update
+from sqlalchemy.orm import Session
+
+from imbplus.clock import clock
+from imbplus.db import Base
+from imbplus.privacy import masterkey
+from imbplus.privacy.access import Context
+from imbplus.privacy.catalog import (
+    FIELDS,
+    Action,
+    FieldSpec,
+    Protection,
+    Purpose,
+    encrypted_fields,
+)
+from imbplus.privacy.crypto import SCOPE_BLIND_INDEX, key_ref
+from imbplus.privacy.models import DataKey, DataKeyVersion, KeyRotation
+from imbplus.runtime import Runtime
+
+Progress = Callable[[str, int, int], None]  # phase, done, total
+BATCH = 500
+
+
+@dataclass
+class RotationReport:
+    rotation_id: int
+    resumed: bool
+    keys_rotated: int
+    values_reencrypted: int
+    versions_destroyed: int
+    master_rewrapped: int
+
+
+def _noop(_phase: str, _done: int, _total: int) -> None:
+    return None
+
+
+def rotate(rt: Runtime, *, master: bool = False, progress: Progress = _noop) -> RotationReport:
+    with rt.unit_of_work() as s:
+        job = s.execute(
+            select(KeyRotation).where(KeyRotation.finished_at.is_(None)).order_by(KeyRotation.id)
+        ).scalar()
+        resumed = job is not None
+        if job is None:
+            job = KeyRotation(
+                started_at=clock.now(), master=master, keys_rotated=0, values_reencrypted=0
+            )
+            s.add(job)
+            s.flush()
+        job_id, started_at, master = job.id, job.started_at, job.master or master
+        job.master = master
+    rewrapped = _rotate_master(rt, progress) if master else 0
+    keys = _new_versions(rt, started_at, progress)
+    values = 0
+    for _ in range(5):
+        changed = _reencrypt(rt, progress)
+        values += changed
+        if changed == 0:
+            break
+    with rt.job("key_rotation", Purpose.SECURITY) as ctx:
+        destroyed = rt.keyring.destroy_retired(ctx.session)
+        job = ctx.session.get(KeyRotation, job_id)
+        assert job is not None
+        job.keys_rotated += keys
+        job.values_reencrypted += values
+        job.finished_at = clock.now()
+        ctx.note(
+            "keys.rotation_finished",
+            reason=f"rotation:{job_id} keys={keys} values={values} destroyed={destroyed}",
+        )
+    return RotationReport(job_id, resumed, keys, values, destroyed, rewrapped)
+
+
+def _rotate_master(rt: Runtime, progress: Progress) -> int:
+    path = rt.settings.key_file
+    current = masterkey.load(path)
+    with rt.unit_of_work() as s:
+        stale = s.execute(
+            select(func.count())
+            .select_from(DataKeyVersion)
+            .where(
+                DataKeyVersion.wrapped.is_not(None),
+                DataKeyVersion.master_version != current.active,
+            )
+        ).scalar_one()
+    if stale == 0 and len(current.keys) == 1:
+        current = current.with_new_version()
+        masterkey.save(path, current)  # both versions on disk before anything is re-wrapped
+    rt.reload_keyring()
+    total, done = _count_live_versions(rt), 0
+    while True:
+        with rt.job("key_rotation", Purpose.SECURITY) as ctx:
+            rows = (
+                ctx.session.execute(
+                    select(DataKeyVersion)
+                    .where(
+                        DataKeyVersion.wrapped.is_not(None),
+                        DataKeyVersion.master_version != current.active,
+                    )
+                    .limit(BATCH)
+                    .with_for_update()
+                )
+                .scalars()
+                .all()
+            )
+            for row in rows:
+                rt.keyring.rewrap(row, current)
+            if rows:
+                ctx.note("keys.master_rewrap", reason=f"versions={len(rows)}")
+        done += len(rows)
+        progress("master key", min(done, total), total)
+        if len(rows) < BATCH:
+            break
+    masterkey.save(path, current.without_versions(set(current.keys) - {current.active}))
+    rt.reload_keyring()
+    return done
+
+
+def _count_live_versions(rt: Runtime) -> int:
+    with rt.unit_of_work() as s:
+        return int(
+            s.execute(
+                select(func.count())
+                .select_from(DataKeyVersion)
+                .where(DataKeyVersion.wrapped.is_not(None))
+            ).scalar_one()
+        )
+
+
+def _new_versions(rt: Runtime, started_at: datetime, progress: Progress) -> int:
+    """Give every active key a version newer than the start of this run."""
+    stale = (
+        select(DataKey.id)
+        .join(
+            DataKeyVersion,
+            (DataKeyVersion.key_id == DataKey.id)
+            & (DataKeyVersion.version == DataKey.active_version),
+        )
+        .where(DataKey.state == "active", DataKeyVersion.created_at < started_at)
+        .order_by(DataKey.id)
+    )
+    with rt.unit_of_work() as s:
+        total = int(s.execute(select(func.count()).select_from(stale.subquery())).scalar_one())
+    done = 0
+    while True:
+        with rt.job("key_rotation", Purpose.SECURITY) as ctx:
+            ids = list(ctx.session.execute(stale.limit(BATCH)).scalars())
+            for key_id in ids:
+                rt.keyring.rotate(ctx.session, key_id)
+            if ids:
+                ctx.note("keys.new_versions", reason=f"keys={len(ids)}")
+        done += len(ids)
+        progress("new key versions", done, total)
+        if len(ids) < BATCH:
+            return done
+
+
+def _tables() -> dict[str, Table]:
+    return {
+        name: t
+        for name, t in Base.metadata.tables.items()
+        if any(f.table == name for f in encrypted_fields())
+    }
+
+
+def _reencrypt(rt: Runtime, progress: Progress) -> int:
+    """Re-encrypt every value whose key version is not its key's active version."""
+    tables = _tables()
+    with rt.unit_of_work() as s:
+        total = sum(
+            int(s.execute(select(func.count()).select_from(t)).scalar_one())
+            for t in tables.values()
+        )
+    done = changed = 0
+    for name, table in tables.items():
+        pk = next(iter(table.primary_key.columns))
+        enc = [f for f in encrypted_fields() if f.table == name]
+        bidx = [
+            f for f in FIELDS.values() if f.table == name and f.protection == Protection.BLIND_INDEX
+        ]
+        last = None
+        while True:
+            with rt.job("key_rotation", Purpose.SECURITY) as ctx:
+                stmt = select(table).order_by(pk).limit(BATCH).with_for_update()
+                if last is not None:
+                    stmt = stmt.where(pk > last)
+                rows = ctx.session.execute(stmt).mappings().all()
+                if rows:
+                    ctx.check(Action.WRITE, {f.category for f in enc}, operation="keys.reencrypt")
+                    changed += _reencrypt_rows(ctx, table, pk.name, rows, enc, bidx)
+                    last = rows[-1][pk.name]
+            done += len(rows)
+            progress("re-encrypt", min(done, total), total)
+            if len(rows) < BATCH:
+                break
+    return changed
+
+
+def _reencrypt_rows(
+    ctx: Context,
+    table: Table,
+    pk: str,
+    rows: Sequence[RowMapping],
+    enc: list[FieldSpec],
+    bidx: list[FieldSpec],
+) -> int:
+    session: Session = ctx.session
+    keyring = ctx.keyring
+    blind_key = keyring.system_key(session, SCOPE_BLIND_INDEX)
+    blind_rotating = len(keyring.live_versions(session, blind_key)) > 1
+    changed = 0
+    for row in rows:
+        row_id = str(row[pk])
+        values: dict[str, object] = {}
+        plain: dict[str, str] = {}
+        for spec in enc:
+            blob = row[spec.column]
+            if blob is None:
+                continue
+            key_id, version = key_ref(blob)
+            if version == keyring.active_version(session, key_id):
+                continue
+            plain[spec.column] = keyring.open(session, table.name, spec.column, row_id, blob)
+            values[spec.column] = keyring.seal(
+                session, key_id, table.name, spec.column, row_id, plain[spec.column]
+            )
+        for spec in bidx if blind_rotating or plain else ():
+            source = spec.blind_index_of
+            if source is None or row[source] is None or row[spec.column] is None:
+                continue
+            field = spec.column.removesuffix("_bidx")
+            text = plain.get(source) or keyring.open(
+                session, table.name, source, row_id, row[source]
+            )
+            digest = keyring.blind_index(session, table.name, field, text)
+            if digest != row[spec.column]:
+                values[spec.column] = digest
+        if values:
+            session.execute(update(table).where(table.c[pk] == row[pk]).values(**values))
+            changed += 1
+    return changed

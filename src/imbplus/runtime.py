@@ -1,0 +1,63 @@
+"""What a process needs at run time: engine, unit of work, keyring, gate, audit checkpoint."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cached_property
+
+from sqlalchemy.orm import Session
+
+from imbplus.db import make_engine, make_sessionmaker
+from imbplus.privacy import audit, masterkey
+from imbplus.privacy.access import Actor, Context, Gate
+from imbplus.privacy.catalog import Purpose
+from imbplus.privacy.crypto import Keyring
+from imbplus.settings import Settings
+
+
+class Runtime:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.engine = make_engine(settings.db_url)
+        self.sessions = make_sessionmaker(self.engine)
+        self.checkpoint = audit.Checkpoint(settings.checkpoint_file)
+        audit.install(self.sessions, self.checkpoint)
+
+    @cached_property
+    def gate(self) -> Gate:
+        return Gate()
+
+    @cached_property
+    def keyring(self) -> Keyring:
+        return Keyring(masterkey.load(self.settings.key_file))
+
+    def reload_keyring(self) -> None:
+        self.__dict__.pop("keyring", None)
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        """Commit on success; on failure roll back but still record refusals and errors."""
+        session = self.sessions()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            kept = audit.take_kept(session)
+            session.rollback()
+            if kept:
+                with self.sessions() as side:
+                    audit.queue(side, kept)
+                    side.commit()
+            raise
+        finally:
+            session.close()
+
+    @contextmanager
+    def job(self, name: str, purpose: Purpose) -> Iterator[Context]:
+        """A unit of work for a system job (CLI commands, scheduled work)."""
+        with self.unit_of_work() as session:
+            yield Context(session, self, Actor.system(name), purpose)
+
+    def dispose(self) -> None:
+        self.engine.dispose()

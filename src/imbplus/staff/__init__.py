@@ -1,0 +1,1 @@
+"""Employees: accounts, roles, API tokens, console login with optional TOTP."""

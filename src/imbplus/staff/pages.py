@@ -1,0 +1,155 @@
+"""Staff console: login (password, then TOTP when enabled), purpose choice, 2FA enrolment."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from imbplus.auth import sessions
+from imbplus.errors import ValidationFailed
+from imbplus.privacy.access import Context
+from imbplus.privacy.catalog import PURPOSE_DESCRIPTIONS, Purpose
+from imbplus.staff import service
+from imbplus.staff.models import Staff
+from imbplus.web.deps import Db, get_runtime
+from imbplus.web.pages import (
+    PRE_CSRF_COOKIE,
+    User,
+    check_csrf,
+    check_pre_login_csrf,
+    pre_login_csrf,
+    render,
+    set_cookie,
+)
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+Field64 = Annotated[str, Form(max_length=64)]
+Secret = Annotated[str, Form(max_length=256)]
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _login_page(
+    request: Request, status: int = 200, error: str | None = None, step: str = "password"
+) -> Response:
+    token = pre_login_csrf(request)
+    response = render(request, "console/login.html", status, csrf=token, error=error, step=step)
+    set_cookie(request, response, PRE_CSRF_COOKIE, token, max_age=3600)
+    return response
+
+
+@router.get("/login")
+def login_form(request: Request) -> Response:
+    return _login_page(request)
+
+
+@router.post("/login")
+def login(
+    request: Request, session: Db, username: Field64, password: Secret, csrf: Field64
+) -> Response:
+    check_pre_login_csrf(request, csrf)
+    rt = get_runtime(request)
+    outcome = service.login(rt, session, username.strip().lower(), password, _address(request))
+    if outcome.status == service.LoginStatus.FAILED or outcome.staff is None:
+        return _login_page(request, 401, "Wrong username or password.")
+    new = sessions.start(
+        session,
+        rt.settings,
+        "staff",
+        str(outcome.staff.id),
+        mfa_pending=outcome.status == service.LoginStatus.NEEDS_TOTP,
+    )
+    target = "/console/login/totp" if new.row.mfa_pending else "/console"
+    response = RedirectResponse(target, status_code=303)
+    set_cookie(request, response, sessions.STAFF_COOKIE, new.token)
+    return response
+
+
+@router.get("/login/totp")
+def totp_form(request: Request) -> Response:
+    return _login_page(request, step="totp")
+
+
+@router.post("/login/totp")
+def totp(request: Request, session: Db, code: Field64, csrf: Field64) -> Response:
+    check_pre_login_csrf(request, csrf)
+    rt = get_runtime(request)
+    row = sessions.resolve(
+        session, rt.settings, "staff", request.cookies.get(sessions.STAFF_COOKIE)
+    )
+    if row is None or not row.mfa_pending:
+        return RedirectResponse("/console/login", status_code=303)
+    staff = session.get(Staff, int(row.principal_id))
+    if staff is None or not service.totp_check(rt, session, staff, code, _address(request)):
+        return _login_page(request, 401, "That code is not valid.", step="totp")
+    token = sessions.rotate(session, row)
+    response = RedirectResponse("/console", status_code=303)
+    set_cookie(request, response, sessions.STAFF_COOKIE, token)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, session: Db, user: User, csrf: Field64) -> Response:
+    check_csrf(user, csrf)
+    sessions.end(session, user.web_session)
+    response = RedirectResponse("/console/login", status_code=303)
+    response.delete_cookie(sessions.STAFF_COOKIE, path="/")
+    return response
+
+
+@router.get("")
+def home(request: Request, user: User, need: str | None = None) -> Response:
+    purposes = get_runtime(request).gate.purposes_for(user.staff.role_names)
+    return render(
+        request,
+        "console/home.html",
+        user=user,
+        purposes=purposes,
+        descriptions=PURPOSE_DESCRIPTIONS,
+        need_purpose=need == "purpose",
+    )
+
+
+@router.post("/purpose")
+def choose_purpose(request: Request, user: User, purpose: Field64, csrf: Field64) -> Response:
+    check_csrf(user, csrf)
+    allowed = get_runtime(request).gate.purposes_for(user.staff.role_names)
+    if purpose not in {p.value for p in allowed}:
+        raise ValidationFailed([{"field": "purpose", "problem": "not a purpose of your roles"}])
+    user.web_session.purpose = Purpose(purpose).value
+    return RedirectResponse("/console/customers", status_code=303)
+
+
+@router.get("/account")
+def account(request: Request, user: User) -> Response:
+    return render(request, "console/account.html", user=user, enrol=None)
+
+
+@router.post("/account/totp")
+def totp_begin(request: Request, session: Db, user: User, csrf: Field64) -> Response:
+    check_csrf(user, csrf)
+    secret, uri = service.totp_begin(get_runtime(request), session, user.staff)
+    return render(request, "console/account.html", user=user, enrol={"secret": secret, "uri": uri})
+
+
+@router.post("/account/totp/confirm")
+def totp_confirm(
+    request: Request, session: Db, user: User, code: Field64, csrf: Field64
+) -> Response:
+    check_csrf(user, csrf)
+    ctx = Context(
+        session, get_runtime(request), user.actor, Purpose.SECURITY, request.state.request_id
+    )
+    ok = service.totp_enable(ctx, user.staff, code, _address(request))
+    return render(
+        request,
+        "console/account.html",
+        200 if ok else 422,
+        user=user,
+        enrol=None,
+        message="Two-factor login is on." if ok else "That code is not valid.",
+    )

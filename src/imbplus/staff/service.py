@@ -1,0 +1,245 @@
+"""Staff accounts: creation, tokens, password and TOTP login (P11, P12)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+
+import pyotp
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from imbplus.auth import passwords, throttle
+from imbplus.clock import clock
+from imbplus.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
+from imbplus.privacy.access import Actor, Context
+from imbplus.privacy.catalog import Role
+from imbplus.privacy.crypto import SCOPE_SYSTEM
+from imbplus.runtime import Runtime
+from imbplus.staff.models import ApiToken, Staff, StaffRole
+
+TOKEN_PREFIX = "imbst_"  # noqa: S105 - a prefix, not a secret
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+TOTP_ISSUER = "IMB+ console"
+
+
+def _problem(field: str, problem: str) -> ValidationFailed:
+    return ValidationFailed([{"field": field, "problem": problem}])
+
+
+def parse_roles(roles: list[str]) -> list[Role]:
+    if not roles:
+        raise _problem("role", "at least one role is required")
+    try:
+        return sorted({Role(r.strip()) for r in roles})
+    except ValueError:
+        raise _problem(
+            "role", f"unknown role; allowed: {', '.join(r.value for r in Role)}"
+        ) from None
+
+
+def username_from_name(name: str) -> str:
+    base = re.sub(r"[^a-z0-9]+", ".", name.lower()).strip(".")[:40] or "staff"
+    return base if USERNAME.match(base) else f"staff.{base}"[:64]
+
+
+def add(
+    ctx: Context,
+    *,
+    name: str,
+    roles: list[str],
+    username: str | None = None,
+    password: str | None = None,
+) -> tuple[Staff, str]:
+    """Create an employee; returns the account and its first API token (shown once)."""
+    session = ctx.session
+    name = name.strip()
+    if not 1 <= len(name) <= 200:
+        raise _problem("name", "1 to 200 characters")
+    role_list = parse_roles(roles)
+    username = username or username_from_name(name)
+    if not USERNAME.match(username):
+        raise _problem("username", "2-64 characters: a-z, 0-9, dot, dash, underscore")
+    if session.execute(select(Staff.id).where(Staff.username == username)).first():
+        raise Conflict("a staff account with this username already exists", field="username")
+    staff = Staff(username=username, display_name=name, active=True, created_at=clock.now())
+    if password is not None:
+        _set_password(staff, password)
+    staff.roles = [StaffRole(role=r.value) for r in role_list]
+    session.add(staff)
+    session.flush()
+    token = issue_token(ctx, staff)
+    ctx.note("staff.add", reason=f"staff:{staff.id} roles={','.join(staff.role_names)}")
+    return staff, token
+
+
+def _set_password(staff: Staff, password: str) -> None:
+    weak = passwords.check_password_strength(password)
+    if weak:
+        raise _problem("password", weak)
+    staff.password_hash = passwords.hash_secret(password)
+
+
+def set_password(ctx: Context, staff: Staff, password: str) -> None:
+    _set_password(staff, password)
+    ctx.note("staff.password_set", reason=f"staff:{staff.id}")
+
+
+def get_by_username(session: Session, username: str) -> Staff:
+    staff = session.execute(select(Staff).where(Staff.username == username)).scalar()
+    if staff is None:
+        raise NotFound("no staff account with this username")
+    return staff
+
+
+def list_staff(session: Session) -> list[Staff]:
+    return list(session.execute(select(Staff).order_by(Staff.id)).scalars())
+
+
+def set_active(ctx: Context, staff: Staff, active: bool) -> None:
+    staff.active = active
+    if not active:
+        revoke_tokens(ctx, staff)
+    ctx.note("staff.enabled" if active else "staff.disabled", reason=f"staff:{staff.id}")
+
+
+# -- API tokens --------------------------------------------------------------------------
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(ctx: Context, staff: Staff) -> str:
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = clock.now()
+    ctx.session.add(
+        ApiToken(
+            staff_id=staff.id,
+            token_hash=_token_hash(token),
+            prefix=token[:12],
+            created_at=now,
+            expires_at=now + timedelta(days=ctx.runtime.settings.token_days),
+        )
+    )
+    ctx.note("staff.token_issued", reason=f"staff:{staff.id}")
+    return token
+
+
+def revoke_tokens(ctx: Context, staff: Staff) -> int:
+    result = ctx.session.execute(
+        update(ApiToken)
+        .where(ApiToken.staff_id == staff.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=clock.now())
+    )
+    ctx.note("staff.tokens_revoked", reason=f"staff:{staff.id}")
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def actor_for_token(session: Session, token: str) -> Actor:
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 128:
+        raise Unauthenticated("invalid API token")
+    row = session.execute(
+        select(ApiToken, Staff)
+        .join(Staff, Staff.id == ApiToken.staff_id)
+        .where(ApiToken.token_hash == _token_hash(token))
+    ).first()
+    if row is None:
+        raise Unauthenticated("invalid API token")
+    api_token, staff = row
+    now = clock.now()
+    if api_token.revoked_at is not None:
+        raise Unauthenticated("API token revoked")
+    if api_token.expires_at <= now:
+        raise Unauthenticated("API token expired")
+    if not staff.active:
+        raise Unauthenticated("staff account disabled")
+    if api_token.last_used_at is None or now - api_token.last_used_at > timedelta(minutes=5):
+        api_token.last_used_at = now
+    return Actor.staff(staff.id, staff.role_names)
+
+
+# -- console login -----------------------------------------------------------------------
+class LoginStatus(StrEnum):
+    OK = "ok"
+    NEEDS_TOTP = "needs_totp"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class LoginOutcome:
+    status: LoginStatus
+    staff: Staff | None = None
+
+
+def login(
+    rt: Runtime, session: Session, username: str, password: str, address: str
+) -> LoginOutcome:
+    """Check a password. Raises RateLimited; a failure is recorded and returned, not raised,
+    so that the caller's unit of work commits the failure counter."""
+    throttle.check(session, rt.keyring, rt.settings, account=username, address=address)
+    staff = session.execute(select(Staff).where(Staff.username == username)).scalar()
+    stored = staff.password_hash if staff is not None and staff.active else None
+    if not passwords.verify_secret(stored, password) or staff is None:
+        throttle.record_failure(session, rt.keyring, account=username, address=address)
+        return LoginOutcome(LoginStatus.FAILED)
+    assert staff.password_hash is not None
+    if passwords.needs_rehash(staff.password_hash):
+        staff.password_hash = passwords.hash_secret(password)
+    throttle.clear_account(session, rt.keyring, username)
+    if staff.totp_enabled:
+        return LoginOutcome(LoginStatus.NEEDS_TOTP, staff)
+    return LoginOutcome(LoginStatus.OK, staff)
+
+
+def _totp_secret(rt: Runtime, session: Session, staff: Staff) -> str | None:
+    if staff.totp_secret_ct is None:
+        return None
+    return rt.keyring.open(session, "staff", "totp_secret_ct", str(staff.id), staff.totp_secret_ct)
+
+
+def totp_begin(rt: Runtime, session: Session, staff: Staff) -> tuple[str, str]:
+    """Store a new (not yet enabled) secret; returns it and its otpauth:// URI."""
+    secret = pyotp.random_base32()
+    key_id = rt.keyring.system_key(session, SCOPE_SYSTEM)
+    staff.totp_secret_ct = rt.keyring.seal(
+        session, key_id, "staff", "totp_secret_ct", str(staff.id), secret
+    )
+    staff.totp_enabled = False
+    uri = pyotp.TOTP(secret).provisioning_uri(name=staff.username, issuer_name=TOTP_ISSUER)
+    return secret, uri
+
+
+def totp_check(rt: Runtime, session: Session, staff: Staff, code: str, address: str) -> bool:
+    """Verify a code (one step of clock drift allowed, no reuse); failures are throttled."""
+    throttle.check(session, rt.keyring, rt.settings, account=staff.username, address=address)
+    secret = _totp_secret(rt, session, staff)
+    code = code.strip().replace(" ", "")
+    if secret and code.isdigit() and len(code) == 6:
+        totp = pyotp.TOTP(secret)
+        now = clock.time()
+        for drift in (0, -1, 1):
+            step = int(now // totp.interval) + drift
+            if totp.at(step * totp.interval) == code and (staff.totp_last_step or 0) < step:
+                staff.totp_last_step = step
+                return True
+    throttle.record_failure(session, rt.keyring, account=staff.username, address=address)
+    return False
+
+
+def totp_enable(ctx: Context, staff: Staff, code: str, address: str) -> bool:
+    if not totp_check(ctx.runtime, ctx.session, staff, code, address):
+        return False
+    staff.totp_enabled = True
+    ctx.note("staff.totp_enabled", reason=f"staff:{staff.id}")
+    return True
+
+
+def totp_now(rt: Runtime, session: Session, staff: Staff) -> str:
+    """Current code (tests and the enrolment check page only)."""
+    secret = _totp_secret(rt, session, staff)
+    if secret is None:
+        raise NotFound("no TOTP secret enrolled")
+    return str(pyotp.TOTP(secret).at(clock.time()))

@@ -1,0 +1,74 @@
+"""Application factory."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+from imbplus import __version__
+from imbplus.runtime import Runtime
+from imbplus.settings import Settings, load_settings
+from imbplus.web import errors, pages
+from imbplus.web.middleware import RequestMiddleware
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+    rt = runtime or Runtime(settings or load_settings())
+    app = FastAPI(
+        title="IMB+ platform API",
+        version=__version__,
+        description="Customer-information system of IMB+. Every read of personal data names "
+        "a purpose (X-Purpose) and is decided and audited by the gate.",
+        docs_url=None,  # the Swagger UI needs third-party assets; the spec is enough
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+    )
+    app.state.runtime = rt
+    app.state.templates = pages.make_templates()
+    errors.install(app)
+    pages.install(app)
+
+    from imbplus.customers import api as customers_api
+    from imbplus.customers import pages as customers_pages
+    from imbplus.privacy import api as privacy_api
+    from imbplus.privacy import pages as privacy_pages
+    from imbplus.staff import pages as staff_pages
+
+    for router in (
+        customers_api.router,
+        privacy_api.router,
+        staff_pages.router,
+        customers_pages.router,
+        privacy_pages.router,
+    ):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=str(pages.static_dir())), name="static")
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> JSONResponse:
+        with rt.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return JSONResponse({"status": "ok", "version": __version__})
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/console", status_code=303)
+
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=rt.settings.trusted_hosts)
+    app.add_middleware(RequestMiddleware, max_body_bytes=rt.settings.max_body_bytes)
+    logging.getLogger("imbplus").setLevel(logging.INFO)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Entry point for `uvicorn --factory` (used by `imbplus serve --workers N`)."""
+    from imbplus.bootstrap import ensure_ready
+
+    rt = Runtime(load_settings())
+    ensure_ready(rt)
+    return create_app(runtime=rt)

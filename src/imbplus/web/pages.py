@@ -1,0 +1,141 @@
+"""Shared pieces of server-rendered pages: templates, console sessions, CSRF."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from imbplus.auth import sessions
+from imbplus.auth.models import WebSession
+from imbplus.errors import DomainError
+from imbplus.privacy.access import Actor, Context
+from imbplus.privacy.catalog import Purpose
+from imbplus.staff.models import Staff
+from imbplus.web.deps import Db, get_runtime
+
+PRE_CSRF_COOKIE = "imb_csrf"
+
+
+def templates_dir() -> Path:
+    return Path(str(resources.files("imbplus.web") / "templates"))
+
+
+def static_dir() -> Path:
+    return Path(str(resources.files("imbplus.web") / "static"))
+
+
+def make_templates() -> Jinja2Templates:
+    return Jinja2Templates(directory=str(templates_dir()))
+
+
+class LoginRequired(Exception):
+    pass
+
+
+class PurposeNeeded(Exception):
+    pass
+
+
+class CsrfFailed(DomainError):
+    status = 403
+    code = "csrf_failed"
+
+
+def is_secure(request: Request) -> bool:
+    settings = get_runtime(request).settings
+    return request.url.scheme == "https" or settings.force_secure_cookies
+
+
+def set_cookie(
+    request: Request, response: Response, name: str, value: str, max_age: int | None = None
+) -> None:
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        httponly=True,
+        samesite="strict",
+        secure=is_secure(request),
+        path="/",
+    )
+
+
+@dataclass
+class ConsoleUser:
+    staff: Staff
+    web_session: WebSession
+    actor: Actor
+
+    @property
+    def is_dpo(self) -> bool:
+        return "dpo" in self.staff.role_names
+
+
+def console_user(request: Request, session: Db) -> ConsoleUser:
+    rt = get_runtime(request)
+    row = sessions.resolve(
+        session, rt.settings, "staff", request.cookies.get(sessions.STAFF_COOKIE)
+    )
+    if row is None or row.mfa_pending:
+        raise LoginRequired
+    staff = session.get(Staff, int(row.principal_id))
+    if staff is None or not staff.active:
+        raise LoginRequired
+    return ConsoleUser(staff, row, Actor.staff(staff.id, staff.role_names))
+
+
+User = Annotated[ConsoleUser, Depends(console_user)]
+
+
+def console_context(request: Request, session: Db, user: User) -> Context:
+    if not user.web_session.purpose:
+        raise PurposeNeeded
+    return Context(
+        session=session,
+        runtime=get_runtime(request),
+        actor=user.actor,
+        purpose=Purpose(user.web_session.purpose),
+        request_id=request.state.request_id,
+    )
+
+
+ConsoleContext = Annotated[Context, Depends(console_context)]
+
+
+def check_csrf(user: ConsoleUser, token: str) -> None:
+    if not hmac.compare_digest(user.web_session.csrf_token.encode(), token.encode()):
+        raise CsrfFailed("the form is stale or forged; reload the page and try again")
+
+
+def pre_login_csrf(request: Request) -> str:
+    """Token for forms shown before a session exists (double-submit cookie)."""
+    return request.cookies.get(PRE_CSRF_COOKIE) or secrets.token_urlsafe(24)
+
+
+def check_pre_login_csrf(request: Request, token: str) -> None:
+    cookie = request.cookies.get(PRE_CSRF_COOKIE, "")
+    if not cookie or not hmac.compare_digest(cookie.encode(), token.encode()):
+        raise CsrfFailed("the form is stale or forged; reload the page and try again")
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: object) -> Response:
+    templates: Jinja2Templates = request.app.state.templates
+    return templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    async def _login(_request: Request, _exc: LoginRequired) -> Response:
+        return RedirectResponse("/console/login", status_code=303)
+
+    @app.exception_handler(PurposeNeeded)
+    async def _purpose(_request: Request, _exc: PurposeNeeded) -> Response:
+        return RedirectResponse("/console?need=purpose", status_code=303)
