@@ -16,8 +16,9 @@ from imbplus.customers.schemas import (
     CustomerUpdate,
 )
 from imbplus.web.deps import ApiContext
+from imbplus.web.responses import API_ERRORS
 
-router = APIRouter(prefix="/api/v1/customers", tags=["customers"])
+router = APIRouter(prefix="/api/v1/customers", tags=["customers"], responses=API_ERRORS)
 
 
 @router.post("", status_code=201)

@@ -9,12 +9,28 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from imbplus.customers import validation as v
 
-Name = Annotated[str, Field(max_length=400), AfterValidator(lambda s: v.text(s, max_len=200))]
-Email = Annotated[str, Field(max_length=320), AfterValidator(v.email)]
-Phone = Annotated[str, Field(max_length=32), AfterValidator(v.phone)]
-Street = Annotated[str, Field(max_length=400), AfterValidator(lambda s: v.text(s, max_len=200))]
-PostalCode = Annotated[str, Field(max_length=16), AfterValidator(v.postal_code)]
-City = Annotated[str, Field(max_length=200), AfterValidator(lambda s: v.text(s, max_len=100))]
+# The patterns document the accepted input in the OpenAPI spec; the validators normalise.
+_TEXT = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+_PHONE = (
+    r"^(?:\+48 ?)?[1-9][0-9]{2}[ -]?[0-9]{3}[ -]?[0-9]{3}$"
+    r"|^\+(?:[1-35-9][0-9]|4[0-79])[0-9]{5,13}$"
+)
+
+
+def _text(max_len: int) -> object:
+    return Field(min_length=1, max_length=max_len, pattern=_TEXT)
+
+
+Name = Annotated[str, _text(200), AfterValidator(lambda s: v.text(s, max_len=200))]
+Email = Annotated[
+    str, Field(max_length=254, json_schema_extra={"format": "email"}), AfterValidator(v.email)
+]
+Phone = Annotated[
+    str, Field(max_length=32, json_schema_extra={"pattern": _PHONE}), AfterValidator(v.phone)
+]
+Street = Annotated[str, _text(200), AfterValidator(lambda s: v.text(s, max_len=200))]
+PostalCode = Annotated[str, Field(pattern=r"^[0-9]{2}-[0-9]{3}$"), AfterValidator(v.postal_code)]
+City = Annotated[str, _text(100), AfterValidator(lambda s: v.text(s, max_len=100))]
 
 STRICT = ConfigDict(strict=True, extra="forbid")
 

@@ -6,7 +6,9 @@ import base64
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
+from pydantic import TypeAdapter
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -23,9 +25,10 @@ from imbplus.customers.schemas import (
     CustomerUpdate,
 )
 from imbplus.errors import Conflict, Erased, NotFound, ValidationFailed
+from imbplus.perf import gc_paused
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Action, Category
-from imbplus.privacy.crypto import SCOPE_CUSTOMER, key_ref
+from imbplus.privacy.crypto import SCOPE_CUSTOMER
 
 TABLE = "customers"
 FIELDS: dict[str, Category] = {
@@ -49,36 +52,52 @@ def _seal(ctx: Context, row: Customer, field: str, value: str) -> None:
         setattr(row, f"{field}_bidx", ctx.keyring.blind_index(ctx.session, TABLE, field, value))
 
 
-def _open(ctx: Context, row: Customer, field: str) -> str:
-    column = f"{field}_ct"
-    blob = getattr(row, column)
-    if blob is None:
+_COLUMNS = {f: f"{f}_ct" for f in FIELDS}
+_ALL_FIELDS = tuple(FIELDS)
+_READ_LIST: TypeAdapter[list[CustomerRead]] = TypeAdapter(list[CustomerRead])
+
+
+def _open_columns(ctx: Context, row: Any, columns: tuple[str, ...]) -> list[str]:
+    blobs = [getattr(row, c) for c in columns]
+    if None in blobs:
         raise Erased("this customer's personal data was erased", customer=row.id)
-    return str(ctx.keyring.open(ctx.session, TABLE, column, row.id, blob))
+    return ctx.keyring.open_values(ctx.session, TABLE, row.id, columns, blobs)
 
 
-def _read_model(ctx: Context, row: Customer) -> CustomerRead:
-    values = {f: _open(ctx, row, f) for f in FIELDS}
-    return CustomerRead(
-        id=row.id,
-        name=values["name"],
-        email=values["email"],
-        phone=values["phone"],
-        address=Address(
-            street=values["street"], postal_code=values["postal_code"], city=values["city"]
-        ),
-        status=row.status,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
+def _open(ctx: Context, row: Any, fields: Sequence[str]) -> dict[str, str]:
+    return dict(
+        zip(fields, _open_columns(ctx, row, tuple(_COLUMNS[f] for f in fields)), strict=True)
     )
 
 
-def _list_item(ctx: Context, row: Customer) -> CustomerListItem:
+_ALL_COLUMNS = tuple(f"{f}_ct" for f in FIELDS)
+
+
+def _read_dict(ctx: Context, row: Any) -> dict[str, Any]:
+    name, email, phone, street, postal_code, city = _open_columns(ctx, row, _ALL_COLUMNS)
+    return {
+        "id": row.id,
+        "name": name,
+        "email": email,
+        "phone": phone,
+        "address": {"street": street, "postal_code": postal_code, "city": city},
+        "status": row.status,
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
+    }
+
+
+def _read_model(ctx: Context, row: Any) -> CustomerRead:
+    return CustomerRead.model_validate(_read_dict(ctx, row))
+
+
+def _list_item(ctx: Context, row: Any) -> CustomerListItem:
+    values = _open(ctx, row, LIST_FIELDS)
     return CustomerListItem(
         id=row.id,
-        name=v.mask_name(_open(ctx, row, "name")),
-        email=v.mask_email(_open(ctx, row, "email")),
-        phone=v.mask_phone(_open(ctx, row, "phone")),
+        name=v.mask_name(values["name"]),
+        email=v.mask_email(values["email"]),
+        phone=v.mask_phone(values["phone"]),
         status=row.status,
         created_at=row.created_at,
     )
@@ -189,9 +208,8 @@ def update(ctx: Context, customer_id: str, patch: CustomerUpdate) -> CustomerRea
     return _read_model(ctx, row)
 
 
-def _preload(ctx: Context, rows: Sequence[Customer], fields: Sequence[str]) -> None:
-    refs = {key_ref(b) for r in rows for f in fields if (b := getattr(r, f"{f}_ct")) is not None}
-    ctx.keyring.preload(ctx.session, refs)
+def _preload(ctx: Context, rows: Sequence[Any]) -> None:
+    ctx.keyring.preload(ctx.session, {r.key_id for r in rows})
 
 
 def _encode_cursor(row: Customer) -> str:
@@ -243,17 +261,30 @@ def reveal_list(
     if not rows:
         return []
     ctx.check(Action.READ, LIST_CATEGORIES, operation=operation, subjects=[r.id for r in rows])
-    _preload(ctx, rows, LIST_FIELDS)
-    return [_list_item(ctx, r) for r in rows]
+    with gc_paused():
+        _preload(ctx, rows)
+        return [_list_item(ctx, r) for r in rows]
 
 
-def reveal_many(ctx: Context, rows: Sequence[Customer], *, operation: str) -> list[CustomerRead]:
-    """Full records for many customers (bulk reads: exports, jobs, benchmarks)."""
+def reveal_many(ctx: Context, rows: Sequence[Any], *, operation: str) -> list[CustomerRead]:
+    """Full records for many customers; `rows` are ORM objects or Core rows."""
     if not rows:
         return []
     ctx.check(Action.READ, ALL_CATEGORIES, operation=operation, subjects=[r.id for r in rows])
-    _preload(ctx, rows, tuple(FIELDS))
-    return [_read_model(ctx, r) for r in rows]
+    with gc_paused():
+        _preload(ctx, rows)
+        return _READ_LIST.validate_python([_read_dict(ctx, r) for r in rows])
+
+
+def read_many(
+    ctx: Context, ids: Sequence[str] | None = None, *, operation: str = "customer.read"
+) -> list[CustomerRead]:
+    """Bulk read (exports, jobs): a Core query, one gate decision, one audit record each."""
+    table = Customer.__table__
+    stmt = select(table).where(table.c.status != "erased").order_by(table.c.created_at)
+    if ids is not None:
+        stmt = stmt.where(table.c.id.in_(list(ids)))
+    return reveal_many(ctx, ctx.session.execute(stmt).all(), operation=operation)
 
 
 def search(ctx: Context, query: CustomerSearch) -> list[CustomerListItem]:

@@ -7,12 +7,12 @@ import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
 
-POSTAL_CODE = re.compile(r"^\d{2}-\d{3}$")
+POSTAL_CODE = re.compile(r"^[0-9]{2}-[0-9]{3}$")
 _PHONE_CHARS = re.compile(r"[\s\-().]")
 
 
 def _no_controls(value: str) -> bool:
-    return not any(unicodedata.category(ch) in {"Cc", "Cf", "Cs"} for ch in value)
+    return not any(unicodedata.category(ch) in {"Cc", "Cs"} for ch in value)
 
 
 def text(value: str, *, max_len: int, min_len: int = 1) -> str:
@@ -41,11 +41,11 @@ def phone(value: str) -> str:
     digits = _PHONE_CHARS.sub("", value.strip())
     if digits.startswith("00"):
         digits = "+" + digits[2:]
-    if re.fullmatch(r"\d{9}", digits):
+    if re.fullmatch(r"[1-9][0-9]{8}", digits):
         digits = "+48" + digits
-    if digits.startswith("+48") and not re.fullmatch(r"\+48\d{9}", digits):
-        raise ValueError("a Polish number has 9 digits")
-    if not re.fullmatch(r"\+[1-9]\d{6,14}", digits):
+    if digits.startswith("+48") and not re.fullmatch(r"\+48[1-9][0-9]{8}", digits):
+        raise ValueError("a Polish number has 9 digits, the first not 0")
+    if not re.fullmatch(r"\+[1-9][0-9]{6,14}", digits):
         raise ValueError("not a valid phone number (e.g. +48 600 123 456)")
     return digits
 

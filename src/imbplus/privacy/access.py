@@ -14,16 +14,18 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import casbin
 from sqlalchemy.orm import Session
 
+from imbplus.clock import clock
 from imbplus.errors import AccessDenied
 from imbplus.privacy import audit
 from imbplus.privacy.catalog import Action, ActorKind, Category, Purpose
 
 if TYPE_CHECKING:
+    from imbplus.privacy.crypto import Keyring
     from imbplus.runtime import Runtime
 
 
@@ -63,7 +65,7 @@ class Context:
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     @cached_property
-    def keyring(self) -> Any:
+    def keyring(self) -> Keyring:
         return self.runtime.keyring
 
     def check(
@@ -104,6 +106,7 @@ class Context:
         reason: str | None,
         role: str,
         keep: bool = False,
+        ts_us: int | None = None,
     ) -> audit.Entry:
         return audit.Entry(
             actor_kind=self.actor.kind.value,
@@ -116,6 +119,7 @@ class Context:
             result=result,
             reason=reason,
             request_id=self.request_id,
+            ts_us=ts_us or clock.now_us(),
             keep_on_rollback=keep,
         )
 
@@ -200,10 +204,12 @@ class Gate:
                 action=action.value,
                 reason=reason,
             )
+        now = clock.now_us()
+        role = role_used or roles_text
         audit.queue(
             ctx.session,
             [
-                ctx._entry(operation, cat_text, s, "allowed", None, role_used or roles_text)
+                ctx._entry(operation, cat_text, s, "allowed", None, role, ts_us=now)
                 for s in subjects
             ],
         )

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Query
 
 from imbplus.privacy.trail import TrailRecord, read_trail
 from imbplus.web.deps import ApiContext
+from imbplus.web.responses import API_ERRORS
 
-router = APIRouter(prefix="/api/v1", tags=["privacy"])
+router = APIRouter(prefix="/api/v1", tags=["privacy"], responses=API_ERRORS)
 
 
 @router.get("/audit")

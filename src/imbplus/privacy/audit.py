@@ -15,13 +15,15 @@ import json
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from imbplus.clock import clock
+from imbplus.perf import gc_paused
 from imbplus.privacy.models import AuditHead, AuditRecord
 
 GENESIS = "0" * 64
@@ -31,7 +33,7 @@ _SEP = "\x1f"
 _BAD = str.maketrans({"\x1f": " ", "\x1e": " ", "\n": " ", "\r": " "})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Entry:
     actor_kind: str
     actor_id: str
@@ -57,28 +59,54 @@ def take_kept(session: Session) -> list[Entry]:
     return [e for e in pending if e.keep_on_rollback]
 
 
+@lru_cache(maxsize=8192)
 def _clean(value: str | None, limit: int) -> str:
     return (value or "").translate(_BAD)[:limit]
 
 
-def chain_hash(prev: str, seq: int, row: dict[str, Any]) -> str:
-    canonical = _SEP.join(
-        (
-            str(seq),
-            str(row["ts_us"]),
-            row["actor_kind"],
-            row["actor_id"],
-            row["actor_role"],
-            row["purpose"],
-            row["categories"],
-            row["subject_id"] or "",
-            row["action"],
-            row["result"],
-            row["reason"] or "",
-            row["request_id"],
-        )
+_FIELDS = (
+    "ts_us",
+    "actor_kind",
+    "actor_id",
+    "actor_role",
+    "purpose",
+    "categories",
+    "subject_id",
+    "action",
+    "result",
+    "reason",
+    "request_id",
+)
+_INSERT_COLUMNS = ("seq", *_FIELDS, "prev_hash", "hash")
+
+
+def _hash(prev: str, seq: int, v: tuple[Any, ...]) -> str:
+    # v in _FIELDS order; None is written as an empty string
+    text = (
+        f"{prev}\x1e{seq}\x1f{v[0]}\x1f{v[1]}\x1f{v[2]}\x1f{v[3]}\x1f{v[4]}\x1f{v[5]}"
+        f"\x1f{v[6] or ''}\x1f{v[7]}\x1f{v[8]}\x1f{v[9] or ''}\x1f{v[10]}"
     )
-    return hashlib.sha256(f"{prev}\x1e{canonical}".encode()).hexdigest()
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def chain_hash(prev: str, seq: int, row: dict[str, Any]) -> str:
+    return _hash(prev, seq, tuple(row[k] for k in _FIELDS))
+
+
+def _values(e: Entry) -> tuple[Any, ...]:
+    return (
+        e.ts_us,
+        _clean(e.actor_kind, 16),
+        _clean(e.actor_id, 64),
+        _clean(e.actor_role, 64),
+        _clean(e.purpose, 32),
+        _clean(e.categories, 255),
+        _clean(e.subject_id, 64) if e.subject_id else None,
+        _clean(e.action, 64),
+        _clean(e.result, 16),
+        _clean(e.reason, 255) if e.reason else None,
+        _clean(e.request_id, 64),
+    )
 
 
 def append(session: Session, entries: list[Entry]) -> tuple[int, str]:
@@ -88,26 +116,20 @@ def append(session: Session, entries: list[Entry]) -> tuple[int, str]:
     ).scalar_one()
     seq, prev = head.seq, head.hash
     rows = []
-    for e in entries:
-        seq += 1
-        row = {
-            "seq": seq,
-            "ts_us": e.ts_us,
-            "actor_kind": _clean(e.actor_kind, 16),
-            "actor_id": _clean(e.actor_id, 64),
-            "actor_role": _clean(e.actor_role, 64),
-            "purpose": _clean(e.purpose, 32),
-            "categories": _clean(e.categories, 255),
-            "subject_id": _clean(e.subject_id, 64) if e.subject_id else None,
-            "action": _clean(e.action, 64),
-            "result": _clean(e.result, 16),
-            "reason": _clean(e.reason, 255) if e.reason else None,
-            "request_id": _clean(e.request_id, 64),
-        }
-        row["prev_hash"] = prev
-        row["hash"] = prev = chain_hash(prev, seq, row)
-        rows.append(row)
-    session.execute(insert(AuditRecord), rows)
+    with gc_paused():
+        for e in entries:
+            seq += 1
+            values = _values(e)
+            digest = _hash(prev, seq, values)
+            rows.append((seq, *values, prev, digest))
+            prev = digest
+    conn = session.connection()
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    conn.exec_driver_sql(
+        f"INSERT INTO audit_log ({', '.join(_INSERT_COLUMNS)}) "  # noqa: S608 - fixed names
+        f"VALUES ({', '.join([mark] * len(_INSERT_COLUMNS))})",
+        rows,
+    )
     session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=prev))
     return seq, prev
 

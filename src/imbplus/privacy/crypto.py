@@ -18,12 +18,13 @@ import hashlib
 import hmac
 import os
 import struct
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from imbplus.clock import clock
@@ -34,6 +35,8 @@ from imbplus.privacy.models import DataKey, DataKeyVersion
 HEADER = struct.Struct(">BQI")  # format, key id, key version
 FORMAT_V1 = 1
 NONCE_LEN = 12
+_HEADER_LEN = HEADER.size
+_BODY_AT = HEADER.size + NONCE_LEN
 SCOPE_CUSTOMER = "customer"
 SCOPE_SYSTEM = "system"
 SCOPE_BLIND_INDEX = "blind_index"
@@ -45,7 +48,12 @@ def _wrap_ad(key_id: int, version: int) -> bytes:
 
 
 def _field_ad(header: bytes, table: str, column: str, row_id: str) -> bytes:
-    return header + f"|{table}.{column}|{row_id}".encode()
+    return header + _ad_middle(table, column) + row_id.encode()
+
+
+@lru_cache(maxsize=1024)
+def _ad_middle(table: str, column: str) -> bytes:
+    return f"|{table}.{column}|".encode()
 
 
 def key_ref(blob: bytes) -> tuple[int, int]:
@@ -57,9 +65,10 @@ def key_ref(blob: bytes) -> tuple[int, int]:
 
 
 class _Cache:
-    __slots__ = ("active", "aead", "material", "system")
+    __slots__ = ("active", "aead", "by_header", "material", "system")
 
     def __init__(self) -> None:
+        self.by_header: dict[bytes, AESGCM] = {}
         self.material: dict[tuple[int, int], bytes] = {}
         self.aead: dict[tuple[int, int], AESGCM] = {}
         self.active: dict[int, int] = {}
@@ -69,6 +78,13 @@ class _Cache:
 class Keyring:
     def __init__(self, master: MasterKey) -> None:
         self.master = master
+        self._keks: dict[int, AESGCM] = {}
+
+    def _kek(self, master_version: int) -> AESGCM:
+        kek = self._keks.get(master_version)
+        if kek is None:
+            kek = self._keks[master_version] = AESGCM(self.master.material(master_version))
+        return kek
 
     # -- key lifecycle -------------------------------------------------------------------
     def create(self, session: Session, scope: str, owner_ref: str | None = None) -> int:
@@ -171,7 +187,7 @@ class Keyring:
         self._cache(session).material[(key_id, version)] = material
 
     def _unwrap(self, key_id: int, version: int, master_version: int, wrapped: bytes) -> bytes:
-        kek = AESGCM(self.master.material(master_version))
+        kek = self._kek(master_version)
         try:
             return kek.decrypt(wrapped[:NONCE_LEN], wrapped[NONCE_LEN:], _wrap_ad(key_id, version))
         except InvalidTag:
@@ -179,19 +195,22 @@ class Keyring:
                 "a wrapped data key failed its integrity check", key_id=key_id, version=version
             ) from None
 
-    def preload(self, session: Session, refs: Iterable[tuple[int, int]]) -> None:
-        """Fetch and unwrap many key versions in a few queries (list reads)."""
+    def preload(self, session: Session, key_ids: Iterable[int]) -> None:
+        """Fetch and unwrap every live version of many keys in a few queries (bulk reads)."""
         cache = self._cache(session)
-        missing = list({r for r in refs if r not in cache.material})
-        for start in range(0, len(missing), 500):
-            chunk = missing[start : start + 500]
+        known = {key_id for key_id, _version in cache.material}
+        wanted = sorted(set(key_ids) - known)
+        for start in range(0, len(wanted), 5000):
             rows = session.execute(
                 select(
                     DataKeyVersion.key_id,
                     DataKeyVersion.version,
                     DataKeyVersion.master_version,
                     DataKeyVersion.wrapped,
-                ).where(tuple_(DataKeyVersion.key_id, DataKeyVersion.version).in_(chunk))
+                ).where(
+                    DataKeyVersion.key_id.in_(wanted[start : start + 5000]),
+                    DataKeyVersion.wrapped.is_not(None),
+                )
             )
             for key_id, version, master_version, wrapped in rows:
                 if wrapped is not None:
@@ -250,26 +269,51 @@ class Keyring:
         return header + nonce + sealed
 
     def open(self, session: Session, table: str, column: str, row_id: str, blob: bytes) -> str:
+        return self.open_values(session, table, row_id, (column,), (blob,))[0]
+
+    def open_values(
+        self,
+        session: Session,
+        table: str,
+        row_id: str,
+        columns: Sequence[str],
+        blobs: Sequence[bytes],
+    ) -> list[str]:
+        """Decrypt several columns of one row (the hot path of every read)."""
+        by_header = self._cache(session).by_header
+        rid = row_id.encode()
+        out: list[str] = []
+        for column, blob in zip(columns, blobs, strict=True):
+            header = blob[:_HEADER_LEN]
+            aead = by_header.get(header)
+            if aead is None:
+                aead = by_header[header] = self._aead_for(session, table, column, row_id, blob)
+            try:
+                plain = aead.decrypt(
+                    blob[_HEADER_LEN:_BODY_AT],
+                    blob[_BODY_AT:],
+                    header + _ad_middle(table, column) + rid,
+                )
+            except InvalidTag:
+                raise IntegrityFailure(
+                    "a stored value failed its integrity check (tampered or moved)",
+                    table=table,
+                    column=column,
+                    record=row_id,
+                ) from None
+            out.append(plain.decode())
+        return out
+
+    def _aead_for(
+        self, session: Session, table: str, column: str, row_id: str, blob: bytes
+    ) -> AESGCM:
         try:
             key_id, version = key_ref(blob)
         except struct.error:
             raise IntegrityFailure(
                 "a stored value is truncated", table=table, column=column, record=row_id
             ) from None
-        header = blob[: HEADER.size]
-        nonce = blob[HEADER.size : HEADER.size + NONCE_LEN]
-        try:
-            plain = self._aead(session, key_id, version).decrypt(
-                nonce, blob[HEADER.size + NONCE_LEN :], _field_ad(header, table, column, row_id)
-            )
-        except InvalidTag:
-            raise IntegrityFailure(
-                "a stored value failed its integrity check (tampered or moved)",
-                table=table,
-                column=column,
-                record=row_id,
-            ) from None
-        return plain.decode()
+        return self._aead(session, key_id, version)
 
     # -- blind index ---------------------------------------------------------------------
     def blind_index(self, session: Session, table: str, column: str, normalized: str) -> bytes:

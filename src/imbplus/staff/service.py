@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -43,7 +44,9 @@ def parse_roles(roles: list[str]) -> list[Role]:
 
 
 def username_from_name(name: str) -> str:
-    base = re.sub(r"[^a-z0-9]+", ".", name.lower()).strip(".")[:40] or "staff"
+    ascii_name = unicodedata.normalize("NFKD", name.lower().replace("ł", "l"))
+    ascii_name = "".join(ch for ch in ascii_name if not unicodedata.combining(ch))
+    base = re.sub(r"[^a-z0-9]+", ".", ascii_name).strip(".")[:40] or "staff"
     return base if USERNAME.match(base) else f"staff.{base}"[:64]
 
 

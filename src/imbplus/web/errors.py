@@ -22,6 +22,7 @@ _PROBLEMS = {
     "string_too_long": "too long",
     "string_too_short": "too short",
     "string_type": "must be a string",
+    "string_pattern_mismatch": "wrong format (blank, or control characters)",
     "int_type": "must be an integer",
     "int_parsing": "must be an integer",
     "bool_type": "must be true or false",

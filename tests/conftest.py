@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from imbplus.clock import clock
+from imbplus.runtime import Runtime
+from imbplus.settings import Settings
+from imbplus.web.app import create_app
+from tests.support import databases
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+
+def pytest_report_header() -> str:
+    return f"imbplus test backend: {databases.BACKEND}"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if databases.BACKEND == "postgres" and not databases.POSTGRES_URL:
+        skip = pytest.mark.skip(reason="IMBPLUS_TEST_POSTGRES_URL is not set: no PostgreSQL server")
+        for item in items:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[databases.Template]:
+    tpl = databases.build_template(tmp_path_factory.mktemp("imbplus"))
+    yield tpl
+    databases.drop_template(tpl)
+
+
+@pytest.fixture(autouse=True)
+def _reset_clock() -> Iterator[None]:
+    clock.reset()
+    yield
+    clock.reset()
+
+
+@pytest.fixture
+def settings(template: databases.Template, tmp_path: Path) -> Iterator[Settings]:
+    s = databases.fresh_settings(template, tmp_path / "data")
+    yield s
+    databases.drop(s)
+
+
+@pytest.fixture
+def rt(settings: Settings) -> Iterator[Runtime]:
+    runtime = Runtime(settings)
+    yield runtime
+    runtime.dispose()
+
+
+@pytest.fixture
+def app(rt: Runtime) -> FastAPI:
+    return create_app(runtime=rt)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

@@ -1,0 +1,177 @@
+"""Staff console: login, CSRF, rate limit, TOTP, sessions, purpose, search, audit page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from httpx import Response
+
+from imbplus.clock import clock
+from imbplus.runtime import Runtime
+from imbplus.staff import service
+from imbplus.staff.models import Staff
+from tests.support.factories import PASSWORD, make_customer, make_staff
+
+
+def csrf_of(page: Response) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert found, "form without a CSRF token"
+    return found.group(1)
+
+
+def login(client: TestClient, username: str, password: str = PASSWORD) -> Response:
+    form = client.get("/console/login")
+    return client.post(
+        "/console/login",
+        data={"username": username, "password": password, "csrf": csrf_of(form)},
+        follow_redirects=False,
+    )
+
+
+def choose(client: TestClient, purpose: str) -> Response:
+    home = client.get("/console")
+    return client.post(
+        "/console/purpose", data={"purpose": purpose, "csrf": csrf_of(home)}, follow_redirects=False
+    )
+
+
+def test_login_purpose_search_and_open_a_customer(client: TestClient, rt: Runtime) -> None:
+    customer = make_customer(rt, name="Marta <script>alert(1)</script> Nowak")
+    staff, _ = make_staff(rt, "support")
+    assert (
+        client.get("/console/customers", follow_redirects=False).headers["location"]
+        == "/console/login"
+    )
+    response = login(client, staff.username)
+    assert response.status_code == 303 and response.headers["location"] == "/console"
+    cookie = response.cookies.get("imb_staff")
+    assert cookie and "httponly" in response.headers["set-cookie"].lower()
+    assert "samesite=strict" in response.headers["set-cookie"].lower()
+    # data pages need a purpose first
+    assert (
+        client.get("/console/customers", follow_redirects=False)
+        .headers["location"]
+        .startswith("/console?need=purpose")
+    )
+    home = client.get("/console")
+    assert "service_delivery" in home.text and "billing" not in home.text
+    assert choose(client, "service_delivery").status_code == 303
+    page = client.get("/console/customers")
+    results = client.post(
+        "/console/customers", data={"query": customer.email, "csrf": csrf_of(page)}
+    )
+    assert results.status_code == 200 and f"/console/customers/{customer.id}" in results.text
+    assert customer.email not in results.text  # masked in lists
+    record = client.get(f"/console/customers/{customer.id}")
+    assert customer.email in record.text
+    assert "<script>alert(1)</script>" not in record.text
+    assert "&lt;script&gt;" in record.text
+
+
+def test_purpose_outside_the_role_is_refused(client: TestClient, rt: Runtime) -> None:
+    staff, _ = make_staff(rt, "support")
+    login(client, staff.username)
+    assert choose(client, "marketing").status_code == 422
+
+
+def test_wrong_password_then_rate_limit(client: TestClient, rt: Runtime) -> None:
+    staff, _ = make_staff(rt, "support")
+    for _ in range(rt.settings.login_max_failures):
+        failed = login(client, staff.username, "wrong password!!")
+        assert failed.status_code == 401 and "Wrong username or password" in failed.text
+    limited = login(client, staff.username)  # even the right password now waits
+    assert limited.status_code == 429 and int(limited.headers["retry-after"]) > 0
+    clock.advance(rt.settings.login_window_minutes * 60 + 1)
+    assert login(client, staff.username).status_code == 303
+
+
+def test_unknown_user_is_indistinguishable(client: TestClient) -> None:
+    response = login(client, "nobody")
+    assert response.status_code == 401 and "Wrong username or password" in response.text
+
+
+def test_forged_csrf_is_refused_and_starts_no_session(client: TestClient, rt: Runtime) -> None:
+    staff, _ = make_staff(rt, "support")
+    client.get("/console/login")
+    forged = client.post(
+        "/console/login",
+        data={"username": staff.username, "password": PASSWORD, "csrf": "forged-token-value"},
+        follow_redirects=False,
+    )
+    assert forged.status_code == 403 and "stale or forged" in forged.text
+    assert "imb_staff" not in forged.cookies
+    login(client, staff.username)
+    assert choose(client, "service_delivery").status_code == 303
+    bad = client.post("/console/purpose", data={"purpose": "service_delivery", "csrf": "x" * 20})
+    assert bad.status_code == 403
+
+
+def test_logout_then_a_replayed_session_cookie_is_dead(client: TestClient, rt: Runtime) -> None:
+    staff, _ = make_staff(rt, "support")
+    cookie = login(client, staff.username).cookies["imb_staff"]
+    home = client.get("/console")
+    out = client.post("/console/logout", data={"csrf": csrf_of(home)}, follow_redirects=False)
+    assert out.status_code == 303
+    client.cookies.set("imb_staff", cookie)
+    assert client.get("/console", follow_redirects=False).headers["location"] == "/console/login"
+
+
+def test_idle_session_expires(client: TestClient, rt: Runtime) -> None:
+    staff, _ = make_staff(rt, "support")
+    login(client, staff.username)
+    assert client.get("/console").status_code == 200
+    clock.advance(rt.settings.session_idle_minutes * 60 + 5)
+    assert client.get("/console", follow_redirects=False).status_code == 303
+
+
+def test_p12_totp_enrolment_and_login(client: TestClient, rt: Runtime) -> None:
+    staff, _ = make_staff(rt, "support")
+    login(client, staff.username)
+    account = client.get("/console/account")
+    started = client.post("/console/account/totp", data={"csrf": csrf_of(account)})
+    assert "otpauth://totp/" in started.text
+    with rt.sessions() as s:
+        code = service.totp_now(rt, s, s.get(Staff, staff.id))  # type: ignore[arg-type]
+    confirmed = client.post(
+        "/console/account/totp/confirm", data={"code": code, "csrf": csrf_of(started)}
+    )
+    assert "Two-factor login is on" in confirmed.text
+    client.cookies.clear()
+    step = login(client, staff.username)
+    assert step.headers["location"] == "/console/login/totp"
+    assert client.get("/console", follow_redirects=False).status_code == 303  # not in yet
+    form = client.get("/console/login/totp")
+    wrong = client.post("/console/login/totp", data={"code": "000000", "csrf": csrf_of(form)})
+    assert wrong.status_code == 401
+    clock.advance(31)  # the enrolment code may not be replayed; use the next one
+    with rt.sessions() as s:
+        code = service.totp_now(rt, s, s.get(Staff, staff.id))  # type: ignore[arg-type]
+    ok = client.post(
+        "/console/login/totp", data={"code": code, "csrf": csrf_of(form)}, follow_redirects=False
+    )
+    assert ok.status_code == 303 and ok.headers["location"] == "/console"
+    assert client.get("/console").status_code == 200
+    replay = client.post(
+        "/console/login/totp", data={"code": code, "csrf": csrf_of(form)}, follow_redirects=False
+    )
+    assert replay.headers["location"] == "/console/login"
+
+
+@pytest.mark.parametrize("role", ["support", "admin"])
+def test_only_the_dpo_sees_the_audit_trail(client: TestClient, rt: Runtime, role: str) -> None:
+    staff, _ = make_staff(rt, role)
+    login(client, staff.username)
+    page = client.get("/console/audit")
+    assert page.status_code == 403 and "Not allowed" in page.text
+
+
+def test_dpo_audit_trail_filters_by_customer(client: TestClient, rt: Runtime) -> None:
+    customer, other = make_customer(rt), make_customer(rt)
+    dpo, _ = make_staff(rt, "dpo")
+    login(client, dpo.username)
+    page = client.get(f"/console/audit?subject={customer.id}")
+    assert page.status_code == 200
+    assert customer.id in page.text and other.id not in page.text
+    assert "customer.create" in page.text

@@ -1,0 +1,1 @@
+"""Test helpers: databases per test, factories."""

@@ -1,0 +1,54 @@
+"""Factories with sensible defaults (through the real services)."""
+
+from __future__ import annotations
+
+import itertools
+
+from imbplus.customers import service as customers
+from imbplus.customers.schemas import AddressIn, CustomerCreate, CustomerRead
+from imbplus.privacy.catalog import Purpose
+from imbplus.runtime import Runtime
+from imbplus.staff import service as staff_service
+from imbplus.staff.models import Staff
+
+_n = itertools.count(1)
+PASSWORD = "correct horse battery staple"
+
+
+def customer_data(**overrides: object) -> CustomerCreate:
+    n = next(_n)
+    data: dict[str, object] = {
+        "name": f"Zofia Wiśniewska{n}",
+        "email": f"zofia.wisniewska{n}@example.pl",
+        "phone": f"+48 601 {n % 1000:03d} {n % 997:03d}",
+        "address": {"street": f"ul. Kwiatowa {n}", "postal_code": "31-042", "city": "Kraków"},
+    }
+    data.update(overrides)
+    address = data.pop("address")
+    return CustomerCreate(address=AddressIn(**address), **data)  # type: ignore[arg-type]
+
+
+def make_customer(rt: Runtime, **overrides: object) -> CustomerRead:
+    with rt.job("demo", Purpose.SERVICE_DELIVERY) as ctx:
+        return customers.create(ctx, customer_data(**overrides))
+
+
+def make_staff(
+    rt: Runtime, *roles: str, username: str | None = None, password: str | None = PASSWORD
+) -> tuple[Staff, str]:
+    with rt.job("tests", Purpose.SECURITY) as ctx:
+        n = next(_n)
+        return staff_service.add(
+            ctx,
+            name=f"Test {'-'.join(roles)} {n}",
+            roles=list(roles),
+            username=username or f"{roles[0]}{n}",
+            password=password,
+        )
+
+
+def api_headers(token: str, purpose: str | None = "service_delivery") -> dict[str, str]:
+    headers = {"Authorization": f"Bearer {token}"}
+    if purpose:
+        headers["X-Purpose"] = purpose
+    return headers

@@ -1,0 +1,34 @@
+"""The demo loader makes realistic, valid Polish customers through the real service."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from imbplus.customers.models import Customer
+from imbplus.customers.schemas import CustomerCreate
+from imbplus.demo.customers import fake_customers, load
+from imbplus.runtime import Runtime
+
+
+def test_fake_customers_are_valid_polish_and_unique() -> None:
+    people = list(fake_customers(200))
+    assert len({p.email for p in people}) == 200
+    assert all(p.phone.startswith("+48") and len(p.phone) == 12 for p in people)
+    assert all(len(p.address.postal_code) == 6 for p in people)
+    # they pass the same validation as API input
+    assert all(CustomerCreate.model_validate(p.model_dump()) == p for p in people)
+
+
+def test_load_creates_customers(rt: Runtime) -> None:
+    assert load(rt, 25, batch=10) == 25
+    with rt.sessions() as s:
+        assert s.execute(select(func.count()).select_from(Customer)).scalar_one() == 25
+
+
+def test_postgres_pass_status() -> None:
+    import os
+
+    import pytest
+
+    if not os.environ.get("IMBPLUS_TEST_POSTGRES_URL"):
+        pytest.skip("PostgreSQL pass not run: IMBPLUS_TEST_POSTGRES_URL is not set")
