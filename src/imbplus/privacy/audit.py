@@ -124,6 +124,15 @@ def append(session: Session, entries: list[Entry]) -> tuple[int, str]:
             rows.append((seq, *values, prev, digest))
             prev = digest
     conn = session.connection()
+    columns = ", ".join(_INSERT_COLUMNS)
+    if conn.dialect.name == "postgresql":  # COPY: several times faster than INSERT batches
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy(f"COPY audit_log ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.close()
+        session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=prev))
+        return seq, prev
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     conn.exec_driver_sql(
         f"INSERT INTO audit_log ({', '.join(_INSERT_COLUMNS)}) "  # noqa: S608 - fixed names
