@@ -303,3 +303,18 @@ def search(ctx: Context, query: CustomerSearch) -> list[CustomerListItem]:
         ).scalars()
     )
     return reveal_list(ctx, rows, operation="customer.search")
+
+
+# -- for other domains (they never read the customers table themselves) -------------------
+def data_key_id(ctx: Context, customer_id: str) -> int:
+    """The customer's own data key: other domains encrypt the customer's data under it, so
+    erasing the customer (destroying the key) erases those copies too."""
+    return _load(ctx, customer_id).key_id
+
+
+def status_of(ctx: Context, customer_id: str) -> str:
+    """active, suspended or erased (not personal data; no gate decision needed)."""
+    row = ctx.session.get(Customer, customer_id) if _is_uuid(customer_id) else None
+    if row is None:
+        raise NotFound("no customer with this id", customer=customer_id[:64])
+    return row.status
