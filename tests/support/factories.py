@@ -52,3 +52,13 @@ def api_headers(token: str, purpose: str | None = "service_delivery") -> dict[st
     if purpose:
         headers["X-Purpose"] = purpose
     return headers
+
+
+def make_subscriber(rt: Runtime, password: str = PASSWORD, **overrides: object) -> CustomerRead:
+    """A customer with a portal login."""
+    from imbplus.portal import service as portal
+
+    customer = make_customer(rt, **overrides)
+    with rt.job("demo", Purpose.SERVICE_DELIVERY) as ctx:
+        portal.open_account(ctx, customer.id, password)
+    return customer

@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import TypeAdapter
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from imbplus.clock import clock, us_to_datetime
 from imbplus.customers import validation as v
@@ -29,6 +30,7 @@ from imbplus.perf import gc_paused
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Action, Category
 from imbplus.privacy.crypto import SCOPE_CUSTOMER
+from imbplus.runtime import Runtime
 
 TABLE = "customers"
 FIELDS: dict[str, Category] = {
@@ -318,3 +320,17 @@ def status_of(ctx: Context, customer_id: str) -> str:
     if row is None:
         raise NotFound("no customer with this id", customer=customer_id[:64])
     return row.status
+
+
+def id_for_login(rt: Runtime, session: Session, email: str) -> str | None:
+    """The customer id for a portal login e-mail, or None. Blind-index lookup only: nothing is
+    decrypted or revealed, and the person asking is the data subject logging in."""
+    try:
+        normalized = v.email(email)
+    except ValueError:
+        return None
+    digests = rt.keyring.blind_candidates(session, TABLE, "email", normalized)
+    row = session.execute(
+        select(Customer.id).where(Customer.email_bidx.in_(digests), Customer.status == "active")
+    ).first()
+    return row[0] if row else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import secrets
 from collections.abc import Callable, Iterator
 
 from faker import Faker
@@ -10,6 +11,7 @@ from faker import Faker
 from imbplus.customers import service
 from imbplus.customers import validation as v
 from imbplus.customers.schemas import AddressIn, CustomerCreate
+from imbplus.portal import service as portal
 from imbplus.privacy.catalog import Purpose
 from imbplus.runtime import Runtime
 
@@ -56,3 +58,25 @@ def load(
         if advance:
             advance(min(batch, len(pending) - start))
     return created
+
+
+DEMO_SUBSCRIBER = CustomerCreate(
+    name="Anna Testowa",
+    email="anna.testowa@example.pl",
+    phone="+48 500 100 200",
+    address=AddressIn(street="ul. Przykładowa 1/2", postal_code="00-950", city="Warszawa"),
+)
+
+
+def ensure_demo_subscriber(rt: Runtime) -> str | None:
+    """A fictitious subscriber with a portal login; returns the new password, or None when
+    the account exists already (passwords are shown once)."""
+    with rt.job("demo", Purpose.SERVICE_DELIVERY) as ctx:
+        customer_id = service.id_for_login(rt, ctx.session, DEMO_SUBSCRIBER.email)
+        if customer_id is None:
+            customer_id = service.create(ctx, DEMO_SUBSCRIBER).id
+        if portal.has_account(ctx.session, customer_id):
+            return None
+        password = secrets.token_urlsafe(12)
+        portal.open_account(ctx, customer_id, password)
+        return password

@@ -10,6 +10,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 ${imports if imports else ""}
+% if "imbplus.db." in (upgrades or "") + (downgrades or ""):
+import imbplus.db
+% endif
 
 revision = ${repr(up_revision)}
 down_revision = ${repr(down_revision)}

@@ -11,9 +11,11 @@ from sqlalchemy import text
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from imbplus import __version__
+from imbplus.portal import deps as portal_deps
 from imbplus.runtime import Runtime
 from imbplus.settings import Settings, load_settings
 from imbplus.web import errors, pages
+from imbplus.web.i18n import LanguagePrefixMiddleware
 from imbplus.web.middleware import RequestMiddleware
 
 
@@ -32,9 +34,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.state.templates = pages.make_templates()
     errors.install(app)
     pages.install(app)
+    portal_deps.install(app)
 
     from imbplus.customers import api as customers_api
     from imbplus.customers import pages as customers_pages
+    from imbplus.portal import pages as portal_pages
     from imbplus.privacy import api as privacy_api
     from imbplus.privacy import pages as privacy_pages
     from imbplus.staff import pages as staff_pages
@@ -45,6 +49,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         staff_pages.router,
         customers_pages.router,
         privacy_pages.router,
+        portal_pages.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=str(pages.static_dir())), name="static")
@@ -59,6 +64,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     def root() -> RedirectResponse:
         return RedirectResponse("/console", status_code=303)
 
+    app.add_middleware(LanguagePrefixMiddleware)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=rt.settings.trusted_hosts)
     app.add_middleware(RequestMiddleware, max_body_bytes=rt.settings.max_body_bytes)
     logging.getLogger("imbplus").setLevel(logging.INFO)

@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
 from imbplus.errors import DomainError, RateLimited
+from imbplus.web import i18n
 
 log = logging.getLogger("imbplus.errors")
 
@@ -39,7 +40,8 @@ def _request_id(request: Request) -> str:
 
 
 def _wants_html(request: Request) -> bool:
-    return request.url.path.startswith("/console")
+    path = request.url.path
+    return not (path.startswith("/api/") or path == "/healthz")
 
 
 def _field(loc: tuple[Any, ...]) -> str:
@@ -65,9 +67,16 @@ def render_error(request: Request, status: int, body: dict[str, Any]) -> Respons
     body = {**body, "request_id": _request_id(request)}
     if _wants_html(request):
         templates: Jinja2Templates = request.app.state.templates
-        return templates.TemplateResponse(
-            request, "console/error.html", {"status": status, "error": body}, status_code=status
+        template = (
+            "console/error.html" if request.url.path.startswith("/console") else ("site/error.html")
         )
+        return templates.TemplateResponse(
+            request,
+            template,
+            {**i18n.template_helpers(request.scope), "status": status, "error": body},
+            status_code=status,
+        )
+
     headers = {}
     if status == 401:
         headers["WWW-Authenticate"] = "Bearer"

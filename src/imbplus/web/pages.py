@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Protocol
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
@@ -19,6 +19,7 @@ from imbplus.errors import DomainError
 from imbplus.privacy.access import Actor, Context
 from imbplus.privacy.catalog import Purpose
 from imbplus.staff.models import Staff
+from imbplus.web import i18n
 from imbplus.web.deps import Db, get_runtime
 
 PRE_CSRF_COOKIE = "imb_csrf"
@@ -110,7 +111,11 @@ def console_context(request: Request, session: Db, user: User) -> Context:
 ConsoleContext = Annotated[Context, Depends(console_context)]
 
 
-def check_csrf(user: ConsoleUser, token: str) -> None:
+class HasWebSession(Protocol):
+    web_session: WebSession
+
+
+def check_csrf(user: HasWebSession, token: str) -> None:
     if not hmac.compare_digest(user.web_session.csrf_token.encode(), token.encode()):
         raise CsrfFailed("the form is stale or forged; reload the page and try again")
 
@@ -128,7 +133,12 @@ def check_pre_login_csrf(request: Request, token: str) -> None:
 
 def render(request: Request, template: str, status_code: int = 200, **context: object) -> Response:
     templates: Jinja2Templates = request.app.state.templates
-    return templates.TemplateResponse(request, template, context, status_code=status_code)
+    return templates.TemplateResponse(
+        request,
+        template,
+        {**i18n.template_helpers(request.scope), **context},
+        status_code=status_code,
+    )
 
 
 def install(app: FastAPI) -> None:

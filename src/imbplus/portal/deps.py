@@ -1,0 +1,68 @@
+"""Who is logged in to the portal, and the Context for their own data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+
+from imbplus.auth import sessions
+from imbplus.auth.models import WebSession
+from imbplus.portal.models import CustomerAccount
+from imbplus.privacy.access import Actor, Context
+from imbplus.privacy.catalog import Purpose
+from imbplus.web import i18n
+from imbplus.web.deps import Db, get_runtime
+
+
+class PortalLoginRequired(Exception):
+    pass
+
+
+@dataclass
+class PortalUser:
+    customer_id: str
+    web_session: WebSession
+
+    @property
+    def actor(self) -> Actor:
+        return Actor.customer(self.customer_id)
+
+
+def portal_user(request: Request, session: Db) -> PortalUser:
+    rt = get_runtime(request)
+    row = sessions.resolve(
+        session, rt.settings, "customer", request.cookies.get(sessions.CUSTOMER_COOKIE)
+    )
+    if row is None:
+        raise PortalLoginRequired
+    account = session.get(CustomerAccount, row.principal_id)
+    if account is None or not account.active:
+        raise PortalLoginRequired
+    return PortalUser(row.principal_id, row)
+
+
+Customer = Annotated[PortalUser, Depends(portal_user)]
+
+
+def portal_context(request: Request, session: Db, user: Customer) -> Context:
+    """The subscriber acting on their own record, to use the service (P16)."""
+    return Context(
+        session=session,
+        runtime=get_runtime(request),
+        actor=user.actor,
+        purpose=Purpose.SERVICE_DELIVERY,
+        request_id=request.state.request_id,
+    )
+
+
+PortalContext = Annotated[Context, Depends(portal_context)]
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(PortalLoginRequired)
+    async def _login(request: Request, _exc: PortalLoginRequired) -> Response:
+        lang = i18n.lang_of(request.scope)
+        return RedirectResponse(i18n.localized(lang, "/portal/login"), status_code=303)

@@ -1,0 +1,77 @@
+"""Portal pages: login, logout, the account home."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from imbplus.auth import sessions
+from imbplus.customers import service as customers
+from imbplus.portal import (
+    messages,  # noqa: F401 - registers the texts
+    service,
+)
+from imbplus.portal.deps import Customer, PortalContext
+from imbplus.web import i18n
+from imbplus.web.deps import Db, get_runtime
+from imbplus.web.pages import (
+    PRE_CSRF_COOKIE,
+    check_csrf,
+    check_pre_login_csrf,
+    pre_login_csrf,
+    render,
+    set_cookie,
+)
+
+router = APIRouter(prefix="/portal", include_in_schema=False)
+Short = Annotated[str, Form(max_length=320)]
+Secret = Annotated[str, Form(max_length=256)]
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _login_page(request: Request, status: int = 200, failed: bool = False) -> Response:
+    token = pre_login_csrf(request)
+    response = render(request, "portal/login.html", status, csrf=token, failed=failed)
+    set_cookie(request, response, PRE_CSRF_COOKIE, token, max_age=3600)
+    return response
+
+
+@router.get("/login")
+def login_form(request: Request) -> Response:
+    return _login_page(request)
+
+
+@router.post("/login")
+def login(request: Request, session: Db, email: Short, password: Secret, csrf: Short) -> Response:
+    check_pre_login_csrf(request, csrf)
+    rt = get_runtime(request)
+    outcome = service.login(rt, session, email.strip(), password, _address(request))
+    if outcome.customer_id is None:
+        return _login_page(request, 401, failed=True)
+    new = sessions.start(session, rt.settings, "customer", outcome.customer_id, mfa_pending=False)
+    target = i18n.localized(i18n.lang_of(request.scope), "/portal")
+    response = RedirectResponse(target, status_code=303)
+    set_cookie(request, response, sessions.CUSTOMER_COOKIE, new.token)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, session: Db, user: Customer, csrf: Short) -> Response:
+    check_csrf(user, csrf)
+    sessions.end(session, user.web_session)
+    response = RedirectResponse(
+        i18n.localized(i18n.lang_of(request.scope), "/portal/login"), status_code=303
+    )
+    response.delete_cookie(sessions.CUSTOMER_COOKIE, path="/")
+    return response
+
+
+@router.get("")
+def home(request: Request, user: Customer, ctx: PortalContext) -> Response:
+    me = customers.get(ctx, user.customer_id)
+    return render(request, "portal/home.html", user=user, me=me)
