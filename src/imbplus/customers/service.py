@@ -6,6 +6,7 @@ import base64
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -273,9 +274,29 @@ def reveal_many(ctx: Context, rows: Sequence[Any], *, operation: str) -> list[Cu
     if not rows:
         return []
     ctx.check(Action.READ, ALL_CATEGORIES, operation=operation, subjects=[r.id for r in rows])
+    blobs_of = attrgetter(*_ALL_COLUMNS)
     with gc_paused():
         _preload(ctx, rows)
-        return _READ_LIST.validate_python([_read_dict(ctx, r) for r in rows])
+        opened = ctx.keyring.open_many(
+            ctx.session, TABLE, _ALL_COLUMNS, ((r.id, blobs_of(r)) for r in rows)
+        )
+        return _READ_LIST.validate_python(
+            [
+                {
+                    "id": r.id,
+                    "name": name,
+                    "email": email,
+                    "phone": phone,
+                    "address": {"street": street, "postal_code": postal_code, "city": city},
+                    "status": r.status,
+                    "created_at": r.created_at,
+                    "updated_at": r.updated_at,
+                }
+                for r, (name, email, phone, street, postal_code, city) in zip(
+                    rows, opened, strict=True
+                )
+            ]
+        )
 
 
 def read_many(

@@ -304,6 +304,42 @@ class Keyring:
             out.append(plain.decode())
         return out
 
+    def open_many(
+        self,
+        session: Session,
+        table: str,
+        columns: Sequence[str],
+        items: Iterable[tuple[str, Sequence[bytes | None]]],
+    ) -> list[list[str]]:
+        """Decrypt the same columns of many rows: (row id, blobs) -> values (bulk reads)."""
+        by_header = self._cache(session).by_header
+        pairs = [(column, _ad_middle(table, column)) for column in columns]
+        out: list[list[str]] = []
+        for row_id, blobs in items:
+            rid = row_id.encode()
+            values: list[str] = []
+            for (column, middle), blob in zip(pairs, blobs, strict=True):
+                if blob is None:
+                    raise Erased("this value was erased", table=table, record=row_id)
+                header = blob[:_HEADER_LEN]
+                aead = by_header.get(header)
+                if aead is None:
+                    aead = by_header[header] = self._aead_for(session, table, column, row_id, blob)
+                try:
+                    plain = aead.decrypt(
+                        blob[_HEADER_LEN:_BODY_AT], blob[_BODY_AT:], header + middle + rid
+                    )
+                except InvalidTag:
+                    raise IntegrityFailure(
+                        "a stored value failed its integrity check (tampered or moved)",
+                        table=table,
+                        column=column,
+                        record=row_id,
+                    ) from None
+                values.append(plain.decode())
+            out.append(values)
+        return out
+
     def _aead_for(
         self, session: Session, table: str, column: str, row_id: str, blob: bytes
     ) -> AESGCM:
