@@ -14,6 +14,8 @@ from imbplus.customers.schemas import (
     CustomerRead,
     CustomerSearch,
     CustomerUpdate,
+    ErasureAnswer,
+    KeptItem,
 )
 from imbplus.web.deps import ApiContext
 from imbplus.web.responses import API_ERRORS
@@ -49,3 +51,14 @@ def get_customer(ctx: ApiContext, customer_id: str) -> CustomerRead:
 @router.patch("/{customer_id}")
 def update_customer(ctx: ApiContext, customer_id: str, body: CustomerUpdate) -> CustomerRead:
     return service.update(ctx, customer_id, body)
+
+
+@router.post("/{customer_id}/erasure")
+def erase_customer(ctx: ApiContext, customer_id: str) -> ErasureAnswer:
+    """Erase the person (data-subject request): purpose `data_subject_request`."""
+    report = service.erase(ctx, customer_id)
+    return ErasureAnswer(
+        customer_id=report.customer_id,
+        erased=report.erased,
+        kept=[KeptItem(**vars(k)) for k in report.kept],
+    )

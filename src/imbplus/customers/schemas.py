@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -112,3 +112,16 @@ class CustomerListItem(BaseModel):
 class CustomerPage(BaseModel):
     items: list[CustomerListItem]
     next_cursor: str | None
+
+
+class KeptItem(BaseModel):
+    category: str
+    what: str
+    legal_basis: str
+    until: date | None
+
+
+class ErasureAnswer(BaseModel):
+    customer_id: str
+    erased: list[str] = Field(description="domains whose data about the person is gone")
+    kept: list[KeptItem] = Field(description="what the law makes us keep, and until when")

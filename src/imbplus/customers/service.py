@@ -28,9 +28,11 @@ from imbplus.customers.schemas import (
 )
 from imbplus.errors import Conflict, Erased, NotFound, ValidationFailed
 from imbplus.perf import gc_paused
+from imbplus.privacy import erasure
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Action, Category
 from imbplus.privacy.crypto import SCOPE_CUSTOMER
+from imbplus.privacy.erasure import ErasureReport
 from imbplus.runtime import Runtime
 
 TABLE = "customers"
@@ -355,3 +357,28 @@ def id_for_login(rt: Runtime, session: Session, email: str) -> str | None:
         select(Customer.id).where(Customer.email_bidx.in_(digests), Customer.status == "active")
     ).first()
     return row[0] if row else None
+
+
+def erase(ctx: Context, customer_id: str) -> ErasureReport:
+    """Erase a customer: every domain's hook, then crypto-shredding of the customer's key
+    (which makes every copy unreadable, backups included) and removal of the ciphertexts."""
+    ctx.check(Action.DELETE, ALL_CATEGORIES, operation="customer.erase", subjects=[customer_id])
+    row = _load(ctx, customer_id)
+    report = ErasureReport(customer_id)
+    for name, hook in erasure.hooks().items():
+        report.kept.extend(hook(ctx, customer_id))
+        report.erased.append(name)
+    ctx.keyring.shred(ctx.session, row.key_id)
+    for column in (*_ALL_COLUMNS, "email_bidx", "phone_bidx"):
+        setattr(row, column, None)
+    row.status = "erased"
+    row.version += 1
+    row.updated_at = clock.now()
+    report.erased.append("customers")
+    ctx.session.flush()
+    ctx.note(
+        "customer.erased",
+        subject=customer_id,
+        reason=f"kept={len(report.kept)} domains={','.join(report.erased)}",
+    )
+    return report
