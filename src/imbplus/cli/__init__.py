@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from imbplus.cli import access, audit, catalog, demo, keys, serve, setup, staff
+from imbplus.cli import access, audit, catalog, demo, keys, retention, serve, setup, staff
 from imbplus.cli.common import err_console
 from imbplus.errors import DomainError
 
@@ -24,6 +24,7 @@ catalog.register(app)
 app.add_typer(access.app, name="access")
 app.add_typer(audit.app, name="audit")
 app.add_typer(keys.app, name="keys")
+app.add_typer(retention.app, name="retention")
 app.add_typer(staff.app, name="staff")
 
 

@@ -1,0 +1,61 @@
+"""Retention of authentication records: ended sessions and old login failures."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, or_, select
+
+from imbplus.auth.models import LoginFailure, WebSession
+from imbplus.privacy import retention
+from imbplus.privacy.access import Context
+from imbplus.privacy.catalog import Category
+from imbplus.settings import Settings
+
+
+def _sessions(ctx: Context, cutoff: datetime, _held: frozenset[str], dry_run: bool) -> int:
+    old = or_(WebSession.expires_at < cutoff, WebSession.revoked_at < cutoff)
+    if dry_run:
+        return int(
+            ctx.session.execute(
+                select(func.count()).select_from(WebSession).where(old)
+            ).scalar_one()
+        )
+    return int(ctx.session.execute(delete(WebSession).where(old)).rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _failures(ctx: Context, cutoff: datetime, _held: frozenset[str], dry_run: bool) -> int:
+    old = LoginFailure.ts_us < int(cutoff.timestamp() * 1_000_000)
+    if dry_run:
+        return int(
+            ctx.session.execute(
+                select(func.count()).select_from(LoginFailure).where(old)
+            ).scalar_one()
+        )
+    return int(ctx.session.execute(delete(LoginFailure).where(old)).rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _failure_window(settings: Settings) -> timedelta:
+    return timedelta(minutes=settings.login_window_minutes) + timedelta(days=1)
+
+
+retention.register(
+    retention.Rule(
+        name="auth.sessions",
+        category=Category.ACCOUNT_CREDENTIALS,
+        period=retention.days(30),
+        legal_basis="security (P12): ended sessions are kept 30 days for incident review",
+        description="Console and portal sessions, 30 days after they ended or expired.",
+        purge=_sessions,
+    )
+)
+retention.register(
+    retention.Rule(
+        name="auth.login_failures",
+        category=Category.WEB_REQUEST_LOG,
+        period=_failure_window,
+        legal_basis="security (P21): brute-force protection needs only the rate-limit window",
+        description="Failed-login counters (keyed hashes), one day after the rate-limit window.",
+        purge=_failures,
+    )
+)
