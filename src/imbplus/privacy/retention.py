@@ -135,5 +135,4 @@ def release_hold(ctx: Context, hold_id: int) -> None:
         raise NotFound("no active legal hold with this id", hold=hold_id)
     hold.released_at = clock.now()
     ctx.session.flush()
-    ctx.note(
-"retention.hold_released", subject=hold.subject_id, reason=f"hold:{hold.id}")
+    ctx.note("retention.hold_released", subject=hold.subject_id, reason=f"hold:{hold.id}")
