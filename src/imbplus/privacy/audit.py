@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import logging
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from imbplus.perf import gc_paused
 from imbplus.privacy.models import AuditHead, AuditRecord
 
 GENESIS = "0" * 64
+log = logging.getLogger("imbplus.audit")
 _PENDING = "imbplus.audit.pending"
 _HEAD = "imbplus.audit.head"
 _SEP = "\x1f"
@@ -187,7 +189,12 @@ def install(factory: sessionmaker[Session], checkpoint: Checkpoint) -> None:
     def after_commit(session: Session) -> None:
         head = session.info.pop(_HEAD, None)
         if head is not None:
-            checkpoint.advance(*head)
+            try:
+                checkpoint.advance(*head)
+            except OSError as exc:  # the records are committed; the checkpoint only lags
+                log.error(
+                    "audit checkpoint not written (%s); it lags the chain head", type(exc).__name__
+                )
 
     def after_rollback(session: Session) -> None:
         session.info.pop(_HEAD, None)
