@@ -6,7 +6,18 @@ import sys
 
 import typer
 
-from imbplus.cli import access, audit, catalog, demo, keys, retention, serve, setup, staff
+from imbplus.cli import (
+    access,
+    audit,
+    catalog,
+    demo,
+    evidence,
+    keys,
+    retention,
+    serve,
+    setup,
+    staff,
+)
 from imbplus.cli.common import err_console
 from imbplus.errors import DomainError
 
@@ -21,6 +32,7 @@ setup.register(app)
 serve.register(app)
 demo.register(app)
 catalog.register(app)
+evidence.register(app)
 app.add_typer(access.app, name="access")
 app.add_typer(audit.app, name="audit")
 app.add_typer(keys.app, name="keys")

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from rich.progress import Progress
+from rich.table import Table
+
+from imbplus.cli.common import console, err_console, ready_runtime
+from imbplus.privacy import evidence
+from imbplus.web.pages import templates_dir
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("evidence")
+    def evidence_cmd(
+        json_out: Path | None = typer.Option(None, "--json", help="Write the report as JSON."),
+        html_out: Path | None = typer.Option(None, "--html", help="Write the report as HTML."),
+    ) -> None:
+        """Run the live checks of every clause (B04); exit 1 if any fails."""
+        rt = ready_runtime()
+        with Progress(console=err_console, transient=True) as bar:
+            task = bar.add_task("checking", total=len(evidence.checks()))
+            report = evidence.run_all(rt, progress=lambda _name: bar.advance(task))
+        table = Table(title="Privacy evidence")
+        for col in ("clause", "check", "result", "detail"):
+            table.add_column(col)
+        for c in report["checks"]:
+            style = "green" if c["status"] == "pass" else "red"
+            table.add_row(c["clause"], c["title"], f"[{style}]{c['status']}[/{style}]", c["detail"])
+        console.print(table)
+        if json_out:
+            json_out.write_text(json.dumps(report, indent=2))
+        if html_out:
+            env = Environment(
+                loader=FileSystemLoader(str(templates_dir())),
+                autoescape=select_autoescape(["html"]),
+            )
+            html_out.write_text(env.get_template("evidence/report.html").render(report=report))
+        summary = report["summary"]
+        console.print(f"{summary['passed']} of {summary['checks']} checks passed")
+        if summary["failed"]:
+            raise typer.Exit(1)

@@ -1,0 +1,229 @@
+"""Live checks of the privacy core (B04). Each looks at the running system, not at values."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import timedelta
+
+import httpx
+from sqlalchemy import func, inspect, select
+
+from imbplus.clock import clock
+from imbplus.models import load_all
+from imbplus.privacy import audit, retention
+from imbplus.privacy.catalog import (
+    FIELDS,
+    Action,
+    Category,
+    Purpose,
+    Role,
+    encrypted_fields,
+)
+from imbplus.privacy.crypto import FORMAT_V1, HEADER
+from imbplus.privacy.evidence import Outcome, register
+from imbplus.privacy.models import AuditRecord, DataKey, DataKeyVersion
+from imbplus.privacy.retention_models import DeletionReceipt
+from imbplus.runtime import Runtime
+
+SAMPLE = 500
+MAX_KEY_AGE_DAYS = 365
+
+
+@register("P05", "Every stored column is classified in the data catalogue")
+def catalogue_covers_database(rt: Runtime) -> Outcome:
+    load_all()
+    live = inspect(rt.engine)
+    columns = [
+        (table, col["name"])
+        for table in live.get_table_names()
+        if table != "alembic_version"
+        for col in live.get_columns(table)
+    ]
+    missing = [f"{t}.{c}" for t, c in columns if (t, c) not in FIELDS]
+    personal = sum(1 for t, c in columns if (t, c) in FIELDS and FIELDS[(t, c)].personal)
+    return Outcome(
+        not missing,
+        "all columns classified" if not missing else f"unclassified: {missing[:10]}",
+        {"columns": len(columns), "personal_columns": personal, "unclassified": len(missing)},
+    )
+
+
+@register("P05", "Personal columns hold ciphertext, not plain text")
+def personal_columns_are_ciphertext(rt: Runtime) -> Outcome:
+    tables = load_all().metadata.tables
+    checked, bad = 0, []
+    with rt.sessions() as s:
+        for spec in encrypted_fields():
+            column = tables[spec.table].c[spec.column]
+            values = s.execute(select(column).where(column.is_not(None)).limit(SAMPLE)).scalars()
+            for blob in values:
+                checked += 1
+                if (
+                    not isinstance(blob, bytes)
+                    or len(blob) < HEADER.size + 28
+                    or blob[0] != FORMAT_V1
+                ):
+                    bad.append(f"{spec.table}.{spec.column}")
+                    break
+    return Outcome(
+        not bad,
+        "every sampled value is an AES-GCM envelope"
+        if not bad
+        else f"not ciphertext in: {sorted(set(bad))}",
+        {"values_sampled": checked, "encrypted_columns": len(encrypted_fields())},
+    )
+
+
+@register("P11", "The audit chain is intact up to its checkpoint")
+def audit_chain(rt: Runtime) -> Outcome:
+    started = time.perf_counter()
+    with rt.sessions() as s:
+        result = audit.verify(s, rt.checkpoint)
+    figures = {
+        "records": result.records,
+        "head": result.head_seq,
+        "verify_seconds": round(time.perf_counter() - started, 2),
+    }
+    if result.ok:
+        return Outcome(True, f"{result.records} records verified", figures)
+    return Outcome(False, f"broken at record {result.first_bad_seq}: {result.problem}", figures)
+
+
+@register("P11", "Access is decided per role, purpose and category, and refusals are recorded")
+def decisions_recorded(rt: Runtime) -> Outcome:
+    since = clock.now_us() - 30 * 86_400 * 1_000_000
+    with rt.sessions() as s:
+        counts = dict(
+            s.execute(
+                select(AuditRecord.result, func.count())
+                .where(AuditRecord.ts_us >= since)
+                .group_by(AuditRecord.result)
+            ).all()
+        )
+    gate = rt.gate
+    # Least privilege holds for the roles that must never read customer identities.
+    leaks = [
+        r.value
+        for r in (Role.ADMIN, Role.ANALYST)
+        for p in Purpose
+        if gate.allows(r.value, Category.IDENTITY, p, Action.READ)
+    ]
+    return Outcome(
+        not leaks,
+        "admin and analyst cannot read identities for any purpose"
+        if not leaks
+        else f"identity readable by {leaks}",
+        {
+            "allowed_30d": counts.get("allowed", 0),
+            "denied_30d": counts.get("denied", 0),
+            "policy_rules": len(gate.rules()),
+        },
+    )
+
+
+@register("P03", "The access policy speaks only of known roles, categories and purposes")
+def policy_vocabulary(rt: Runtime) -> Outcome:
+    known_roles = {r.value for r in Role} | {"customer"}
+    unknown = [
+        rule
+        for rule in rt.gate.rules()
+        if (rule[0] not in known_roles and not rule[0].startswith("system:"))
+        or rule[1] not in {c.value for c in Category}
+        or rule[2] not in {p.value for p in Purpose}
+        or rule[3] not in {a.value for a in Action}
+    ]
+    return Outcome(
+        not unknown,
+        "every rule uses the catalogue's names"
+        if not unknown
+        else f"unknown names in {unknown[:5]}",
+        {"rules": len(rt.gate.rules())},
+    )
+
+
+@register("P12", "The master key file is private and kept apart from the database")
+def master_key_file(rt: Runtime) -> Outcome:
+    path = rt.settings.key_file
+    mode = path.stat().st_mode & 0o777
+    db_file = rt.engine.url.database if rt.engine.dialect.name == "sqlite" else None
+    same_file = bool(db_file) and str(path.resolve()) == str(db_file)
+    ok = mode & 0o077 == 0 and not same_file
+    return Outcome(
+        ok,
+        f"mode {mode:04o}",
+        {"mode": f"{mode:04o}", "master_key_version": rt.keyring.master.active},
+    )
+
+
+@register("P12", "Data keys are rotated within a year")
+def key_age(rt: Runtime) -> Outcome:
+    with rt.sessions() as s:
+        oldest = s.execute(
+            select(func.min(DataKeyVersion.created_at))
+            .join(
+                DataKey,
+                (DataKey.id == DataKeyVersion.key_id)
+                & (DataKey.active_version == DataKeyVersion.version),
+            )
+            .where(DataKey.state == "active")
+        ).scalar()
+        live = s.execute(
+            select(func.count()).select_from(DataKey).where(DataKey.state == "active")
+        ).scalar_one()
+    age = (clock.now() - oldest).days if oldest else 0
+    return Outcome(
+        age <= MAX_KEY_AGE_DAYS,
+        f"oldest active key version is {age} days old",
+        {"oldest_key_age_days": age, "active_keys": live, "limit_days": MAX_KEY_AGE_DAYS},
+    )
+
+
+@register("P12", "Answers carry the security headers")
+def security_headers(rt: Runtime) -> Outcome:
+    from imbplus.web.app import create_app
+
+    async def probe() -> httpx.Response:
+        transport = httpx.ASGITransport(app=create_app(runtime=rt))
+        async with httpx.AsyncClient(transport=transport, base_url="https://127.0.0.1") as c:
+            return await c.get("/healthz")
+
+    response = asyncio.run(probe())
+    headers = response.headers
+    csp = headers.get("content-security-policy", "")
+    wanted = {
+        "content-security-policy": "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp,
+        "x-content-type-options": headers.get("x-content-type-options") == "nosniff",
+        "strict-transport-security": "max-age=" in headers.get("strict-transport-security", ""),
+        "referrer-policy": bool(headers.get("referrer-policy")),
+    }
+    missing = [h for h, ok in wanted.items() if not ok]
+    return Outcome(
+        not missing,
+        "CSP without inline code, HSTS over TLS, nosniff, referrer policy"
+        if not missing
+        else f"missing or weak: {missing}",
+        {"headers_checked": len(wanted)},
+    )
+
+
+@register("P13", "Every retention rule ran within the last two days")
+def retention_ran(rt: Runtime) -> Outcome:
+    since = clock.now() - timedelta(days=2)
+    with rt.sessions() as s:
+        recent = dict(
+            s.execute(
+                select(DeletionReceipt.rule, func.sum(DeletionReceipt.count))
+                .where(DeletionReceipt.ran_at >= since)
+                .group_by(DeletionReceipt.rule)
+            ).all()
+        )
+    rules = [r.name for r in retention.schedule()]
+    stale = [r for r in rules if r not in recent]
+    return Outcome(
+        not stale,
+        "all rules applied"
+        if not stale
+        else f"not run in 2 days: {stale} (run `imbplus retention run`)",
+        {"rules": len(rules), "records_purged_2d": int(sum(recent.values() or [0]))},
+    )

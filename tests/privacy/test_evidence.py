@@ -1,0 +1,84 @@
+"""B04: the evidence report runs live checks per clause and shows failures honestly."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from imbplus.privacy import evidence, retention
+from imbplus.runtime import Runtime
+from imbplus.settings import Settings
+from tests.staff.test_console import csrf_of, login
+from tests.support.cli import imbplus
+from tests.support.factories import make_customer, make_staff
+
+
+def _by_title(report: dict) -> dict[str, dict]:
+    return {c["title"]: c for c in report["checks"]}
+
+
+def test_b04_checks_pass_on_a_healthy_system(rt: Runtime) -> None:
+    make_customer(rt)
+    retention.run(rt)
+    report = evidence.run_all(rt)
+    failing = [c for c in report["checks"] if c["status"] != "pass"]
+    assert failing == []
+    assert {"P03", "P05", "P11", "P12", "P13"} <= set(report["summary"]["clauses_covered"])
+    cipher = _by_title(report)["Personal columns hold ciphertext, not plain text"]
+    assert cipher["figures"]["values_sampled"] >= 6
+    with rt.sessions() as s:
+        assert evidence.latest(s) == report
+
+
+def test_b04_a_broken_audit_chain_and_a_loose_key_file_fail(rt: Runtime) -> None:
+    make_customer(rt)
+    with rt.engine.begin() as conn:
+        if rt.engine.dialect.name == "postgresql":
+            conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only"))
+        else:
+            conn.execute(text("DROP TRIGGER audit_log_no_update"))
+        conn.execute(text("UPDATE audit_log SET purpose = 'marketing' WHERE seq = 1"))
+    rt.keyring  # noqa: B018 - loaded before the file mode changes
+    os.chmod(rt.settings.key_file, 0o644)
+    checks = _by_title(evidence.run_all(rt))
+    chain = checks["The audit chain is intact up to its checkpoint"]
+    assert chain["status"] == "fail" and "record 1" in chain["detail"]
+    key = checks["The master key file is private and kept apart from the database"]
+    assert key["status"] == "fail" and key["figures"]["mode"] == "0644"
+    assert checks["Every retention rule ran within the last two days"]["status"] == "fail"
+
+
+def test_b04_console_page_for_dpo_only(client: TestClient, rt: Runtime) -> None:
+    dpo, _ = make_staff(rt, "dpo")
+    login(client, dpo.username)
+    page = client.get("/console/evidence")
+    assert page.status_code == 200 and "No run yet" in page.text
+    ran = client.post("/console/evidence", data={"csrf": csrf_of(page)}, follow_redirects=False)
+    assert ran.status_code == 303  # the run happens after the answer, in the background
+    shown = client.get("/console/evidence")
+    assert "Privacy evidence report" in shown.text and "P11" in shown.text
+
+    client.cookies.clear()
+    support, _ = make_staff(rt, "support")
+    login(client, support.username)
+    assert client.get("/console/evidence").status_code == 403
+
+
+def test_b04_cli_writes_json_and_html_and_exits_1_on_failure(
+    settings: Settings, tmp_path: object
+) -> None:
+    from pathlib import Path
+
+    out = Path(str(tmp_path))
+    first = imbplus(
+        settings, "evidence", "--json", str(out / "e.json"), "--html", str(out / "e.html")
+    )
+    assert first.returncode == 1  # retention has not run yet
+    report = json.loads((out / "e.json").read_text())
+    assert report["summary"]["failed"] >= 1
+    assert "<table>" in (out / "e.html").read_text()
+    assert imbplus(settings, "retention", "run").returncode == 0
+    assert imbplus(settings, "evidence").returncode == 0
