@@ -11,6 +11,7 @@ from imbplus.cli.common import console, runtime
 from imbplus.cli.serve import run_server
 from imbplus.customers.models import Customer
 from imbplus.demo.customers import DEMO_SUBSCRIBER, ensure_demo_subscriber, load
+from imbplus.privacy import retention
 from imbplus.privacy.catalog import Purpose, Role
 from imbplus.staff import service as staff_service
 from imbplus.staff.models import Staff
@@ -65,7 +66,9 @@ def register(app: typer.Typer) -> None:
             console.print("[bold]Demo staff accounts[/bold] (shown once; write them down)")
             print(f"{'username':<10} {'password':<18} API token")
             print("\n".join(lines))
+        retention.run(rt)  # a first purge run, so the schedule has receipts from day one
         subscriber_password = ensure_demo_subscriber(rt)
+
         if subscriber_password:
             console.print("[bold]Demo subscriber[/bold] (portal, shown once)")
             print(f"{DEMO_SUBSCRIBER.email}  {subscriber_password}")
