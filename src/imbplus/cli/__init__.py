@@ -14,6 +14,7 @@ from imbplus.cli import (
     evidence,
     keys,
     retention,
+    ropa,
     serve,
     setup,
     staff,
@@ -33,6 +34,7 @@ serve.register(app)
 demo.register(app)
 catalog.register(app)
 evidence.register(app)
+ropa.register(app)
 app.add_typer(access.app, name="access")
 app.add_typer(audit.app, name="audit")
 app.add_typer(keys.app, name="keys")

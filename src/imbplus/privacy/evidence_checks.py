@@ -227,3 +227,20 @@ def retention_ran(rt: Runtime) -> Outcome:
         else f"not run in 2 days: {stale} (run `imbplus retention run`)",
         {"rules": len(rules), "records_purged_2d": int(sum(recent.values() or [0]))},
     )
+
+
+@register("B03", "The record of processing covers every purpose the policy uses")
+def record_of_processing(rt: Runtime) -> Outcome:
+    from imbplus.privacy import ropa
+
+    activities = ropa.build(rt.gate, rt.settings)
+    used = {rule[2] for rule in rt.gate.rules()}
+    described = {a.purpose.value for a in activities if a.categories or a.recipients}
+    missing = sorted(used - described)
+    return Outcome(
+        not missing,
+        "generated from the catalogue, policy and retention schedule"
+        if not missing
+        else f"purposes without an entry: {missing}",
+        {"activities": len(activities), "purposes_in_policy": len(used)},
+    )
