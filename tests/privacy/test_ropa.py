@@ -23,7 +23,6 @@ def test_b03_every_purpose_has_an_entry_from_the_policy(settings: Settings) -> N
     assert any(r.startswith("Failed-login counters") for r in security.retention)
 
 
-
 def test_b03_cli_json(settings: Settings, tmp_path: Path) -> None:
     result = imbplus(settings, "ropa", "--json", str(tmp_path / "ropa.json"))
     assert result.returncode == 0 and "shipment_contact" in result.stdout
