@@ -10,6 +10,7 @@ def load_all() -> type[Base]:
     import imbplus.customers.models
     import imbplus.portal.models
     import imbplus.privacy.evidence_models
+    import imbplus.privacy.incident_models
     import imbplus.privacy.models
     import imbplus.privacy.retention_models
     import imbplus.staff.models  # noqa: F401

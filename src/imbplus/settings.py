@@ -52,6 +52,21 @@ class Settings(BaseSettings):
         default=["127.0.0.1", "localhost", "testserver", "*.localhost"],
         description="Host headers the web application answers to.",
     )
+    breach_window_minutes: int = Field(
+        default=60, ge=1, description="Window of the breach detection signals (B05)."
+    )
+    breach_mass_read_subjects: int = Field(
+        default=500,
+        ge=1,
+        description="Distinct customers one actor may see in the window "
+        "before a mass-read incident is recorded.",
+    )
+    breach_denials: int = Field(
+        default=20,
+        ge=1,
+        description="Refusals of one actor in the window before a "
+        "denial-burst incident is recorded.",
+    )
     max_body_bytes: int = Field(
         default=1_048_576, ge=1024, description="Largest request body accepted (413 above)."
     )

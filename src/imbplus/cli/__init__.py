@@ -12,6 +12,7 @@ from imbplus.cli import (
     catalog,
     demo,
     evidence,
+    incidents,
     keys,
     retention,
     ropa,
@@ -37,6 +38,7 @@ evidence.register(app)
 ropa.register(app)
 app.add_typer(access.app, name="access")
 app.add_typer(audit.app, name="audit")
+app.add_typer(incidents.app, name="incidents")
 app.add_typer(keys.app, name="keys")
 app.add_typer(retention.app, name="retention")
 app.add_typer(staff.app, name="staff")

@@ -244,3 +244,20 @@ def record_of_processing(rt: Runtime) -> Outcome:
         else f"purposes without an entry: {missing}",
         {"activities": len(activities), "purposes_in_policy": len(used)},
     )
+
+
+@register("B05", "No breach has passed its 72-hour notification clock")
+def breach_clock(rt: Runtime) -> Outcome:
+    from imbplus.privacy import incidents
+    from imbplus.privacy.incident_models import Incident
+
+    with rt.sessions() as s:
+        rows = s.execute(select(Incident).where(Incident.status != "closed")).scalars().all()
+    late = [i.id for i in rows if incidents.overdue(i)]
+    return Outcome(
+        not late,
+        "every high-severity incident was notified in time or is still within 72 hours"
+        if not late
+        else f"overdue incidents: {late}",
+        {"open_incidents": len(rows), "overdue": len(late)},
+    )

@@ -40,7 +40,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     from imbplus.customers import pages as customers_pages
     from imbplus.portal import pages as portal_pages
     from imbplus.privacy import api as privacy_api
-    from imbplus.privacy import evidence_pages
+    from imbplus.privacy import evidence_pages, incident_pages
     from imbplus.privacy import pages as privacy_pages
     from imbplus.staff import pages as staff_pages
 
@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         privacy_pages.router,
         portal_pages.router,
         evidence_pages.router,
+        incident_pages.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=str(pages.static_dir())), name="static")

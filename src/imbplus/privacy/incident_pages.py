@@ -1,0 +1,58 @@
+"""Console page of incidents and the 72-hour clock (B05), for the DPO."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from imbplus.privacy import incidents
+from imbplus.privacy.access import Context
+from imbplus.privacy.catalog import Purpose
+from imbplus.web.deps import Db, get_runtime
+from imbplus.web.pages import User, check_csrf, render
+
+router = APIRouter(prefix="/console/incidents", include_in_schema=False)
+
+
+def _ctx(request: Request, session: Db, user: User) -> Context:
+    return Context(
+        session, get_runtime(request), user.actor, Purpose.SECURITY, request.state.request_id
+    )
+
+
+@router.get("")
+def show(request: Request, session: Db, user: User) -> Response:
+    rows = incidents.listing(_ctx(request, session, user), include_closed=True)
+    view = [
+        {"i": i, "overdue": incidents.overdue(i), "hours_left": incidents.hours_left(i)}
+        for i in rows
+    ]
+    return render(
+        request, "console/incidents.html", user=user, incidents=view, statuses=incidents.STATUSES
+    )
+
+
+@router.post("/scan")
+def scan(
+    request: Request, session: Db, user: User, csrf: Annotated[str, Form(max_length=64)]
+) -> Response:
+    check_csrf(user, csrf)
+    incidents.scan(_ctx(request, session, user))
+    return RedirectResponse("/console/incidents", status_code=303)
+
+
+@router.post("/{incident_id}")
+def update(
+    request: Request,
+    session: Db,
+    user: User,
+    incident_id: int,
+    status: Annotated[str, Form(max_length=16)],
+    csrf: Annotated[str, Form(max_length=64)],
+    note: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    check_csrf(user, csrf)
+    incidents.update(_ctx(request, session, user), incident_id, status=status, note=note)
+    return RedirectResponse("/console/incidents", status_code=303)
