@@ -13,6 +13,7 @@ def load_all() -> type[Base]:
     import imbplus.privacy.incident_models
     import imbplus.privacy.models
     import imbplus.privacy.retention_models
+    import imbplus.privacy.rights_models
     import imbplus.staff.models  # noqa: F401
 
     return Base

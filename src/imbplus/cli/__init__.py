@@ -15,6 +15,7 @@ from imbplus.cli import (
     incidents,
     keys,
     retention,
+    rights,
     ropa,
     serve,
     setup,
@@ -40,6 +41,7 @@ app.add_typer(access.app, name="access")
 app.add_typer(audit.app, name="audit")
 app.add_typer(incidents.app, name="incidents")
 app.add_typer(keys.app, name="keys")
+app.add_typer(rights.app, name="rights")
 app.add_typer(retention.app, name="retention")
 app.add_typer(staff.app, name="staff")
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
 
+from imbplus.privacy import rights
+from imbplus.privacy.rights_models import SubjectRequest
 from imbplus.privacy.trail import TrailRecord, read_trail
 from imbplus.web.deps import ApiContext
 from imbplus.web.responses import API_ERRORS
@@ -21,3 +25,60 @@ def audit_trail(
     before_seq: Annotated[int | None, Query(ge=1)] = None,
 ) -> list[TrailRecord]:
     return read_trail(ctx, subject_id=subject_id, limit=limit, before_seq=before_seq)
+
+
+class RequestOpen(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+    customer_id: str = Field(max_length=64)
+    kind: Literal["access", "portability", "rectification", "erasure", "objection"]
+    channel: Literal["portal", "email", "post", "phone"]
+
+
+class RequestClose(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+    status: Literal["done", "refused"]
+    outcome: str = Field(max_length=500)
+
+
+class RequestRead(BaseModel):
+    id: int
+    customer_id: str
+    kind: str
+    channel: str
+    status: str
+    received_at: datetime
+    due_at: datetime
+    completed_at: datetime | None
+    outcome: str
+    overdue: bool
+
+
+def _read(request: SubjectRequest) -> RequestRead:
+    return RequestRead(
+        id=request.id,
+        customer_id=request.customer_id,
+        kind=request.kind,
+        channel=request.channel,
+        status=request.status,
+        received_at=request.received_at,
+        due_at=request.due_at,
+        completed_at=request.completed_at,
+        outcome=request.outcome,
+        overdue=rights.overdue(request),
+    )
+
+
+@router.post("/rights/requests", status_code=201)
+def open_request(ctx: ApiContext, body: RequestOpen) -> RequestRead:
+    """Register a data-subject request; it is due one month after receipt (B01)."""
+    return _read(rights.open_request(ctx, body.customer_id, body.kind, body.channel))
+
+
+@router.get("/rights/requests")
+def list_requests(ctx: ApiContext) -> list[RequestRead]:
+    return [_read(r) for r in rights.open_requests(ctx)]
+
+
+@router.post("/rights/requests/{request_id}/close")
+def close_request(ctx: ApiContext, request_id: int, body: RequestClose) -> RequestRead:
+    return _read(rights.close_request(ctx, request_id, status=body.status, outcome=body.outcome))

@@ -261,3 +261,24 @@ def breach_clock(rt: Runtime) -> Outcome:
         else f"overdue incidents: {late}",
         {"open_incidents": len(rows), "overdue": len(late)},
     )
+
+
+@register("B01", "Data-subject requests are answered within one month")
+def subject_requests(rt: Runtime) -> Outcome:
+    from imbplus.privacy import rights
+    from imbplus.privacy.rights_models import SubjectRequest
+
+    with rt.sessions() as s:
+        open_ = s.execute(select(SubjectRequest).where(SubjectRequest.status == "received"))
+        rows = open_.scalars().all()
+        done = s.execute(
+            select(func.count())
+            .select_from(SubjectRequest)
+            .where(SubjectRequest.status != "received")
+        ).scalar_one()
+    late = [r.id for r in rows if rights.overdue(r)]
+    return Outcome(
+        not late,
+        "no request past its deadline" if not late else f"overdue requests: {late}",
+        {"open": len(rows), "answered": done, "overdue": len(late)},
+    )

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from imbplus.cli.common import console, ready_runtime
+from imbplus.privacy import rights
+from imbplus.privacy.catalog import Purpose
+
+app = typer.Typer(
+    help="Data-subject requests and their one-month deadline (B01).", no_args_is_help=True
+)
+
+
+@app.command("open")
+def open_cmd(
+    customer: str = typer.Option(..., help="Customer id."),
+    kind: str = typer.Option(..., help=", ".join(rights.KINDS)),
+    channel: str = typer.Option("email", help=", ".join(rights.CHANNELS)),
+) -> None:
+    rt = ready_runtime()
+    with rt.job("cli", Purpose.DATA_SUBJECT_REQUEST) as ctx:
+        request = rights.open_request(ctx, customer, kind, channel)
+        console.print(f"request {request.id} ({kind}) due {request.due_at:%Y-%m-%d}")
+
+
+@app.command("list")
+def list_cmd() -> None:
+    rt = ready_runtime()
+    with rt.job("cli", Purpose.DATA_SUBJECT_REQUEST) as ctx:
+        table = Table(title="Open data-subject requests")
+        for col in ("id", "customer", "kind", "received", "due", ""):
+            table.add_column(col)
+        for r in rights.open_requests(ctx):
+            table.add_row(
+                str(r.id),
+                r.customer_id,
+                r.kind,
+                f"{r.received_at:%Y-%m-%d}",
+                f"{r.due_at:%Y-%m-%d}",
+                "[red]OVERDUE[/red]" if rights.overdue(r) else "",
+            )
+    console.print(table)
+
+
+@app.command("close")
+def close_cmd(
+    request_id: int = typer.Argument(...),
+    status: str = typer.Option("done", help="done or refused"),
+    outcome: str = typer.Option(..., help="What was done, or why refused."),
+) -> None:
+    rt = ready_runtime()
+    with rt.job("cli", Purpose.DATA_SUBJECT_REQUEST) as ctx:
+        rights.close_request(ctx, request_id, status=status, outcome=outcome)
+    console.print(f"request {request_id} {status}")
+
+
+@app.command("export")
+def export_cmd(
+    customer: str = typer.Option(...), out: Path = typer.Option(..., help="File to write (JSON).")
+) -> None:
+    """Everything held about the person, as JSON (access and portability)."""
+    rt = ready_runtime()
+    with rt.job("cli", Purpose.DATA_SUBJECT_REQUEST) as ctx:
+        data = rights.export(ctx, customer)
+    out.write_text(json.dumps(data, indent=2, ensure_ascii=False))
+    out.chmod(0o600)
+    console.print(f"written to {out} (mode 0600: it holds personal data)")
