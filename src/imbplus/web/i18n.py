@@ -26,6 +26,10 @@ def register(messages: Mapping[str, Mapping[str, str]]) -> None:
         _MESSAGES[key] = dict(texts)
 
 
+def has(key: str) -> bool:
+    return key in _MESSAGES
+
+
 def translate(lang: str, key: str, **values: Any) -> str:
     texts = _MESSAGES.get(key)
     if texts is None:
@@ -57,14 +61,17 @@ class LanguagePrefixMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             path: str = scope["path"]
-            lang = DEFAULT
+            lang, prefixed = DEFAULT, False
             for candidate in LANGS:
                 if path == f"/{candidate}" or path.startswith(f"/{candidate}/"):
-                    lang = candidate
+                    lang, prefixed = candidate, True
                     rest = path[len(candidate) + 1 :] or "/"
-                    scope = {**scope, "path": rest, "raw_path": rest.encode()}
+                    # in place: the request log outside sees the matched route
+                    scope["path"], scope["raw_path"] = rest, rest.encode()
                     break
-            scope.setdefault("state", {})["lang"] = lang
+            state = scope.setdefault("state", {})
+            state["lang"] = lang
+            state["lang_prefixed"] = prefixed
         await self.app(scope, receive, send)
 
 
@@ -85,9 +92,13 @@ register(
 def template_helpers(scope: Scope) -> dict[str, Any]:
     """`lang`, `_`, `url` and `other_lang` for every template."""
     lang = lang_of(scope)
+    other = "en" if lang == "pl" else "pl"
     return {
         "lang": lang,
         "_": lambda key, **values: translate(lang, key, **values),
         "url": lambda path: localized(lang, path),
-        "other_lang": "en" if lang == "pl" else "pl",
+        "other_lang": other,
+        "has_text": has,
+        # the switch always names the language, so that it can also update a remembered one
+        "switch_url": lambda path: f"/{other}{path}",
     }

@@ -53,11 +53,12 @@ class RequestMiddleware:
         started = time.perf_counter()
         status_holder: dict[str, int] = {"status": 500}
         secure = scope.get("scheme") == "https"
-        limit = _limit_for(scope.get("path", ""), self.limits, self.max_body)
+        path = scope.get("path", "")  # as sent: inner middleware strips a language prefix
+        limit = _limit_for(path, self.limits, self.max_body)
 
         declared = _content_length(scope)
         if declared is not None and declared > limit:
-            await _send_413(send, request_id, limit)
+            await _send_413(send, request_id, limit, path)
             self._log(scope, 413, started, request_id)
             return
 
@@ -89,7 +90,7 @@ class RequestMiddleware:
         try:
             await self.app(scope, limited_receive, send_with_headers)
         except TooLarge:
-            await _send_413(send, request_id, limit)
+            await _send_413(send, request_id, limit, path)
             status_holder["status"] = 413
         finally:
             self._log(scope, status_holder["status"], started, request_id)
@@ -109,10 +110,18 @@ class RequestMiddleware:
 
 
 def _limit_for(path: str, limits: dict[str, int], default: int) -> int:
+    bare = _without_language(path)
     for prefix, limit in limits.items():
-        if path.startswith(prefix):
+        if bare == prefix or bare.startswith(prefix + "/"):
             return limit
     return default
+
+
+def _without_language(path: str) -> str:
+    for lang in ("en", "pl"):
+        if path == f"/{lang}" or path.startswith(f"/{lang}/"):
+            return path[len(lang) + 1 :] or "/"
+    return path
 
 
 def _incoming_request_id(scope: Scope) -> str | None:
@@ -134,18 +143,55 @@ def _content_length(scope: Scope) -> int | None:
     return None
 
 
-async def _send_413(send: Send, request_id: str, limit: int) -> None:
+_PAGE_413 = {
+    "pl": (
+        "Za duży formularz",
+        "Przesłana treść jest za długa (limit: {kib} KiB). Skróć ją "
+        "i wyślij ponownie. Niczego nie zapisaliśmy.",
+        "Numer zgłoszenia",
+        "/",
+    ),
+    "en": (
+        "Form too large",
+        "What you sent is too long (limit: {kib} KiB). Shorten it and "
+        "send it again. Nothing was stored.",
+        "Reference",
+        "/en/",
+    ),
+}
+
+
+def _page_413(path: str, request_id: str, limit: int) -> bytes:
+    """A page for browsers (the error handlers are not reached: the body was refused)."""
+    lang = "en" if path == "/en" or path.startswith("/en/") else "pl"
+    title, text, reference, home = _PAGE_413[lang]
+    return (
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<title>413 · IMB+</title><link rel="stylesheet" href="/static/site.css"></head>'
+        f'<body><main><section class="panel narrow"><h1>{title}</h1>'
+        f"<p>{text.format(kib=max(1, limit // 1024))}</p>"
+        f'<p class="muted">{reference}: <code>{request_id}</code></p>'
+        f'<p><a href="{home}">IMB+</a></p></section></main></body></html>'
+    ).encode()
+
+
+async def _send_413(send: Send, request_id: str, limit: int, path: str) -> None:
     import json
 
-    body = json.dumps(
-        {
-            "error": "payload_too_large",
-            "message": f"request body over {limit} bytes",
-            "request_id": request_id,
-        }
-    ).encode()
+    api = path.startswith("/api/") or path == "/healthz"
+    if api:
+        body = json.dumps(
+            {
+                "error": "payload_too_large",
+                "message": f"request body over {limit} bytes",
+                "request_id": request_id,
+            }
+        ).encode()
+    else:
+        body = _page_413(path, request_id, limit)
     headers: list[Any] = [
-        (b"content-type", b"application/json"),
+        (b"content-type", b"application/json" if api else b"text/html; charset=utf-8"),
         (b"content-length", str(len(body)).encode()),
         (b"x-request-id", request_id.encode()),
         *_STATIC_HEADERS,
