@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -334,3 +334,26 @@ def id_for_login(rt: Runtime, session: Session, email: str) -> str | None:
         select(Customer.id).where(Customer.email_bidx.in_(digests), Customer.status == "active")
     ).first()
     return row[0] if row else None
+
+
+def email_of(ctx: Context, customer_id: str, *, operation: str = "customer.email") -> str:
+    """The customer's e-mail address alone (to write to them), through the gate."""
+    ctx.check(Action.READ, {Category.CONTACT}, operation=operation, subjects=[customer_id])
+    row = _load(ctx, customer_id)
+    return _open(ctx, row, ("email",))["email"]
+
+
+def active_ids(session: Session, *, after: str | None = None, limit: int = 500) -> list[str]:
+    """Ids of active customers in id order, a page at a time (ids are not personal)."""
+    stmt = select(Customer.id).where(Customer.status == "active").order_by(Customer.id)
+    if after is not None:
+        stmt = stmt.where(Customer.id > after)
+    return list(session.execute(stmt.limit(limit)).scalars())
+
+
+def active_count(session: Session) -> int:
+    return int(
+        session.execute(
+            select(func.count()).select_from(Customer).where(Customer.status == "active")
+        ).scalar_one()
+    )
