@@ -8,8 +8,10 @@ from imbplus.db import Base
 def load_all() -> type[Base]:
     import imbplus.auth.models
     import imbplus.customers.models
+    import imbplus.notify.models
     import imbplus.portal.models
     import imbplus.privacy.models
+    import imbplus.site.models
     import imbplus.staff.models  # noqa: F401
 
     return Base
