@@ -36,11 +36,8 @@ def pending_for(
 ) -> PolicyNoticeView | None:
     """The newest version published after `since` (the account's opening) that the
     customer has not dismissed yet."""
-    found = policy.versions(session, site, lang)
-    if not found:
-        return None
-    latest = found[0]
-    if latest.number == 1 or latest.published_at <= since:
+    latest = policy.latest(session, site, lang)
+    if latest is None or latest.number == 1 or latest.published_at <= since:
         return None
     notice = session.get(PolicyNotice, (latest.id, customer_id))
     if notice is not None and notice.seen_at is not None:

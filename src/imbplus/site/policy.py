@@ -184,6 +184,11 @@ def announced(session: Session, site: str, lang: str) -> PolicyVersion | None:
     ).scalar()
 
 
+def latest(session: Session, site: str, lang: str) -> PolicyVersion | None:
+    """The newest version, announced or in force."""
+    return _latest(session, _own_site(session, site, lang), lang)
+
+
 def get(session: Session, site: str, lang: str, number: int) -> PolicyVersion:
     owner = _own_site(session, site, lang)
     found = session.execute(
