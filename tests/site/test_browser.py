@@ -17,15 +17,17 @@ from sqlalchemy import func, select
 
 from imbplus.clock import clock
 from imbplus.demo.policy import load as load_policy
+from imbplus.notify.senders import SmtpSender
 from imbplus.privacy.access import Actor, Context
 from imbplus.privacy.catalog import Purpose
 from imbplus.runtime import Runtime
 from imbplus.settings import Settings
-from imbplus.site import consent, policy
+from imbplus.site import consent, mail, policy
 from imbplus.site.models import ConsentRecord, Feedback, PrivacyInquiry
 from tests.support.cli import imbplus
 from tests.support.factories import PASSWORD, make_staff, make_subscriber
 from tests.support.live import CHROMIUM, CHROMIUM_ARGS, require_chromium
+from tests.support.smtp import Mailbox
 
 pytestmark = pytest.mark.browser
 
@@ -80,6 +82,11 @@ def test_p16_p18_public_pages_set_no_cookie_before_consent(
         assert page.locator(".cookie-banner").is_visible() or path.endswith("/cookies")
         page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
         assert cookies(page) == {}, f"a cookie after {path}"
+    for path, name in (("/nie-ma-takiej-strony", "404-pl"), ("/en/no-such-page", "404-en")):
+        response = page.goto(live + path)
+        assert response is not None and response.status == 404
+        page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
+    assert cookies(page) == {}
     # P16/P12: nothing is fetched from anyone else (no CDN, fonts or third-party scripts)
     assert requested and all(url.startswith(live) for url in requested)
     # P17: the help page's links to other sites are marked and open safely
@@ -240,3 +247,47 @@ def test_p22_new_policy_version_shows_and_asks_again(
     assert page.locator(".policy-notice").count() == 0
     page.reload()
     assert page.locator(".policy-notice").count() == 0
+
+
+def test_p22_p23_the_dpo_answers_and_publishes_in_the_console(
+    live: str, rt: Runtime, page: Page, artifacts: Path, mailbox: Mailbox
+) -> None:
+    load_policy(rt)
+    page.goto(live + "/en/contact")
+    page.fill("input[name=email]", "olga.nowak@example.pl")
+    page.select_option("select[name=topic]", "rights")
+    page.fill("textarea[name=message]", "Please tell me which data you keep about me.")
+    page.get_by_role("button", name="Send the question").click()
+    reference = page.inner_text("main").split("Reference: ")[1].split(".")[0]
+
+    dpo, _ = make_staff(rt, "dpo")
+    page.goto(live + "/console/login")
+    page.fill("input[name=username]", dpo.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="Privacy inbox").click()
+    page.screenshot(path=str(artifacts / "console-privacy-inbox.png"), full_page=True)
+    page.get_by_role("link", name=reference).click()
+    assert "olga.nowak@example.pl" in page.inner_text("main")
+    page.fill("textarea[name=answer]", "We keep your name, address and e-mail.")
+    page.get_by_role("button", name="Send the answer").click()
+    assert "answered" in page.inner_text("main")
+    page.screenshot(path=str(artifacts / "console-privacy-question.png"), full_page=True)
+    sender = SmtpSender(rt.settings.model_copy(update={"smtp_port": mailbox.port}))
+    assert mail.deliver(rt, sender).sent == 1
+    assert "We keep your name" in mailbox.to("olga.nowak@example.pl")[0].get_content()
+
+    page.get_by_role("link", name="Policy").click()
+    page.select_option("select[name=lang]", "en")
+    page.fill("textarea[name=changes]", "A paragraph on surveys.")
+    page.fill(
+        "textarea[name=text]",
+        "# IMB+ privacy policy\n\n## Surveys\n\nYou may opt out of surveys for good (P19).\n",
+    )
+    page.get_by_role("checkbox").uncheck()
+    page.screenshot(path=str(artifacts / "console-policy.png"), full_page=True)
+    page.get_by_role("button", name="Publish").click()
+    assert "Published en-3" in page.inner_text("main")
+    page.goto(live + "/en/privacy")
+    assert "Version 3" in page.inner_text("main")
+    assert "You may opt out of surveys for good (P19)." in page.inner_text("main")
