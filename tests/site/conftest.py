@@ -7,13 +7,14 @@ import pytest
 
 from imbplus.settings import Settings
 from tests.support.live import serve
-from tests.support.smtp import Mailbox, smtp_server
+from tests.support.smtp import SmtpServer
 
 
 @pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    with smtp_server() as box:
-        yield box
+def mail_server() -> Iterator[SmtpServer]:
+    """A real SMTP server on loopback (aiosmtpd)."""
+    with SmtpServer() as server:
+        yield server
 
 
 @pytest.fixture

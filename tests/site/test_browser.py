@@ -27,7 +27,7 @@ from imbplus.site.models import ConsentRecord, Feedback, PrivacyInquiry
 from tests.support.cli import imbplus
 from tests.support.factories import PASSWORD, make_staff, make_subscriber
 from tests.support.live import CHROMIUM, CHROMIUM_ARGS, require_chromium
-from tests.support.smtp import Mailbox
+from tests.support.smtp import SmtpServer
 
 pytestmark = pytest.mark.browser
 
@@ -250,7 +250,7 @@ def test_p22_new_policy_version_shows_and_asks_again(
 
 
 def test_p22_p23_the_dpo_answers_and_publishes_in_the_console(
-    live: str, rt: Runtime, page: Page, artifacts: Path, mailbox: Mailbox
+    live: str, rt: Runtime, page: Page, artifacts: Path, mail_server: SmtpServer
 ) -> None:
     load_policy(rt)
     page.goto(live + "/en/contact")
@@ -273,9 +273,9 @@ def test_p22_p23_the_dpo_answers_and_publishes_in_the_console(
     page.get_by_role("button", name="Send the answer").click()
     assert "answered" in page.inner_text("main")
     page.screenshot(path=str(artifacts / "console-privacy-question.png"), full_page=True)
-    sender = SmtpSender(rt.settings.model_copy(update={"smtp_port": mailbox.port}))
+    sender = SmtpSender(rt.settings.model_copy(update={"smtp_port": mail_server.port}))
     assert mail.deliver(rt, sender).sent == 1
-    assert "We keep your name" in mailbox.to("olga.nowak@example.pl")[0].get_content()
+    assert "We keep your name" in mail_server.mailbox.to("olga.nowak@example.pl")[0].get_content()
 
     page.get_by_role("link", name="Policy").click()
     page.select_option("select[name=lang]", "en")

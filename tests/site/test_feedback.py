@@ -104,7 +104,7 @@ def test_oversized_forged_and_malformed_feedback_stores_nothing(
     too_big = client.post(
         "/feedback", data={"token": token, "topic": "site", "message": huge, "understood": "on"}
     )
-    assert too_big.status_code == 413 and "Za duży formularz" in too_big.text
+    assert too_big.status_code == 413 and "Za dużo danych" in too_big.text
     forged = client.post(
         "/feedback",
         data={"token": token + "x", "topic": "site", "message": IDEA, "understood": "on"},
@@ -126,5 +126,5 @@ def test_oversized_cookie_choice_is_refused(client: TestClient, rt: Runtime) -> 
         "/en/cookies/consent",
         data={"token": token_of(page), "choice": "accept_all", "next": "/" + "a" * 70_000},
     )
-    assert answer.status_code == 413 and "Form too large" in answer.text
+    assert answer.status_code == 413 and "Too much data" in answer.text
     assert answer.headers.get_list("set-cookie") == []

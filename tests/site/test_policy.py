@@ -28,7 +28,7 @@ from tests.staff.test_console import csrf_of, login
 from tests.support.cli import imbplus
 from tests.support.factories import make_staff, make_subscriber
 from tests.support.site import decide
-from tests.support.smtp import Mailbox
+from tests.support.smtp import SmtpServer
 
 DOC = "# Polityka testowa\n\n## Zasady\n\n- Pierwsza zasada.\n- Druga zasada.\n"
 
@@ -205,7 +205,7 @@ def test_p22_portal_notice_until_dismissed(client: TestClient, rt: Runtime) -> N
         assert seen is not None and seen.seen_at is not None
 
 
-def test_p22_customers_are_emailed_through_the_outbox(rt: Runtime, mailbox: Mailbox) -> None:
+def test_p22_customers_are_emailed_through_the_outbox(rt: Runtime, mail_server: SmtpServer) -> None:
     publish(rt)
     people = [make_subscriber(rt) for _ in range(3)]
     version = publish(rt, DOC + "- Nowa zasada.\n", changes="Doszła nowa zasada.")
@@ -218,11 +218,11 @@ def test_p22_customers_are_emailed_through_the_outbox(rt: Runtime, mailbox: Mail
             m.recipient_ct and p.email.encode() not in m.recipient_ct
             for m, p in zip(queued, people, strict=False)
         )
-    sender = SmtpSender(rt.settings.model_copy(update={"smtp_port": mailbox.port}))
+    sender = SmtpSender(rt.settings.model_copy(update={"smtp_port": mail_server.port}))
     report = mail.deliver(rt, sender)
     assert (report.sent, report.failed, report.pending) == (3, 0, 0)
     for person in people:
-        [message] = mailbox.to(person.email)
+        [message] = mail_server.mailbox.to(person.email)
         assert message["Subject"] == "IMB+: nowa wersja polityki prywatności"
         body = message.get_content()
         assert "Doszła nowa zasada." in body and "/privacy/versions/2" in body
@@ -253,13 +253,13 @@ def test_mail_waits_and_retries_when_the_mail_server_is_down(rt: Runtime) -> Non
 
 
 def test_p22_publish_from_the_command_line(
-    settings: Settings, rt: Runtime, tmp_path: Path, mailbox: Mailbox
+    settings: Settings, rt: Runtime, tmp_path: Path, mail_server: SmtpServer
 ) -> None:
     publish(rt)
     make_subscriber(rt)
     doc = tmp_path / "v2.md"
     doc.write_text(DOC + "- Zasada z pliku.\n", encoding="utf-8")
-    env_settings = settings.model_copy(update={"smtp_port": mailbox.port})
+    env_settings = settings.model_copy(update={"smtp_port": mail_server.port})
     ok = imbplus(
         env_settings,
         "policy",
@@ -350,15 +350,17 @@ def test_the_demo_policy_summarises_every_clause_in_both_languages(rt: Runtime) 
             assert current is not None and current.number == 2
 
 
-def test_send_mail_from_the_command_line(settings: Settings, rt: Runtime, mailbox: Mailbox) -> None:
+def test_send_mail_from_the_command_line(
+    settings: Settings, rt: Runtime, mail_server: SmtpServer
+) -> None:
     me = make_subscriber(rt)
     with rt.job("policy_notice", Purpose.SERVICE_DELIVERY) as ctx:
         mail.send_to_customer(ctx, me.id, "IMB+: test", "Treść wiadomości.", reference="t")
-    env = {"IMBPLUS_SMTP_PORT": str(mailbox.port)}
+    env = {"IMBPLUS_SMTP_PORT": str(mail_server.port)}
     result = imbplus(settings, "site", "send-mail", env=env)
     assert result.returncode == 0, result.stderr
     assert "sent 1, failed 0" in result.stdout
-    [message] = mailbox.to(me.email)
+    [message] = mail_server.mailbox.to(me.email)
     assert message.get_content().strip() == "Treść wiadomości."
     down = imbplus(settings, "site", "send-mail", env={"IMBPLUS_SMTP_PORT": "1"})
     assert down.returncode == 0 and "sent 0" in down.stdout  # nothing left to send

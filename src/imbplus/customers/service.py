@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -336,24 +336,31 @@ def id_for_login(rt: Runtime, session: Session, email: str) -> str | None:
     return row[0] if row else None
 
 
-def email_of(ctx: Context, customer_id: str, *, operation: str = "customer.email") -> str:
-    """The customer's e-mail address alone (to write to them), through the gate."""
-    ctx.check(Action.READ, {Category.CONTACT}, operation=operation, subjects=[customer_id])
-    row = _load(ctx, customer_id)
-    return _open(ctx, row, ("email",))["email"]
+def emails(ctx: Context, customer_ids: Sequence[str], *, operation: str) -> dict[str, str]:
+    """E-mail addresses of many customers for sending them a message (one gate decision,
+    one audit record per customer). Erased or unknown customers are left out."""
+    if not customer_ids:
+        return {}
+    ctx.check(Action.READ, {Category.CONTACT}, operation=operation, subjects=list(customer_ids))
+    table = Customer.__table__
+    found: dict[str, str] = {}
+    for start in range(0, len(customer_ids), 5000):
+        rows = ctx.session.execute(
+            select(table.c.id, table.c.key_id, table.c.email_ct).where(
+                table.c.id.in_(list(customer_ids[start : start + 5000])),
+                table.c.status != "erased",
+                table.c.email_ct.is_not(None),
+            )
+        ).all()
+        _preload(ctx, rows)
+        for row in rows:
+            found[row.id] = ctx.keyring.open(ctx.session, TABLE, "email_ct", row.id, row.email_ct)
+    return found
 
 
-def active_ids(session: Session, *, after: str | None = None, limit: int = 500) -> list[str]:
-    """Ids of active customers in id order, a page at a time (ids are not personal)."""
-    stmt = select(Customer.id).where(Customer.status == "active").order_by(Customer.id)
-    if after is not None:
-        stmt = stmt.where(Customer.id > after)
-    return list(session.execute(stmt.limit(limit)).scalars())
-
-
-def active_count(session: Session) -> int:
-    return int(
-        session.execute(
-            select(func.count()).select_from(Customer).where(Customer.status == "active")
-        ).scalar_one()
-    )
+def active_ids(ctx: Context, *, limit: int | None = None) -> list[str]:
+    """Ids of active customers, oldest first (ids and status are not personal data)."""
+    stmt = select(Customer.id).where(Customer.status == "active").order_by(Customer.created_at)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(ctx.session.execute(stmt).scalars())

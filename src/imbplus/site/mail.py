@@ -9,7 +9,7 @@ else in the site needs to change.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -34,19 +34,37 @@ def send_to_customer(
     ctx: Context, customer_id: str, subject: str, text: str, *, reference: str
 ) -> int:
     """Queue an e-mail to a customer's current address (read through the gate)."""
-    address = customers.email_of(ctx, customer_id, operation="mail.queue")
-    key_id = customers.data_key_id(ctx, customer_id)
-    return outbox.enqueue(
-        ctx,
-        customer_id=customer_id,
-        key_id=key_id,
-        channel="email",
-        recipient=address,
-        subject=subject,
-        body=text,
-        reference=reference,
-        category=Category.CONTACT,
-    )
+    queued = send_to_customers(ctx, [customer_id], subject, text, reference=reference)
+    if not queued:
+        raise Erased("this customer's personal data was erased", customer=customer_id)
+    return queued[0]
+
+
+def send_to_customers(
+    ctx: Context, customer_ids: Sequence[str], subject: str, text: str, *, reference: str
+) -> list[int]:
+    """Queue one e-mail to each customer (one gate decision for all, one audit record per
+    customer); erased or unknown customers are left out."""
+    addresses = customers.emails(ctx, customer_ids, operation="mail.queue")
+    queued = []
+    for customer_id in customer_ids:
+        address = addresses.get(customer_id)
+        if address is None:
+            continue
+        queued.append(
+            outbox.enqueue(
+                ctx,
+                customer_id=customer_id,
+                key_id=customers.data_key_id(ctx, customer_id),
+                channel="email",
+                recipient=address,
+                subject=subject,
+                body=text,
+                reference=reference,
+                category=Category.CONTACT,
+            )
+        )
+    return queued
 
 
 def send_to_address(

@@ -265,39 +265,38 @@ register(
         "field.understood": {"pl": "Potwierdzenie", "en": "Confirmation"},
         "field.choice": {"pl": "Wybór", "en": "Choice"},
         # localized error messages (by error code)
-        "error.msg.csrf_failed": {
+        "error.message.csrf_failed": {
             "pl": "Formularz wygasł albo nie pochodzi z naszej strony. Odśwież stronę i "
             "spróbuj ponownie. Niczego nie zapisaliśmy.",
             "en": "The form has expired or did not come from our site. Reload the page and "
             "try again. Nothing was stored.",
         },
-        "error.msg.not_found": {
+        "error.message.not_found": {
             "pl": "Pod tym adresem nic nie ma. Może link jest nieaktualny?",
             "en": "There is nothing at this address. Perhaps the link is out of date?",
         },
-        "error.msg.validation_failed": {
+        "error.message.validation_failed": {
             "pl": "Niektóre dane są niepoprawne: {fields}. Niczego nie zapisaliśmy.",
             "en": "Some of the data is not valid: {fields}. Nothing was stored.",
         },
-        "error.msg.rate_limited": {
+        "error.message.rate_limited": {
             "pl": "Zbyt wiele prób. Spróbuj ponownie za chwilę.",
             "en": "Too many attempts. Please try again in a moment.",
         },
-        "error.msg.internal_error": {
+        "error.message.internal_error": {
             "pl": "Wystąpił błąd po naszej stronie. Spróbuj ponownie za chwilę; jeśli się "
             "powtarza, podaj nam numer zgłoszenia.",
             "en": "Something went wrong on our side. Try again in a moment; if it keeps "
             "happening, give us the reference below.",
         },
-        "error.msg.method_not_allowed": {
+        "error.message.method_not_allowed": {
             "pl": "Tej strony nie można otworzyć w ten sposób.",
             "en": "This page cannot be opened this way.",
         },
-        "error.msg.bad_request": {
+        "error.message.bad_request": {
             "pl": "Nieprawidłowe żądanie.",
             "en": "The request is not valid.",
         },
-        "error.title.413": {"pl": "Za duży formularz", "en": "Form too large"},
         "error.languages": {
             "pl": "Strona jest dostępna po polsku i angielsku:",
             "en": "The site is available in Polish and English:",

@@ -93,43 +93,42 @@ def notify_customers(
     rt: Runtime, version_id: int, *, advance: Callable[[int], None] | None = None
 ) -> int:
     """Queue the e-mail to every active customer not told yet; safe to run again."""
-    with rt.unit_of_work() as session:
-        version = session.get(PolicyVersion, version_id)
+    with rt.job("policy_notice", Purpose.SERVICE_DELIVERY) as ctx:
+        version = ctx.session.get(PolicyVersion, version_id)
         if version is None:
             raise NotFound("no such policy version", version=version_id)
         subject, text = message(version, rt.settings.public_base_url)
         reference = f"policy:{version.site}/{version.lang}/v{version.number}"
-    queued, after = 0, None
-    while True:
+        everyone = customers.active_ids(ctx)
+    queued = 0
+    for start in range(0, len(everyone), BATCH):
+        batch = everyone[start : start + BATCH]
         with rt.job("policy_notice", Purpose.SERVICE_DELIVERY) as ctx:
-            ids = customers.active_ids(ctx.session, after=after, limit=BATCH)
-            if not ids:
-                break
             told = set(
                 ctx.session.execute(
                     select(PolicyNotice.customer_id).where(
                         PolicyNotice.version_id == version_id,
-                        PolicyNotice.customer_id.in_(ids),
+                        PolicyNotice.customer_id.in_(batch),
                         PolicyNotice.mailed_at.is_not(None),
                     )
                 ).scalars()
             )
-            for customer_id in ids:
-                if customer_id in told:
-                    continue
-                mail.send_to_customer(ctx, customer_id, subject, text, reference=reference)
+            todo = [c for c in batch if c not in told]
+            if todo:
+                mail.send_to_customers(ctx, todo, subject, text, reference=reference)
+            now = clock.now()
+            for customer_id in todo:
                 notice = ctx.session.get(PolicyNotice, (version_id, customer_id))
                 if notice is None:
                     notice = PolicyNotice(version_id=version_id, customer_id=customer_id)
                     ctx.session.add(notice)
-                notice.mailed_at = clock.now()
-                queued += 1
-            after = ids[-1]
+                notice.mailed_at = now
+            queued += len(todo)
         if advance:
-            advance(len(ids))
+            advance(len(batch))
     return queued
 
 
 def customers_to_tell(rt: Runtime) -> int:
-    with rt.unit_of_work() as session:
-        return customers.active_count(session)
+    with rt.job("policy_notice", Purpose.SERVICE_DELIVERY) as ctx:
+        return len(customers.active_ids(ctx))

@@ -59,20 +59,26 @@ class LanguagePrefixMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            path: str = scope["path"]
-            lang, prefixed = DEFAULT, False
-            for candidate in LANGS:
-                if path == f"/{candidate}" or path.startswith(f"/{candidate}/"):
-                    lang, prefixed = candidate, True
-                    rest = path[len(candidate) + 1 :] or "/"
-                    # in place: the request log outside sees the matched route
-                    scope["path"], scope["raw_path"] = rest, rest.encode()
-                    break
-            state = scope.setdefault("state", {})
-            state["lang"] = lang
-            state["lang_prefixed"] = prefixed
-        await self.app(scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        lang, prefixed, inner = DEFAULT, False, scope
+        for candidate in LANGS:
+            if path == f"/{candidate}" or path.startswith(f"/{candidate}/"):
+                lang, prefixed = candidate, True
+                rest = path[len(candidate) + 1 :] or "/"
+                inner = {**scope, "path": rest, "raw_path": rest.encode()}
+                break
+        state = scope.setdefault("state", {})
+        inner["state"] = state
+        state["lang"] = lang
+        state["lang_prefixed"] = prefixed
+        try:
+            await self.app(inner, receive, send)
+        finally:
+            if inner is not scope and "route" in inner:
+                scope["route"] = inner["route"]  # the request log outside names the route
 
 
 register(

@@ -53,12 +53,11 @@ class RequestMiddleware:
         started = time.perf_counter()
         status_holder: dict[str, int] = {"status": 500}
         secure = scope.get("scheme") == "https"
-        path = scope.get("path", "")  # as sent: inner middleware strips a language prefix
-        limit = _limit_for(path, self.limits, self.max_body)
+        limit = _limit_for(scope.get("path", ""), self.limits, self.max_body)
 
         declared = _content_length(scope)
         if declared is not None and declared > limit:
-            await _send_413(send, request_id, limit, path)
+            await _send_413(send, request_id, limit, scope.get("path", ""))
             self._log(scope, 413, started, request_id)
             return
 
@@ -90,7 +89,7 @@ class RequestMiddleware:
         try:
             await self.app(scope, limited_receive, send_with_headers)
         except TooLarge:
-            await _send_413(send, request_id, limit, path)
+            await _send_413(send, request_id, limit, scope.get("path", ""))
             status_holder["status"] = 413
         finally:
             self._log(scope, status_holder["status"], started, request_id)
@@ -112,7 +111,8 @@ class RequestMiddleware:
 def _limit_for(path: str, limits: dict[str, int], default: int) -> int:
     bare = _without_language(path)
     for prefix, limit in limits.items():
-        if bare == prefix or bare.startswith(prefix + "/"):
+        base = prefix.rstrip("/")
+        if bare == base or bare.startswith(base + "/"):
             return limit
     return default
 
@@ -143,44 +143,23 @@ def _content_length(scope: Scope) -> int | None:
     return None
 
 
-_PAGE_413 = {
-    "pl": (
-        "Za duży formularz",
-        "Przesłana treść jest za długa (limit: {kib} KiB). Skróć ją "
-        "i wyślij ponownie. Niczego nie zapisaliśmy.",
-        "Numer zgłoszenia",
-        "/",
-    ),
-    "en": (
-        "Form too large",
-        "What you sent is too long (limit: {kib} KiB). Shorten it and "
-        "send it again. Nothing was stored.",
-        "Reference",
-        "/en/",
-    ),
-}
+_PAGE_413 = (
+    '<!doctype html><html lang="pl"><head><meta charset="utf-8">'
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    '<title>413 · IMB+</title><link rel="stylesheet" href="/static/site.css"></head><body>'
+    '<main><section class="panel narrow"><h1>Za dużo danych</h1>'
+    "<p>Formularz jest większy niż {limit} bajtów i nie został przyjęty; nic nie zapisaliśmy.</p>"
+    '<h1 lang="en">Too much data</h1><p lang="en">The form is larger than {limit} bytes and was '
+    "not accepted; nothing was stored.</p>"
+    '<p class="muted">Numer zgłoszenia / Reference: <code>{request_id}</code></p>'
+    '<p><a href="/">IMB+</a></p></section></main></body></html>'
+)
 
 
-def _page_413(path: str, request_id: str, limit: int) -> bytes:
-    """A page for browsers (the error handlers are not reached: the body was refused)."""
-    lang = "en" if path == "/en" or path.startswith("/en/") else "pl"
-    title, text, reference, home = _PAGE_413[lang]
-    return (
-        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f'<title>413 · IMB+</title><link rel="stylesheet" href="/static/site.css"></head>'
-        f'<body><main><section class="panel narrow"><h1>{title}</h1>'
-        f"<p>{text.format(kib=max(1, limit // 1024))}</p>"
-        f'<p class="muted">{reference}: <code>{request_id}</code></p>'
-        f'<p><a href="{home}">IMB+</a></p></section></main></body></html>'
-    ).encode()
-
-
-async def _send_413(send: Send, request_id: str, limit: int, path: str) -> None:
+async def _send_413(send: Send, request_id: str, limit: int, path: str = "/api/") -> None:
     import json
 
-    api = path.startswith("/api/") or path == "/healthz"
-    if api:
+    if path.startswith("/api/"):
         body = json.dumps(
             {
                 "error": "payload_too_large",
@@ -188,10 +167,12 @@ async def _send_413(send: Send, request_id: str, limit: int, path: str) -> None:
                 "request_id": request_id,
             }
         ).encode()
-    else:
-        body = _page_413(path, request_id, limit)
+        kind = b"application/json"
+    else:  # a page: a page answers (bilingual, it cannot know the language prefix here)
+        body = _PAGE_413.format(limit=limit, request_id=request_id).encode()
+        kind = b"text/html; charset=utf-8"
     headers: list[Any] = [
-        (b"content-type", b"application/json" if api else b"text/html; charset=utf-8"),
+        (b"content-type", kind),
         (b"content-length", str(len(body)).encode()),
         (b"x-request-id", request_id.encode()),
         *_STATIC_HEADERS,
