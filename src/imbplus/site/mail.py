@@ -3,8 +3,9 @@
 Messages are queued in the caller's transaction (`imbplus.notify.outbox`), sealed under the
 customer's own key, or under a system key for a visitor who is not a customer, and sent by
 `deliver` (`imbplus site send-mail`): SMTP with a doubling back-off, the text dropped once
-sent. When the shop's notification worker is present, `deliver` hands over to it; nothing
-else in the site needs to change.
+sent. `deliver` is a small copy of the shop's notification worker without its processor
+hand-over; once that worker is merged, `deliver` becomes a call to it and nothing else in
+the site changes.
 """
 
 from __future__ import annotations
