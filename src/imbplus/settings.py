@@ -70,6 +70,40 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=1_048_576, ge=1024, description="Largest request body accepted (413 above)."
     )
+    # -- public site (P15-P18, P22-P24) ---------------------------------------------------
+    site_id: str = Field(
+        default="imbplus",
+        pattern=r"^[a-z0-9-]{2,32}$",
+        description="The site this server shows; its own privacy policy if it published "
+        "one, otherwise the main site's (P15).",
+    )
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Address of the public site, for links in e-mails.",
+    )
+    site_form_max_bytes: int = Field(
+        default=65_536,
+        ge=1024,
+        description="Largest body accepted by the public forms (contact, feedback, cookie "
+        "choice); 413 above.",
+    )
+
+    # -- e-mail through the outbox (same settings as the notifications of the shop) --------
+    smtp_host: str = Field(default="127.0.0.1", description="SMTP host for e-mail notices.")
+    smtp_port: int = Field(default=25, ge=1, le=65535, description="SMTP port.")
+    smtp_starttls: bool = Field(default=False, description="Use STARTTLS on the SMTP link.")
+    smtp_username: str | None = Field(default=None, description="SMTP login, if required.")
+    smtp_password: str | None = Field(default=None, description="SMTP password, if required.")
+    smtp_timeout_s: float = Field(default=10.0, gt=0, description="SMTP connect/send timeout.")
+    mail_from: str = Field(
+        default="IMB+ <powiadomienia@imb-iptv.example>", description="Sender of e-mail notices."
+    )
+    outbox_max_backoff_s: int = Field(
+        default=3600,
+        ge=1,
+        description="Longest wait between two delivery attempts of an outbox message "
+        "(the wait doubles after each failure; messages are never dropped).",
+    )
 
     @cached_property
     def db_url(self) -> str:

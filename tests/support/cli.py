@@ -19,11 +19,15 @@ def env_for(settings: Settings) -> dict[str, str]:
 
 
 def imbplus(
-    settings: Settings, *args: str, input_text: str | None = None, timeout: float = 120
+    settings: Settings,
+    *args: str,
+    input_text: str | None = None,
+    timeout: float = 120,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "imbplus", *args],
-        env=env_for(settings),
+        env={**env_for(settings), **(env or {})},
         text=True,
         capture_output=True,
         input=input_text,

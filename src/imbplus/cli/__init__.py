@@ -14,11 +14,13 @@ from imbplus.cli import (
     evidence,
     incidents,
     keys,
+    policy,
     retention,
     rights,
     ropa,
     serve,
     setup,
+    site,
     staff,
 )
 from imbplus.cli.common import err_console
@@ -44,6 +46,8 @@ app.add_typer(keys.app, name="keys")
 app.add_typer(rights.app, name="rights")
 app.add_typer(retention.app, name="retention")
 app.add_typer(staff.app, name="staff")
+app.add_typer(policy.app, name="policy")
+app.add_typer(site.app, name="site")
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ from imbplus.cli.common import console, runtime
 from imbplus.cli.serve import run_server
 from imbplus.customers.models import Customer
 from imbplus.demo.customers import DEMO_SUBSCRIBER, ensure_demo_subscriber, load
+from imbplus.demo.policy import load as load_policy
 from imbplus.privacy import retention
 from imbplus.privacy.catalog import Purpose, Role
 from imbplus.staff import service as staff_service
@@ -28,6 +29,8 @@ def register(app: typer.Typer) -> None:
         """init + fictitious Polish customers + one staff account per role + serve."""
         rt = runtime()
         init(rt)
+        if policies := load_policy(rt):
+            console.print(f"privacy policy: {policies} version(s) published")
         with rt.sessions() as session:
             have = session.execute(select(func.count()).select_from(Customer)).scalar_one()
             existing = set(
@@ -75,5 +78,7 @@ def register(app: typer.Typer) -> None:
 
         rt.dispose()
         if serve:
-            console.print(f"serving on http://{host}:{port}/console  (Ctrl+C to stop)")
+            console.print(
+                f"serving on http://{host}:{port}/ (site), /portal, /console  (Ctrl+C to stop)"
+            )
             run_server(host, port, workers=1)

@@ -13,6 +13,8 @@ from imbplus.auth.models import WebSession
 from imbplus.portal.models import CustomerAccount
 from imbplus.privacy.access import Actor, Context
 from imbplus.privacy.catalog import Purpose
+from imbplus.site import notices
+from imbplus.site.notices import PolicyNoticeView
 from imbplus.web import i18n
 from imbplus.web.deps import Db, get_runtime
 
@@ -25,23 +27,40 @@ class PortalLoginRequired(Exception):
 class PortalUser:
     customer_id: str
     web_session: WebSession
+    # a new privacy-policy version the subscriber has not acknowledged yet (P22)
+    policy_notice: PolicyNoticeView | None = None
 
     @property
     def actor(self) -> Actor:
         return Actor.customer(self.customer_id)
 
 
-def portal_user(request: Request, session: Db) -> PortalUser:
+def optional_portal_user(request: Request, session: Db) -> PortalUser | None:
+    """The logged-in subscriber, or None (for pages open to everyone)."""
     rt = get_runtime(request)
     row = sessions.resolve(
         session, rt.settings, "customer", request.cookies.get(sessions.CUSTOMER_COOKIE)
     )
     if row is None:
-        raise PortalLoginRequired
+        return None
     account = session.get(CustomerAccount, row.principal_id)
     if account is None or not account.active:
+        return None
+    notice = notices.pending_for(
+        session,
+        rt.settings.site_id,
+        i18n.lang_of(request.scope),
+        row.principal_id,
+        since=account.created_at,
+    )
+    return PortalUser(row.principal_id, row, notice)
+
+
+def portal_user(request: Request, session: Db) -> PortalUser:
+    user = optional_portal_user(request, session)
+    if user is None:
         raise PortalLoginRequired
-    return PortalUser(row.principal_id, row)
+    return user
 
 
 Customer = Annotated[PortalUser, Depends(portal_user)]

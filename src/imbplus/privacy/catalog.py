@@ -61,6 +61,7 @@ class Category(StrEnum):
     WEB_REQUEST_LOG = "web_request_log"
     CONSENT_RECORD = "consent_record"
     FEEDBACK = "feedback"
+    PRIVACY_INQUIRY = "privacy_inquiry"
     LEGAL_REQUEST = "legal_request"
     STAFF_ACCOUNT = "staff_account"
     AUDIT_RECORD = "audit_record"
@@ -89,6 +90,9 @@ CATEGORY_INFO: dict[Category, CategoryInfo] = {
     Category.WEB_REQUEST_LOG: CategoryInfo("Request log with IP addresses (P21).", True),
     Category.CONSENT_RECORD: CategoryInfo("Cookie consent decisions (P18).", True),
     Category.FEEDBACK: CategoryInfo("Comments and suggestions (P24).", True),
+    Category.PRIVACY_INQUIRY: CategoryInfo(
+        "Questions to the data-protection officer and the answers (P23).", True
+    ),
     Category.LEGAL_REQUEST: CategoryInfo("Authority requests and their scope (P07).", True),
     Category.STAFF_ACCOUNT: CategoryInfo("Employee accounts, roles and tokens.", True),
     Category.AUDIT_RECORD: CategoryInfo("The audit trail (no personal values).", False),

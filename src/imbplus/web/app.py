@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -42,7 +42,13 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     from imbplus.privacy import api as privacy_api
     from imbplus.privacy import evidence_pages, incident_pages
     from imbplus.privacy import pages as privacy_pages
+    from imbplus.site import consent_pages, contact_pages, policy_pages
+    from imbplus.site import console as site_console
+    from imbplus.site import pages as site_pages
+    from imbplus.site.middleware import ConsentMiddleware
     from imbplus.staff import pages as staff_pages
+
+    site_pages.install(app, rt)
 
     for router in (
         customers_api.router,
@@ -53,6 +59,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         portal_pages.router,
         evidence_pages.router,
         incident_pages.router,
+        site_pages.router,
+        consent_pages.router,
+        policy_pages.router,
+        contact_pages.router,
+        site_console.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=str(pages.static_dir())), name="static")
@@ -63,13 +74,15 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             conn.execute(text("SELECT 1"))
         return JSONResponse({"status": "ok", "version": __version__})
 
-    @app.get("/", include_in_schema=False)
-    def root() -> RedirectResponse:
-        return RedirectResponse("/console", status_code=303)
-
+    app.add_middleware(ConsentMiddleware)  # inside the language prefix: sees the bare path
     app.add_middleware(LanguagePrefixMiddleware)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=rt.settings.trusted_hosts)
-    app.add_middleware(RequestMiddleware, max_body_bytes=rt.settings.max_body_bytes)
+    form_limit = rt.settings.site_form_max_bytes
+    app.add_middleware(
+        RequestMiddleware,
+        max_body_bytes=rt.settings.max_body_bytes,
+        limits={path: form_limit for path in ("/contact", "/feedback", "/cookies")},
+    )
     logging.getLogger("imbplus").setLevel(logging.INFO)
     return app
 

@@ -26,6 +26,10 @@ def register(messages: Mapping[str, Mapping[str, str]]) -> None:
         _MESSAGES[key] = dict(texts)
 
 
+def has(key: str) -> bool:
+    return key in _MESSAGES
+
+
 def translate(lang: str, key: str, **values: Any) -> str:
     texts = _MESSAGES.get(key)
     if texts is None:
@@ -55,17 +59,26 @@ class LanguagePrefixMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            path: str = scope["path"]
-            lang = DEFAULT
-            for candidate in LANGS:
-                if path == f"/{candidate}" or path.startswith(f"/{candidate}/"):
-                    lang = candidate
-                    rest = path[len(candidate) + 1 :] or "/"
-                    scope = {**scope, "path": rest, "raw_path": rest.encode()}
-                    break
-            scope.setdefault("state", {})["lang"] = lang
-        await self.app(scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        lang, prefixed, inner = DEFAULT, False, scope
+        for candidate in LANGS:
+            if path == f"/{candidate}" or path.startswith(f"/{candidate}/"):
+                lang, prefixed = candidate, True
+                rest = path[len(candidate) + 1 :] or "/"
+                inner = {**scope, "path": rest, "raw_path": rest.encode()}
+                break
+        state = scope.setdefault("state", {})
+        inner["state"] = state
+        state["lang"] = lang
+        state["lang_prefixed"] = prefixed
+        try:
+            await self.app(inner, receive, send)
+        finally:
+            if inner is not scope and "route" in inner:
+                scope["route"] = inner["route"]  # the request log outside names the route
 
 
 register(
@@ -85,9 +98,13 @@ register(
 def template_helpers(scope: Scope) -> dict[str, Any]:
     """`lang`, `_`, `url` and `other_lang` for every template."""
     lang = lang_of(scope)
+    other = "en" if lang == "pl" else "pl"
     return {
         "lang": lang,
         "_": lambda key, **values: translate(lang, key, **values),
         "url": lambda path: localized(lang, path),
-        "other_lang": "en" if lang == "pl" else "pl",
+        "other_lang": other,
+        "has_text": has,
+        # the switch always names the language, so that it can also update a remembered one
+        "switch_url": lambda path: f"/{other}{path}",
     }

@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Protocol
+from typing import Annotated, Literal, Protocol
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
@@ -19,10 +19,10 @@ from imbplus.errors import DomainError
 from imbplus.privacy.access import Actor, Context
 from imbplus.privacy.catalog import Purpose
 from imbplus.staff.models import Staff
-from imbplus.web import i18n
+from imbplus.web import cookies, i18n
 from imbplus.web.deps import Db, get_runtime
 
-PRE_CSRF_COOKIE = "imb_csrf"
+PRE_CSRF_COOKIE = cookies.CSRF
 
 
 def templates_dir() -> Path:
@@ -56,17 +56,32 @@ def is_secure(request: Request) -> bool:
 
 
 def set_cookie(
-    request: Request, response: Response, name: str, value: str, max_age: int | None = None
+    request: Request,
+    response: Response,
+    name: str,
+    value: str,
+    max_age: int | None = None,
+    samesite: Literal["strict", "lax"] = "strict",
 ) -> None:
+    """Set a registered cookie (P18): HttpOnly, SameSite, Secure over HTTPS. A persistent
+    cookie lives as long as the register says unless `max_age` is shorter."""
+    spec = cookies.spec(name)
+    if spec.max_age_s is not None:
+        max_age = min(max_age or spec.max_age_s, spec.max_age_s)
     response.set_cookie(
         name,
         value,
         max_age=max_age,
         httponly=True,
-        samesite="strict",
+        samesite=samesite,
         secure=is_secure(request),
         path="/",
     )
+
+
+def delete_cookie(request: Request, response: Response, name: str) -> None:
+    cookies.spec(name)
+    response.delete_cookie(name, path="/", httponly=True, samesite="lax", secure=is_secure(request))
 
 
 @dataclass

@@ -1,0 +1,1 @@
+"""The public web site: pages, cookie consent, policy versions, privacy contact, feedback."""

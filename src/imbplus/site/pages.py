@@ -1,0 +1,72 @@
+"""Public pages (P16, P17): home, offer, help. No login, no identifying cookie."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import Response
+from fastapi.templating import Jinja2Templates
+
+from imbplus.runtime import Runtime
+from imbplus.site import forms, stats
+from imbplus.site import messages as _messages  # noqa: F401 - registers the texts
+from imbplus.site.consent import NO_DECISION, ConsentState
+from imbplus.site.service import offer
+from imbplus.web import cookies
+from imbplus.web.deps import Db
+from imbplus.web.pages import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def consent_of(request: Request) -> ConsentState:
+    """What this browser consented to (set by the consent middleware)."""
+    found = getattr(request.state, "consent", None)
+    return found if isinstance(found, ConsentState) else NO_DECISION
+
+
+def count_view(request: Request, session: Db) -> None:
+    """Count a view of a public page; a visitor only with statistics consent (P18)."""
+    route = request.scope.get("route")
+    page = getattr(route, "path", None) or "?"
+    value = stats.record_view(
+        session,
+        page,
+        statistics_consent=consent_of(request).statistics,
+        last_visit=request.cookies.get(cookies.STATISTICS),
+    )
+    if value is not None:
+        request.state.stats_cookie = value
+
+
+Counted = Annotated[None, Depends(count_view)]
+
+
+def content(lang: str, name: str) -> str:
+    """The language's own template for a page of longer text."""
+    return f"site/content/{lang}/{name}.html"
+
+
+@router.get("/")
+def home(request: Request, session: Db, _view: Counted) -> Response:
+    lang = request.state.lang
+    return render(request, content(lang, "home"), offer=offer(session, lang))
+
+
+@router.get("/offer")
+def offer_page(request: Request, session: Db, _view: Counted) -> Response:
+    return render(request, "site/offer.html", offer=offer(session, request.state.lang))
+
+
+@router.get("/help")
+def help_page(request: Request, _view: Counted) -> Response:
+    return render(request, content(request.state.lang, "help"))
+
+
+def install(app: FastAPI, rt: Runtime) -> None:
+    """Helpers every site template can call (the banner is on every page)."""
+    templates: Jinja2Templates = app.state.templates
+    templates.env.globals["consent_of"] = consent_of
+    templates.env.globals["form_token"] = lambda form: forms.issue(rt.keyring.master, form)
+    templates.env.globals["cookie_register"] = cookies.REGISTER

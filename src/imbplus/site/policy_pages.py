@@ -1,0 +1,83 @@
+"""The privacy-policy pages (P15, P22): the version in force, every earlier and announced
+version, the differences between two; and the portal notice of a new version."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Path, Request
+from fastapi.responses import RedirectResponse, Response
+
+from imbplus.portal.deps import Customer
+from imbplus.site import notices, policy
+from imbplus.site.pages import Counted
+from imbplus.web import i18n
+from imbplus.web.deps import Db, get_runtime
+from imbplus.web.pages import check_csrf, render
+
+router = APIRouter(include_in_schema=False)
+Number = Annotated[int, Path(ge=1, le=100_000)]
+
+
+def _site(request: Request) -> str:
+    return get_runtime(request).settings.site_id
+
+
+@router.get("/privacy")
+def privacy(request: Request, session: Db, _view: Counted) -> Response:
+    site, lang = _site(request), request.state.lang
+    shown = policy.current(session, site, lang)
+    return render(
+        request,
+        "site/policy.html",
+        shown=shown,
+        in_force=shown,
+        announced=policy.announced(session, site, lang),
+        versions=policy.versions(session, site, lang),
+        body=policy.render(shown.body) if shown else None,
+        today=policy.today(),
+    )
+
+
+@router.get("/privacy/versions/{number}")
+def version(request: Request, session: Db, number: Number, _view: Counted) -> Response:
+    site, lang = _site(request), request.state.lang
+    shown = policy.get(session, site, lang, number)
+    return render(
+        request,
+        "site/policy.html",
+        shown=shown,
+        in_force=policy.current(session, site, lang),
+        announced=policy.announced(session, site, lang),
+        versions=policy.versions(session, site, lang),
+        body=policy.render(shown.body),
+        today=policy.today(),
+    )
+
+
+@router.get("/privacy/versions/{number}/changes")
+def changes(request: Request, session: Db, number: Number, _view: Counted) -> Response:
+    site, lang = _site(request), request.state.lang
+    new = policy.get(session, site, lang, number)
+    old = policy.get(session, site, lang, number - 1) if number > 1 else None
+    return render(
+        request,
+        "site/policy_changes.html",
+        new=new,
+        old=old,
+        lines=policy.differences(old, new) if old else [],
+    )
+
+
+@router.post("/portal/policy-notice")
+def dismiss_notice(
+    request: Request,
+    session: Db,
+    user: Customer,
+    version_id: Annotated[int, Form(ge=1)],
+    csrf: Annotated[str, Form(max_length=64)],
+) -> Response:
+    """The subscriber has read the notice of a new policy version (P22)."""
+    check_csrf(user, csrf)
+    notices.mark_seen(session, user.customer_id, version_id)
+    return RedirectResponse(i18n.localized(request.state.lang, "/portal"), status_code=303)
