@@ -12,6 +12,7 @@ from imbplus.runtime import Runtime
 from imbplus.settings import Settings
 from imbplus.web.app import create_app
 from tests.support import databases
+from tests.support.smtp import Mailbox, SmtpServer
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 
@@ -70,3 +71,12 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def smtp(settings: Settings) -> Iterator[Mailbox]:
+    """A real SMTP server on loopback; the runtime's mail settings point at it."""
+    with SmtpServer() as server:
+        settings.smtp_port = server.port
+        settings.public_base_url = "http://testserver"
+        yield server.mailbox

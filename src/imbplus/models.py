@@ -8,8 +8,11 @@ from imbplus.db import Base
 def load_all() -> type[Base]:
     import imbplus.auth.models
     import imbplus.customers.models
+    import imbplus.notify.models
     import imbplus.portal.models
     import imbplus.privacy.models
-    import imbplus.staff.models  # noqa: F401
+    import imbplus.staff.models
+    import imbplus.surveys.models
+    import imbplus.traffic.models  # noqa: F401
 
     return Base

@@ -334,3 +334,33 @@ def id_for_login(rt: Runtime, session: Session, email: str) -> str | None:
         select(Customer.id).where(Customer.email_bidx.in_(digests), Customer.status == "active")
     ).first()
     return row[0] if row else None
+
+
+def emails(ctx: Context, customer_ids: Sequence[str], *, operation: str) -> dict[str, str]:
+    """E-mail addresses of many customers for sending them a message (one gate decision,
+    one audit record per customer). Erased or unknown customers are left out."""
+    if not customer_ids:
+        return {}
+    ctx.check(Action.READ, {Category.CONTACT}, operation=operation, subjects=list(customer_ids))
+    table = Customer.__table__
+    found: dict[str, str] = {}
+    for start in range(0, len(customer_ids), 5000):
+        rows = ctx.session.execute(
+            select(table.c.id, table.c.key_id, table.c.email_ct).where(
+                table.c.id.in_(list(customer_ids[start : start + 5000])),
+                table.c.status != "erased",
+                table.c.email_ct.is_not(None),
+            )
+        ).all()
+        _preload(ctx, rows)
+        for row in rows:
+            found[row.id] = ctx.keyring.open(ctx.session, TABLE, "email_ct", row.id, row.email_ct)
+    return found
+
+
+def active_ids(ctx: Context, *, limit: int | None = None) -> list[str]:
+    """Ids of active customers, oldest first (ids and status are not personal data)."""
+    stmt = select(Customer.id).where(Customer.status == "active").order_by(Customer.created_at)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(ctx.session.execute(stmt).scalars())
