@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from imbplus.cli import access, audit, catalog, demo, keys, serve, setup, staff
+from imbplus.cli import access, audit, catalog, demo, keys, mail, serve, setup, staff, surveys
 from imbplus.cli.common import err_console
 from imbplus.errors import DomainError
 
@@ -25,6 +25,8 @@ app.add_typer(access.app, name="access")
 app.add_typer(audit.app, name="audit")
 app.add_typer(keys.app, name="keys")
 app.add_typer(staff.app, name="staff")
+app.add_typer(mail.app, name="mail")
+app.add_typer(surveys.app, name="surveys")
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ reference prefix with `suppress_when`, and delivery cancels a message the check 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import logging
 import smtplib
 from collections.abc import Callable, Sequence
@@ -40,6 +41,8 @@ _FIRST_RETRY_S = 30
 
 Suppression = Callable[[Session, str], bool]  # (session, customer id) -> must not be sent
 _SUPPRESSIONS: dict[str, Suppression] = {}
+# modules that register suppressions; imported before a delivery run
+_SUPPRESSION_MODULES = ("imbplus.surveys.invitations",)
 
 
 def suppress_when(reference_prefix: str, check: Suppression) -> None:
@@ -178,6 +181,8 @@ def _suppressed(session: Session, row: OutboxMessage) -> bool:
 
 def deliver_due(rt: Runtime, *, limit: int = 200) -> Delivery:
     """Send the messages that are due; failures are retried later with a growing wait."""
+    for module in _SUPPRESSION_MODULES:
+        importlib.import_module(module)
     report = Delivery()
     relay = _Relay(rt)
     try:

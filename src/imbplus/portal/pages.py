@@ -17,6 +17,7 @@ from imbplus.portal import (
     signup_pages,
 )
 from imbplus.portal.deps import Customer, PortalContext
+from imbplus.surveys import invitations
 from imbplus.web import i18n
 from imbplus.web.deps import Db, get_runtime
 from imbplus.web.pages import (
@@ -88,7 +89,8 @@ def logout(request: Request, session: Db, user: Customer, csrf: Short) -> Respon
 @router.get("")
 def home(request: Request, user: Customer, ctx: PortalContext) -> Response:
     me = customers.get(ctx, user.customer_id)
-    return render(request, "portal/home.html", user=user, me=me)
+    invited = invitations.pending_for(ctx.session, user.customer_id)
+    return render(request, "portal/home.html", user=user, me=me, invitations=invited)
 
 
 router.include_router(signup_pages.router)

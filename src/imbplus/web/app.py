@@ -42,6 +42,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     from imbplus.privacy import api as privacy_api
     from imbplus.privacy import pages as privacy_pages
     from imbplus.staff import pages as staff_pages
+    from imbplus.surveys import pages as survey_pages
+    from imbplus.surveys import portal_pages as survey_portal_pages
 
     for router in (
         customers_api.router,
@@ -50,6 +52,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         customers_pages.router,
         privacy_pages.router,
         portal_pages.router,
+        survey_pages.router,
+        survey_portal_pages.portal_router,
+        survey_portal_pages.public_router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=str(pages.static_dir())), name="static")
