@@ -6,7 +6,19 @@ import sys
 
 import typer
 
-from imbplus.cli import access, audit, catalog, demo, keys, mail, serve, setup, staff, surveys
+from imbplus.cli import (
+    access,
+    audit,
+    catalog,
+    demo,
+    keys,
+    mail,
+    serve,
+    setup,
+    staff,
+    surveys,
+    traffic,
+)
 from imbplus.cli.common import err_console
 from imbplus.errors import DomainError
 
@@ -27,6 +39,7 @@ app.add_typer(keys.app, name="keys")
 app.add_typer(staff.app, name="staff")
 app.add_typer(mail.app, name="mail")
 app.add_typer(surveys.app, name="surveys")
+app.add_typer(traffic.app, name="traffic")
 
 
 def main() -> None:

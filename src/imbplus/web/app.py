@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, RedirectResponse
@@ -14,6 +16,8 @@ from imbplus import __version__
 from imbplus.portal import deps as portal_deps
 from imbplus.runtime import Runtime
 from imbplus.settings import Settings, load_settings
+from imbplus.traffic.middleware import TrafficLogMiddleware
+from imbplus.traffic.writer import RequestLogWriter
 from imbplus.web import errors, pages
 from imbplus.web.i18n import LanguagePrefixMiddleware
 from imbplus.web.middleware import RequestMiddleware
@@ -21,7 +25,18 @@ from imbplus.web.middleware import RequestMiddleware
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
     rt = runtime or Runtime(settings or load_settings())
+    request_log = RequestLogWriter(rt)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        request_log.start()
+        try:
+            yield
+        finally:
+            request_log.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="IMB+ platform API",
         version=__version__,
         description="Customer-information system of IMB+. Every read of personal data names "
@@ -31,6 +46,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         openapi_url="/api/v1/openapi.json",
     )
     app.state.runtime = rt
+    app.state.request_log = request_log
     app.state.templates = pages.make_templates()
     errors.install(app)
     pages.install(app)
@@ -44,6 +60,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     from imbplus.staff import pages as staff_pages
     from imbplus.surveys import pages as survey_pages
     from imbplus.surveys import portal_pages as survey_portal_pages
+    from imbplus.traffic import pages as traffic_pages
 
     for router in (
         customers_api.router,
@@ -55,6 +72,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         survey_pages.router,
         survey_portal_pages.portal_router,
         survey_portal_pages.public_router,
+        traffic_pages.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=str(pages.static_dir())), name="static")
@@ -72,6 +90,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.add_middleware(LanguagePrefixMiddleware)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=rt.settings.trusted_hosts)
     app.add_middleware(RequestMiddleware, max_body_bytes=rt.settings.max_body_bytes)
+    app.add_middleware(TrafficLogMiddleware, writer=request_log)  # outermost: sees every answer
     logging.getLogger("imbplus").setLevel(logging.INFO)
     return app
 
