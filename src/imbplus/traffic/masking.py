@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from imbplus.web.i18n import DEFAULT, LANGS
@@ -15,6 +16,7 @@ NOT_FOUND = "(not found)"
 _ID = re.compile(r"^(?:[0-9]+|[0-9a-fA-F-]{16,}|[A-Za-z0-9_~.-]{24,})$")
 
 
+@lru_cache(maxsize=65_536)
 def mask_ip(address: str) -> str:
     """The network of an address: IPv4 /24, IPv6 /48 (an IPv4-mapped IPv6 address as IPv4)."""
     try:
@@ -27,6 +29,7 @@ def mask_ip(address: str) -> str:
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
+@lru_cache(maxsize=16_384)
 def route_of(path: str, status: int) -> tuple[str, str]:
     """(language, route shape): ids and tokens become {id}; unknown paths are not kept."""
     lang = DEFAULT
@@ -40,6 +43,7 @@ def route_of(path: str, status: int) -> tuple[str, str]:
     return lang, "/".join(parts)[:200] or "/"
 
 
+@lru_cache(maxsize=16_384)
 def referrer_domain(referer: str | None, host: str | None) -> str | None:
     """The domain of an external referrer (no path, no query); None for our own pages."""
     if not referer:
