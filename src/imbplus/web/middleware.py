@@ -57,7 +57,7 @@ class RequestMiddleware:
 
         declared = _content_length(scope)
         if declared is not None and declared > limit:
-            await _send_413(send, request_id, limit)
+            await _send_413(send, request_id, limit, scope.get("path", ""))
             self._log(scope, 413, started, request_id)
             return
 
@@ -89,7 +89,7 @@ class RequestMiddleware:
         try:
             await self.app(scope, limited_receive, send_with_headers)
         except TooLarge:
-            await _send_413(send, request_id, limit)
+            await _send_413(send, request_id, limit, scope.get("path", ""))
             status_holder["status"] = 413
         finally:
             self._log(scope, status_holder["status"], started, request_id)
@@ -134,18 +134,36 @@ def _content_length(scope: Scope) -> int | None:
     return None
 
 
-async def _send_413(send: Send, request_id: str, limit: int) -> None:
+_PAGE_413 = (
+    '<!doctype html><html lang="pl"><head><meta charset="utf-8">'
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    '<title>413 · IMB+</title><link rel="stylesheet" href="/static/site.css"></head><body>'
+    '<main><section class="panel narrow"><h1>Za dużo danych</h1>'
+    "<p>Formularz jest większy niż {limit} bajtów i nie został przyjęty; nic nie zapisaliśmy.</p>"
+    '<h1 lang="en">Too much data</h1><p lang="en">The form is larger than {limit} bytes and was '
+    "not accepted; nothing was stored.</p>"
+    '<p class="muted">Numer zgłoszenia / Reference: <code>{request_id}</code></p>'
+    '<p><a href="/">IMB+</a></p></section></main></body></html>'
+)
+
+
+async def _send_413(send: Send, request_id: str, limit: int, path: str = "/api/") -> None:
     import json
 
-    body = json.dumps(
-        {
-            "error": "payload_too_large",
-            "message": f"request body over {limit} bytes",
-            "request_id": request_id,
-        }
-    ).encode()
+    if path.startswith("/api/"):
+        body = json.dumps(
+            {
+                "error": "payload_too_large",
+                "message": f"request body over {limit} bytes",
+                "request_id": request_id,
+            }
+        ).encode()
+        kind = b"application/json"
+    else:  # a page: a page answers (bilingual, it cannot know the language prefix here)
+        body = _PAGE_413.format(limit=limit, request_id=request_id).encode()
+        kind = b"text/html; charset=utf-8"
     headers: list[Any] = [
-        (b"content-type", b"application/json"),
+        (b"content-type", kind),
         (b"content-length", str(len(body)).encode()),
         (b"x-request-id", request_id.encode()),
         *_STATIC_HEADERS,
