@@ -199,7 +199,9 @@ def invite(
         report = invitations.invite(ctx, survey_id, channel)
     except ValidationFailed as exc:
         return _detail(request, user, ctx, survey_id, 422, _problems(exc))
-    message = f"Invited {report.invited} customers by {channel}."
+    how = "e-mail" if channel == "email" else "a portal notice"
+    who = "customer" if report.invited == 1 else "customers"
+    message = f"Invited {report.invited} {who} by {how}."
     return _detail(request, user, ctx, survey_id, message=message)
 
 
