@@ -19,7 +19,8 @@ def list_surveys() -> None:
         surveys = service.list_all(session)
         counts = service.response_counts(session)
     table = Table()
-    for column in ("id", "title", "audience", "status", "responses"):
+    table.add_column("id", no_wrap=True, min_width=36)
+    for column in ("title", "audience", "status", "responses"):
         table.add_column(column)
     for s in surveys:
         table.add_row(s.id, s.title, s.audience, s.status, str(counts.get(s.id, 0)))
