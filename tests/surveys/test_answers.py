@@ -168,3 +168,36 @@ def test_unknown_survey_ids_are_clear_404_pages(client: TestClient, rt: Runtime)
     home = client.get("/portal")
     posted = client.post("/portal/surveys/nope", data={"csrf": csrf_of(home), "q1": "x"})
     assert posted.status_code == 404
+
+
+def test_p05_free_text_and_contact_answers_are_not_stored_in_plain_text(rt: Runtime) -> None:
+    from tests.support.surveys import answer_as
+    from tests.test_p05_no_plaintext import _database_text
+
+    me = make_subscriber(rt)
+    survey = make_survey(rt)
+    f = field_names(rt, survey.id)
+    secret_text = "Mój sąsiad Zdzisław Kowalczyk z ulicy Różanej"
+    answer_as(
+        rt,
+        survey.id,
+        {
+            f["single_choice"]: [option_ids(rt, survey.id, "single_choice")[1]],
+            f["free_text"]: [secret_text],
+            f["email"]: ["zdzislaw.sasiad@poczta-testowa.pl"],
+            f["phone"]: ["+48 698 123 456"],
+        },
+        me.id,
+    )
+    answer_as(
+        rt,
+        survey.id,
+        {
+            f["single_choice"]: [option_ids(rt, survey.id, "single_choice")[0]],
+            f["free_text"]: ["Gość: Bożena z Gniezna"],
+        },
+        None,
+    )
+    database = _database_text(rt)
+    for needle in ("Zdzisław", "Kowalczyk", "zdzislaw.sasiad", "698123456", "Bożena z Gniezna"):
+        assert needle.encode() not in database, needle
