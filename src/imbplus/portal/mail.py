@@ -1,6 +1,6 @@
 """E-mail to customers: the one place the portal and the surveys send mail from.
 
-A message is written to the outbox (`notify.models.OutboxMessage`) in the same unit of work
+A message is written to the outbox (`notify.outbox.enqueue`) in the same unit of work
 as the change that caused it, so it goes out if and only if that change committed. The
 address, subject and text are encrypted under the customer's own key and dropped once the
 message is handed to the mail relay. `deliver_due` (run by `imbplus mail send`) decrypts
@@ -29,13 +29,14 @@ from sqlalchemy.orm import Session
 from imbplus.clock import clock
 from imbplus.customers import service as customers
 from imbplus.errors import DomainError
+from imbplus.notify import outbox
 from imbplus.notify.models import OutboxMessage
 from imbplus.privacy.access import Actor, Context
 from imbplus.privacy.catalog import Action, Category, Purpose
 from imbplus.runtime import Runtime
 
 log = logging.getLogger("imbplus.mail")
-TABLE = "outbox_messages"
+TABLE = outbox.TABLE
 PENDING, SENT, CANCELLED = "pending", "sent", "cancelled"
 _FIRST_RETRY_S = 30
 
@@ -68,37 +69,20 @@ def send_to_customers(
     """Queue the same e-mail to many customers (one gate decision for all of them; the
     purpose of `ctx` is recorded with each message). Returns how many were queued."""
     addresses = customers.emails(ctx, customer_ids, operation="mail.queue")
-    if not addresses:
-        return 0
-    now = clock.now()
     subject = _one_line(subject, 200)
-    rows = [
-        OutboxMessage(
+    for customer_id, address in addresses.items():
+        outbox.enqueue(
+            ctx,
             customer_id=customer_id,
+            key_id=customers.data_key_id(ctx, customer_id),
             channel="email",
-            purpose=ctx.purpose.value,
-            category=Category.CONTACT.value,
-            reference=reference[:100],
-            status=PENDING,
-            attempts=0,
-            next_attempt_at=now,
-            created_at=now,
+            recipient=address,
+            subject=subject,
+            body=text,
+            reference=reference,
+            category=Category.CONTACT,
         )
-        for customer_id in addresses
-    ]
-    ctx.session.add_all(rows)
-    ctx.session.flush()
-    keyring, session = ctx.keyring, ctx.session
-    for row in rows:
-        key_id = customers.data_key_id(ctx, row.customer_id)
-        rid = str(row.id)
-        row.recipient_ct = keyring.seal(
-            session, key_id, TABLE, "recipient_ct", rid, addresses[row.customer_id]
-        )
-        row.subject_ct = keyring.seal(session, key_id, TABLE, "subject_ct", rid, subject)
-        row.body_ct = keyring.seal(session, key_id, TABLE, "body_ct", rid, text)
-    ctx.session.flush()
-    return len(rows)
+    return len(addresses)
 
 
 def cancel_pending(ctx: Context, customer_id: str, reference_prefix: str) -> int:

@@ -1,0 +1,61 @@
+"""Queue a message in the outbox, in the caller's transaction (sent iff it commits)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from imbplus.clock import clock
+from imbplus.notify.models import OutboxMessage
+from imbplus.privacy.access import Context
+from imbplus.privacy.catalog import Category
+
+TABLE = "outbox_messages"
+CHANNELS = ("email", "sms")
+
+
+def enqueue(
+    ctx: Context,
+    *,
+    customer_id: str,
+    key_id: int,
+    channel: str,
+    recipient: str,
+    subject: str,
+    body: str,
+    reference: str,
+    category: Category,
+) -> int:
+    """The caller has passed the gate for `category`; values are sealed under `key_id`
+    (the customer's key, so erasing the customer erases queued messages too)."""
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel}")
+    now = clock.now()
+    row = OutboxMessage(
+        customer_id=customer_id,
+        channel=channel,
+        purpose=ctx.purpose.value,
+        category=category.value,
+        reference=reference[:100],
+        status="pending",
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    ctx.session.add(row)
+    ctx.session.flush()
+    rid = str(row.id)
+    seal = ctx.keyring.seal
+    row.recipient_ct = seal(ctx.session, key_id, TABLE, "recipient_ct", rid, recipient)
+    row.subject_ct = seal(ctx.session, key_id, TABLE, "subject_ct", rid, subject)
+    row.body_ct = seal(ctx.session, key_id, TABLE, "body_ct", rid, body)
+    ctx.session.flush()
+    return row.id
+
+
+def counts(ctx: Context) -> dict[str, int]:
+    rows = ctx.session.execute(
+        select(OutboxMessage.status, OutboxMessage.channel, func.count()).group_by(
+            OutboxMessage.status, OutboxMessage.channel
+        )
+    ).all()
+    return {f"{status}/{channel}": n for status, channel, n in rows}
