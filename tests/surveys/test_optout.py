@@ -127,3 +127,16 @@ def test_p19_bulk_invite_from_the_command_line_skips_opted_out(
     assert queued == {stays.id}
     unknown = imbplus(rt.settings, "surveys", "invite", "nope", "--channel", "email")
     assert unknown.returncode == 2 and "no survey with this id" in unknown.stderr
+
+
+def test_invitations_go_out_for_market_research_only(rt: Runtime) -> None:
+    import pytest
+
+    from imbplus.errors import PurposeRequired
+
+    make_subscriber(rt)
+    survey = make_survey(rt, audience="customers")
+    with rt.job("surveys", Purpose.MARKETING) as ctx, pytest.raises(PurposeRequired):
+        invitations.invite(ctx, survey.id, "email")
+    with rt.sessions() as s:
+        assert s.execute(select(OutboxMessage)).first() is None

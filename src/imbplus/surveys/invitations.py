@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 
 from imbplus.clock import clock
 from imbplus.customers import service as customers
-from imbplus.errors import Conflict, ValidationFailed
+from imbplus.errors import Conflict, PurposeRequired, ValidationFailed
 from imbplus.portal import mail
 from imbplus.portal.models import CustomerAccount
 from imbplus.privacy.access import Context
+from imbplus.privacy.catalog import Purpose
 from imbplus.surveys import service as surveys
 from imbplus.surveys.models import Invitation, OptOut, Response, Survey
 from imbplus.surveys.schemas import Status
@@ -134,6 +135,10 @@ def invite(
     if channel not in CHANNELS:
         raise ValidationFailed([{"field": "channel", "problem": "portal or email"}])
     surveys.require_author(ctx)
+    if ctx.purpose != Purpose.MARKET_RESEARCH:
+        raise PurposeRequired(
+            "surveys are sent for market research only", purpose=ctx.purpose.value
+        )
     survey = surveys.get(ctx.session, survey_id)
     if survey.status != Status.OPEN or not surveys.for_customers(survey):
         raise Conflict("only an open survey for customers can be sent out")
