@@ -12,6 +12,7 @@ from imbplus.runtime import Runtime
 from imbplus.settings import Settings
 from imbplus.web.app import create_app
 from tests.support import databases
+from tests.support.smtp import Mailbox, SmtpServer
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 
@@ -70,3 +71,28 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def smtp(settings: Settings) -> Iterator[Mailbox]:
+    """A real SMTP server on loopback; the runtime's mail settings point at it."""
+    with SmtpServer() as server:
+        settings.smtp_port = server.port
+        settings.public_base_url = "http://testserver"
+        yield server.mailbox
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    """One Debian Chromium for the whole run (Playwright's sync API allows one driver)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.support.live import CHROMIUM, CHROMIUM_ARGS, require_chromium
+
+    require_chromium()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()

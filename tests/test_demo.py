@@ -32,3 +32,18 @@ def test_postgres_pass_status() -> None:
 
     if not os.environ.get("IMBPLUS_TEST_POSTGRES_URL"):
         pytest.skip("PostgreSQL pass not run: IMBPLUS_TEST_POSTGRES_URL is not set")
+
+
+def test_p19_demo_survey_is_open_and_the_demo_subscriber_is_invited(rt: Runtime) -> None:
+    from imbplus.customers import service as customers
+    from imbplus.demo.customers import DEMO_SUBSCRIBER, ensure_demo_subscriber
+    from imbplus.demo.surveys import ensure_demo_survey
+    from imbplus.surveys import invitations
+
+    ensure_demo_subscriber(rt)
+    survey_id = ensure_demo_survey(rt)
+    assert ensure_demo_survey(rt) == survey_id  # made once
+    with rt.sessions() as s:
+        me = customers.id_for_login(rt, s, DEMO_SUBSCRIBER.email)
+        assert me is not None
+        assert [x.id for x in invitations.pending_for(s, me)] == [survey_id]

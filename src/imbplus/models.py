@@ -16,6 +16,8 @@ def load_all() -> type[Base]:
     import imbplus.privacy.retention_models
     import imbplus.privacy.rights_models
     import imbplus.site.models
-    import imbplus.staff.models  # noqa: F401
+    import imbplus.staff.models
+    import imbplus.surveys.models
+    import imbplus.traffic.models  # noqa: F401
 
     return Base

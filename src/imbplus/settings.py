@@ -105,6 +105,54 @@ class Settings(BaseSettings):
         "(the wait doubles after each failure; messages are never dropped).",
     )
 
+    # -- customer portal, surveys, request log (issue 5, portal part) ----------------------
+    portal_confirm_hours: int = Field(
+        default=48, ge=1, description="A registration's e-mail confirmation link works this long."
+    )
+    portal_reset_minutes: int = Field(
+        default=60, ge=5, description="A password-reset link works this long, and only once."
+    )
+    form_max_posts_per_ip: int = Field(
+        default=20,
+        ge=1,
+        description="Accepted posts of one public or portal form per client address inside "
+        "the window (429 beyond), P21 abuse protection.",
+    )
+    form_window_minutes: int = Field(default=10, ge=1, description="Form rate-limit window.")
+    survey_min_cell: int = Field(
+        default=10,
+        ge=2,
+        description="Survey results never show a count below this (small-cell suppression, P19).",
+    )
+    request_log_ip_days: int = Field(
+        default=7, ge=1, description="Days the request log keeps full client addresses (P21)."
+    )
+    request_log_masked_months: int = Field(
+        default=13,
+        ge=1,
+        description="Months the request log keeps masked addresses (IPv4 /24, IPv6 /48) for "
+        "traffic statistics (P21).",
+    )
+    request_log_flush_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        description="The request log is written in batches off the request path at least "
+        "this often; a crash loses at most the lines of the last interval.",
+    )
+    request_log_batch: int = Field(
+        default=2000, ge=1, description="Write the request log early once this many lines wait."
+    )
+    request_log_max_pending: int = Field(
+        default=200_000,
+        ge=100,
+        description="Lines held in memory while the database is unreachable; the oldest are "
+        "dropped (and counted) beyond this.",
+    )
+    request_log_skip_prefixes: list[str] = Field(
+        default=["/static/", "/healthz"],
+        description="Paths not written to the request log.",
+    )
+
     @cached_property
     def db_url(self) -> str:
         if self.database_url:

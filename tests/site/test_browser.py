@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from sqlalchemy import func, select
 
 from imbplus.clock import clock
@@ -26,7 +26,6 @@ from imbplus.site import consent, mail, policy
 from imbplus.site.models import ConsentRecord, Feedback, PrivacyInquiry
 from tests.support.cli import imbplus
 from tests.support.factories import PASSWORD, make_staff, make_subscriber
-from tests.support.live import CHROMIUM, CHROMIUM_ARGS, require_chromium
 from tests.support.smtp import SmtpServer
 
 pytestmark = pytest.mark.browser
@@ -46,17 +45,6 @@ PUBLIC_PAGES = [
     ("/feedback", "feedback-pl"),
     ("/en/feedback", "feedback-en"),
 ]
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    require_chromium()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

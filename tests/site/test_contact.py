@@ -157,7 +157,7 @@ def test_p23_a_logged_in_customer_question_is_theirs(client: TestClient, rt: Run
 @pytest.mark.parametrize(
     ("fields", "field_label"),
     [
-        ({"email": "not-an-address <script>alert(1)</script>"}, "E-mail"),
+        ({"email": "not-an-address <script>alert(1)</script>"}, "Adres e-mail"),
         ({"topic": "gossip"}, "Temat"),
         ({"message": "krótko"}, "Treść"),
         ({"message": "x" * 5001}, "Treść"),

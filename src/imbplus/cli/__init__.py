@@ -14,6 +14,7 @@ from imbplus.cli import (
     evidence,
     incidents,
     keys,
+    mail,
     policy,
     retention,
     rights,
@@ -22,6 +23,8 @@ from imbplus.cli import (
     setup,
     site,
     staff,
+    surveys,
+    traffic,
 )
 from imbplus.cli.common import err_console
 from imbplus.errors import DomainError
@@ -48,6 +51,9 @@ app.add_typer(retention.app, name="retention")
 app.add_typer(staff.app, name="staff")
 app.add_typer(policy.app, name="policy")
 app.add_typer(site.app, name="site")
+app.add_typer(mail.app, name="mail")
+app.add_typer(surveys.app, name="surveys")
+app.add_typer(traffic.app, name="traffic")
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ from imbplus.cli.serve import run_server
 from imbplus.customers.models import Customer
 from imbplus.demo.customers import DEMO_SUBSCRIBER, ensure_demo_subscriber, load
 from imbplus.demo.policy import load as load_policy
+from imbplus.demo.surveys import ensure_demo_survey
 from imbplus.privacy import retention
 from imbplus.privacy.catalog import Purpose, Role
 from imbplus.staff import service as staff_service
@@ -75,6 +76,10 @@ def register(app: typer.Typer) -> None:
         if subscriber_password:
             console.print("[bold]Demo subscriber[/bold] (portal, shown once)")
             print(f"{DEMO_SUBSCRIBER.email}  {subscriber_password}")
+        survey_id = ensure_demo_survey(rt)
+        console.print(
+            f"demo survey (portal invitation sent): http://{host}:{port}/surveys/{survey_id}"
+        )
 
         rt.dispose()
         if serve:

@@ -66,15 +66,21 @@ def portal_user(request: Request, session: Db) -> PortalUser:
 Customer = Annotated[PortalUser, Depends(portal_user)]
 
 
-def portal_context(request: Request, session: Db, user: Customer) -> Context:
-    """The subscriber acting on their own record, to use the service (P16)."""
+def context_for(request: Request, session: Db, user: PortalUser, purpose: Purpose) -> Context:
+    """The subscriber acting on their own record for another purpose (their access
+    history is a data-subject request; answering a survey is market research)."""
     return Context(
         session=session,
         runtime=get_runtime(request),
         actor=user.actor,
-        purpose=Purpose.SERVICE_DELIVERY,
+        purpose=purpose,
         request_id=request.state.request_id,
     )
+
+
+def portal_context(request: Request, session: Db, user: Customer) -> Context:
+    """The subscriber acting on their own record, to use the service (P16)."""
+    return context_for(request, session, user, Purpose.SERVICE_DELIVERY)
 
 
 PortalContext = Annotated[Context, Depends(portal_context)]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from imbplus.db import Base, UTCDateTime
@@ -24,6 +24,25 @@ class CustomerAccount(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # None until the subscriber proved the e-mail address is theirs (registration link)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PortalToken(Base):
+    """A one-time link sent by e-mail (confirm a registration, set a new password).
+
+    Only the SHA-256 of the random token is stored; it expires and works once."""
+
+    __tablename__ = "portal_tokens"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(16))  # confirm | reset
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_portal_tokens_customer", "customer_id", "kind"),)
 
 
 _REF = (C.REFERENCE, P.PLAIN)
@@ -36,5 +55,17 @@ classify(
         "created_at": (*_REF, "Account opened."),
         "password_changed_at": (*_REF, "Last password change."),
         "last_login_at": (*_REF, "Last successful login."),
+        "confirmed_at": (*_REF, "E-mail address confirmed (login allowed from then on)."),
+    },
+)
+classify(
+    PortalToken.__table__,  # type: ignore[arg-type]
+    {
+        "id_hash": (C.ACCOUNT_CREDENTIALS, P.HASHED, "SHA-256 of the one-time token."),
+        "customer_id": (*_REF, "Customer id."),
+        "kind": (*_REF, "confirm or reset."),
+        "created_at": (*_REF, "Sent."),
+        "expires_at": (*_REF, "Stops working."),
+        "used_at": (*_REF, "Used or withdrawn (single use)."),
     },
 )

@@ -1,19 +1,23 @@
-"""Portal pages: login, logout, the account home."""
+"""Portal pages: login, logout, the account home (other portal pages are included below)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from imbplus.auth import sessions
 from imbplus.customers import service as customers
 from imbplus.portal import (
+    account_pages,
     messages,  # noqa: F401 - registers the texts
     service,
+    signup,
+    signup_pages,
 )
 from imbplus.portal.deps import Customer, PortalContext
+from imbplus.surveys import invitations
 from imbplus.web import i18n
 from imbplus.web.deps import Db, get_runtime
 from imbplus.web.pages import (
@@ -34,16 +38,24 @@ def _address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _login_page(request: Request, status: int = 200, failed: bool = False) -> Response:
+# notices the login page shows after another page sent the visitor there
+LOGIN_NOTICES = ("confirmed", "reset", "password_changed")
+
+
+def _login_page(
+    request: Request, status: int = 200, failed: bool = False, notice: str | None = None
+) -> Response:
     token = pre_login_csrf(request)
-    response = render(request, "portal/login.html", status, csrf=token, failed=failed)
+    response = render(
+        request, "portal/login.html", status, csrf=token, failed=failed, notice=notice
+    )
     set_cookie(request, response, PRE_CSRF_COOKIE, token, max_age=3600)
     return response
 
 
 @router.get("/login")
-def login_form(request: Request) -> Response:
-    return _login_page(request)
+def login_form(request: Request, done: Annotated[str, Query(max_length=32)] = "") -> Response:
+    return _login_page(request, notice=done if done in LOGIN_NOTICES else None)
 
 
 @router.post("/login")
@@ -51,6 +63,9 @@ def login(request: Request, session: Db, email: Short, password: Secret, csrf: S
     check_pre_login_csrf(request, csrf)
     rt = get_runtime(request)
     outcome = service.login(rt, session, email.strip(), password, _address(request))
+    if outcome.unconfirmed is not None:
+        signup.resend_confirmation(rt, session, outcome.unconfirmed, i18n.lang_of(request.scope))
+        return _login_page(request, 403, notice="unconfirmed")
     if outcome.customer_id is None:
         return _login_page(request, 401, failed=True)
     new = sessions.start(session, rt.settings, "customer", outcome.customer_id, mfa_pending=False)
@@ -74,4 +89,9 @@ def logout(request: Request, session: Db, user: Customer, csrf: Short) -> Respon
 @router.get("")
 def home(request: Request, user: Customer, ctx: PortalContext) -> Response:
     me = customers.get(ctx, user.customer_id)
-    return render(request, "portal/home.html", user=user, me=me)
+    invited = invitations.pending_for(ctx.session, user.customer_id)
+    return render(request, "portal/home.html", user=user, me=me, invitations=invited)
+
+
+router.include_router(signup_pages.router)
+router.include_router(account_pages.router)

@@ -34,6 +34,7 @@ def open_account(ctx: Context, customer_id: str, password: str) -> CustomerAccou
         active=True,
         created_at=now,
         password_changed_at=now,
+        confirmed_at=now,  # opened by staff or a job for a known customer
     )
     ctx.session.add(account)
     ctx.session.flush()
@@ -56,6 +57,8 @@ def change_password(ctx: Context, customer_id: str, current: str, new: str) -> b
 @dataclass(frozen=True)
 class Login:
     customer_id: str | None
+    # the password was right but the e-mail address is not confirmed yet
+    unconfirmed: str | None = None
 
 
 def login(rt: Runtime, session: Session, email: str, password: str, address: str) -> Login:
@@ -70,8 +73,10 @@ def login(rt: Runtime, session: Session, email: str, password: str, address: str
         return Login(None)
     if passwords.needs_rehash(account.password_hash):
         account.password_hash = passwords.hash_secret(password)
-    account.last_login_at = clock.now()
     throttle.clear_account(session, rt.keyring, email)
+    if account.confirmed_at is None:
+        return Login(None, unconfirmed=account.customer_id)
+    account.last_login_at = clock.now()
     return Login(account.customer_id)
 
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from datetime import timedelta
 
-import httpx
 from sqlalchemy import func, inspect, select
 
 from imbplus.clock import clock
@@ -181,15 +179,15 @@ def key_age(rt: Runtime) -> Outcome:
 
 @register("P12", "Answers carry the security headers")
 def security_headers(rt: Runtime) -> Outcome:
+    from starlette.testclient import TestClient
+
     from imbplus.web.app import create_app
 
-    async def probe() -> httpx.Response:
-        transport = httpx.ASGITransport(app=create_app(runtime=rt))
-        async with httpx.AsyncClient(transport=transport, base_url="https://127.0.0.1") as c:
-            return await c.get("/healthz")
-
-    response = asyncio.run(probe())
+    # In-process request through the whole middleware stack, as if it came over TLS; the
+    # client runs its own event loop thread, so this works from any caller.
+    response = TestClient(create_app(runtime=rt), base_url="https://127.0.0.1").get("/healthz")
     headers = response.headers
+
     csp = headers.get("content-security-policy", "")
     wanted = {
         "content-security-policy": "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp,

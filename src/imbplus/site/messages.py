@@ -258,8 +258,6 @@ register(
             "en": "Please correct the marked fields:",
         },
         "form.required": {"pl": "pole wymagane", "en": "required"},
-        "field.name": {"pl": "Imię i nazwisko", "en": "Name"},
-        "field.email": {"pl": "E-mail", "en": "E-mail"},
         "field.topic": {"pl": "Temat", "en": "Topic"},
         "field.message": {"pl": "Treść", "en": "Text"},
         "field.understood": {"pl": "Potwierdzenie", "en": "Confirmation"},

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
@@ -14,6 +16,8 @@ from imbplus import __version__
 from imbplus.portal import deps as portal_deps
 from imbplus.runtime import Runtime
 from imbplus.settings import Settings, load_settings
+from imbplus.traffic.middleware import TrafficLogMiddleware
+from imbplus.traffic.writer import RequestLogWriter
 from imbplus.web import errors, pages
 from imbplus.web.i18n import LanguagePrefixMiddleware
 from imbplus.web.middleware import RequestMiddleware
@@ -21,7 +25,18 @@ from imbplus.web.middleware import RequestMiddleware
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
     rt = runtime or Runtime(settings or load_settings())
+    request_log = RequestLogWriter(rt)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        request_log.start()
+        try:
+            yield
+        finally:
+            request_log.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="IMB+ platform API",
         version=__version__,
         description="Customer-information system of IMB+. Every read of personal data names "
@@ -31,6 +46,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         openapi_url="/api/v1/openapi.json",
     )
     app.state.runtime = rt
+    app.state.request_log = request_log
     app.state.templates = pages.make_templates()
     errors.install(app)
     pages.install(app)
@@ -47,6 +63,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     from imbplus.site import pages as site_pages
     from imbplus.site.middleware import ConsentMiddleware
     from imbplus.staff import pages as staff_pages
+    from imbplus.surveys import pages as survey_pages
+    from imbplus.surveys import portal_pages as survey_portal_pages
+    from imbplus.traffic import pages as traffic_pages
 
     site_pages.install(app, rt)
 
@@ -64,6 +83,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         policy_pages.router,
         contact_pages.router,
         site_console.router,
+        survey_pages.router,
+        survey_portal_pages.portal_router,
+        survey_portal_pages.public_router,
+        traffic_pages.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=str(pages.static_dir())), name="static")
@@ -83,6 +106,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         max_body_bytes=rt.settings.max_body_bytes,
         limits={path: form_limit for path in ("/contact", "/feedback", "/cookies")},
     )
+    app.add_middleware(TrafficLogMiddleware, writer=request_log)  # outermost: sees every answer
     logging.getLogger("imbplus").setLevel(logging.INFO)
     return app
 

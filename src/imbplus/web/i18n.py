@@ -23,6 +23,9 @@ def register(messages: Mapping[str, Mapping[str, str]]) -> None:
         missing = [lang for lang in LANGS if not texts.get(lang)]
         if missing:
             raise ValueError(f"message {key!r} lacks {missing}")
+        if key in _MESSAGES and _MESSAGES[key] != dict(texts):
+            raise ValueError(f"message {key!r} is registered twice with different texts")
+
         _MESSAGES[key] = dict(texts)
 
 

@@ -1,0 +1,1 @@
+"""Surveys (P19): staff build surveys of typed questions; customers and visitors answer."""
