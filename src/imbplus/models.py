@@ -8,6 +8,7 @@ from imbplus.db import Base
 def load_all() -> type[Base]:
     import imbplus.auth.models
     import imbplus.customers.models
+    import imbplus.devices.models
     import imbplus.privacy.models
     import imbplus.staff.models  # noqa: F401
 

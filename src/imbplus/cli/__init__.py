@@ -6,7 +6,19 @@ import sys
 
 import typer
 
-from imbplus.cli import access, audit, catalog, demo, keys, serve, setup, staff
+from imbplus.cli import (
+    access,
+    audit,
+    catalog,
+    demo,
+    devices,
+    keys,
+    seed,
+    serve,
+    setup,
+    staff,
+    telemetry,
+)
 from imbplus.cli.common import err_console
 from imbplus.errors import DomainError
 
@@ -21,10 +33,13 @@ setup.register(app)
 serve.register(app)
 demo.register(app)
 catalog.register(app)
+seed.register(app)
 app.add_typer(access.app, name="access")
 app.add_typer(audit.app, name="audit")
 app.add_typer(keys.app, name="keys")
 app.add_typer(staff.app, name="staff")
+app.add_typer(devices.app, name="devices")
+app.add_typer(telemetry.app, name="telemetry")
 
 
 def main() -> None:

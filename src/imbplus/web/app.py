@@ -13,7 +13,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from imbplus import __version__
 from imbplus.runtime import Runtime
 from imbplus.settings import Settings, load_settings
-from imbplus.web import errors, pages
+from imbplus.web import errors, pages, portal
 from imbplus.web.middleware import RequestMiddleware
 
 
@@ -32,12 +32,18 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.state.templates = pages.make_templates()
     errors.install(app)
     pages.install(app)
+    portal.install(app)
 
     from imbplus.customers import api as customers_api
     from imbplus.customers import pages as customers_pages
+    from imbplus.devices import api as devices_api
+    from imbplus.devices import pages as devices_pages
+    from imbplus.devices import portal as devices_portal
     from imbplus.privacy import api as privacy_api
     from imbplus.privacy import pages as privacy_pages
     from imbplus.staff import pages as staff_pages
+    from imbplus.telemetry import api as telemetry_api
+    from imbplus.telemetry import pages as telemetry_pages
 
     for router in (
         customers_api.router,
@@ -45,6 +51,12 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         staff_pages.router,
         customers_pages.router,
         privacy_pages.router,
+        devices_api.router,
+        telemetry_api.router,
+        devices_portal.api,
+        devices_pages.router,
+        telemetry_pages.router,
+        devices_portal.pages,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=str(pages.static_dir())), name="static")
@@ -60,7 +72,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         return RedirectResponse("/console", status_code=303)
 
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=rt.settings.trusted_hosts)
-    app.add_middleware(RequestMiddleware, max_body_bytes=rt.settings.max_body_bytes)
+    app.add_middleware(
+        RequestMiddleware,
+        max_body_bytes=rt.settings.max_body_bytes,
+        limits={"/api/v1/telemetry/": rt.settings.telemetry_max_batch_bytes},
+    )
     logging.getLogger("imbplus").setLevel(logging.INFO)
     return app
 

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TimeRemainingColumn,
+)
+
+from imbplus.cli.common import console, ready_runtime
+from imbplus.telemetry import seed as seeding
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("seed")
+    def seed(
+        devices: int = typer.Option(2000, "--devices", min=1, max=1_000_000, help="Boxes."),
+        days: int = typer.Option(30, "--days", min=1, max=365, help="Days of activity."),
+        random_seed: int = typer.Option(2026, "--seed", help="Random seed (repeatable data)."),
+    ) -> None:
+        """Boxes assigned to fictitious customers, and D days of realistic activity."""
+        rt = ready_runtime()
+        with Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
+        ) as bar:
+            tasks: dict[str, TaskID] = {}
+
+            def advance(phase: str, done: int, total: int) -> None:
+                if phase not in tasks:
+                    tasks[phase] = bar.add_task(phase, total=total)
+                bar.update(tasks[phase], completed=done, total=total)
+
+            report = seeding.seed(rt, devices, days, advance, seed=random_seed)
+        console.print(
+            f"boxes created {report.devices_created}, customers created "
+            f"{report.customers_created}, events {report.events:,} over {report.days} days"
+        )

@@ -1,0 +1,310 @@
+"""Analytics on the telemetry store (P03), with DuckDB, through the gate.
+
+Every report states the purposes it serves; the gate decides whether the caller's role may
+use STB activity for the declared one, and records the decision. Reports about people in
+groups (regions, titles) hide any group of fewer than MIN_BOXES distinct boxes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import duckdb
+
+from imbplus.clock import clock
+from imbplus.errors import ValidationFailed
+from imbplus.privacy.access import Context
+from imbplus.privacy.catalog import Action, Category, Purpose
+from imbplus.telemetry.store import Store
+
+MIN_BOXES = 10  # small-cell suppression: no group under 10 distinct boxes is shown
+LOCAL_TZ = "Europe/Warsaw"
+ACTIVITY = frozenset({Category.STB_ACTIVITY})
+REPORT_PURPOSES: dict[str, frozenset[Purpose]] = {
+    "health": frozenset({Purpose.SERVICE_IMPROVEMENT}),
+    "trends": frozenset({Purpose.SERVICE_IMPROVEMENT, Purpose.MARKET_RESEARCH}),
+    "vod": frozenset({Purpose.SERVICE_IMPROVEMENT, Purpose.MARKET_RESEARCH, Purpose.PRICING}),
+    "regions": frozenset({Purpose.MARKET_RESEARCH, Purpose.PRICING}),
+}
+
+
+def reports_for(purpose: Purpose) -> list[str]:
+    return [name for name, purposes in REPORT_PURPOSES.items() if purpose in purposes]
+
+
+def _authorize(ctx: Context, report: str) -> None:
+    if ctx.purpose not in REPORT_PURPOSES[report]:
+        allowed = ", ".join(sorted(p.value for p in REPORT_PURPOSES[report]))
+        raise ValidationFailed(
+            [{"field": "purpose", "problem": f"the {report} report serves: {allowed}"}]
+        )
+    ctx.check(Action.READ, ACTIVITY, operation=f"telemetry.{report}")
+
+
+@dataclass(frozen=True)
+class Window:
+    first: date
+    last: date
+
+    @classmethod
+    def last_days(cls, days: int) -> Window:
+        if not 1 <= days <= 3660:
+            raise ValidationFailed([{"field": "days", "problem": "between 1 and 3660"}])
+        today = clock.now().date()
+        return cls(today - timedelta(days=days - 1), today)
+
+
+def connect(store: Store) -> duckdb.DuckDBPyConnection | None:
+    """A DuckDB connection with an `events` view, or None while the store is empty."""
+    store.recover()
+    if not store.has_data():
+        return None
+    con = duckdb.connect()
+    con.execute("SET threads TO 2")
+    source = f"read_parquet('{_quote(store.pattern)}', hive_partitioning = true)"
+    con.execute(f"CREATE VIEW events AS SELECT * FROM {source}")  # noqa: S608 - our path
+    return con
+
+
+def _quote(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    cursor = con.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+# -- device health (service improvement) ---------------------------------------------------
+@dataclass
+class Health:
+    window: Window
+    boxes: int = 0
+    events: int = 0
+    errors: int = 0
+    silent_boxes: int = 0
+    by_firmware: list[dict[str, Any]] = field(default_factory=list)
+    top_errors: list[dict[str, Any]] = field(default_factory=list)
+    daily: list[dict[str, Any]] = field(default_factory=list)
+
+
+def health_sql(con: duckdb.DuckDBPyConnection, window: Window, now: datetime) -> Health:
+    out = Health(window)
+    params = [window.first, window.last]
+    out.by_firmware = _rows(
+        con,
+        """
+        SELECT model, firmware, count(DISTINCT device) AS boxes, count(*) AS events,
+               count(*) FILTER (WHERE type = 'error') AS errors,
+               round(1000.0 * count(*) FILTER (WHERE type = 'error') / count(*), 2)
+                   AS errors_per_1000,
+               max(ts) AS last_seen
+        FROM events WHERE day BETWEEN ? AND ?
+        GROUP BY model, firmware ORDER BY errors_per_1000 DESC, model, firmware
+        """,
+        params,
+    )
+    totals = con.execute(
+        """
+        WITH per_box AS (
+            SELECT device, max(ts) AS last_ts FROM events WHERE day BETWEEN ? AND ?
+            GROUP BY device)
+        SELECT count(*), count(*) FILTER (WHERE last_ts < ?) FROM per_box
+        """,
+        [*params, now.replace(tzinfo=None) - timedelta(hours=24)],
+    ).fetchone()
+    out.boxes, out.silent_boxes = (int(totals[0]), int(totals[1])) if totals else (0, 0)
+    out.events = sum(int(r["events"]) for r in out.by_firmware)
+    out.errors = sum(int(r["errors"]) for r in out.by_firmware)
+    out.top_errors = _rows(
+        con,
+        """
+        SELECT firmware, error_code, count(*) AS errors, count(DISTINCT device) AS boxes
+        FROM events WHERE day BETWEEN ? AND ? AND type = 'error'
+        GROUP BY firmware, error_code ORDER BY errors DESC LIMIT 10
+        """,
+        params,
+    )
+    out.daily = _rows(
+        con,
+        """
+        SELECT day, count(*) AS events, count(*) FILTER (WHERE type = 'error') AS errors
+        FROM events WHERE day BETWEEN ? AND ? GROUP BY day ORDER BY day
+        """,
+        params,
+    )
+    return out
+
+
+def health(ctx: Context, store: Store, days: int = 30) -> Health:
+    _authorize(ctx, "health")
+    window = Window.last_days(days)
+    con = connect(store)
+    if con is None:
+        return Health(window)
+    with con:
+        return health_sql(con, window, clock.now())
+
+
+# -- viewing trends ------------------------------------------------------------------------
+@dataclass
+class Trends:
+    window: Window
+    heatmap: list[dict[str, Any]] = field(default_factory=list)  # weekday x hour
+    channels: list[dict[str, Any]] = field(default_factory=list)
+    cube: list[dict[str, Any]] = field(default_factory=list)  # channel x day x hour
+
+
+_LOCAL = f"timezone('{LOCAL_TZ}', ts AT TIME ZONE 'UTC')"
+
+
+def trends_sql(con: duckdb.DuckDBPyConnection, window: Window, top: int = 10) -> Trends:
+    out = Trends(window)
+    params = [window.first, window.last]
+    con.execute(
+        f"""
+        CREATE TEMP TABLE cube AS
+        SELECT channel, CAST({_LOCAL} AS DATE) AS local_day, hour({_LOCAL}) AS hour,
+               count(*) AS plays, count(DISTINCT device) AS boxes,
+               sum(coalesce(duration_s, 0)) AS seconds
+        FROM events WHERE day BETWEEN ? AND ? AND type = 'channel_play'
+        GROUP BY ALL
+        """,  # noqa: S608 - fixed expression
+        params,
+    )
+    out.heatmap = _rows(
+        con,
+        """
+        SELECT isodow(local_day) AS weekday, hour, sum(plays) AS plays
+        FROM cube GROUP BY ALL ORDER BY weekday, hour
+        """,
+        [],
+    )
+    out.channels = _rows(
+        con,
+        """
+        SELECT channel, sum(plays) AS plays, round(sum(seconds) / 3600.0, 1) AS hours
+        FROM cube GROUP BY channel ORDER BY plays DESC LIMIT ?
+        """,
+        [top],
+    )
+    out.cube = _rows(
+        con,
+        """
+        SELECT channel, local_day AS day, hour, plays FROM cube
+        WHERE channel IN (SELECT channel FROM cube GROUP BY channel
+                          ORDER BY sum(plays) DESC LIMIT ?)
+        ORDER BY channel, day, hour
+        """,
+        [top],
+    )
+    return out
+
+
+def trends(ctx: Context, store: Store, days: int = 30, top: int = 10) -> Trends:
+    _authorize(ctx, "trends")
+    window = Window.last_days(days)
+    con = connect(store)
+    if con is None:
+        return Trends(window)
+    with con:
+        return trends_sql(con, window, top)
+
+
+def vod_sql(con: duckdb.DuckDBPyConnection, window: Window, top: int = 20) -> list[dict[str, Any]]:
+    return _rows(
+        con,
+        """
+        SELECT content_id, count(*) AS plays, count(DISTINCT device) AS boxes,
+               round(sum(coalesce(duration_s, 0)) / 3600.0, 1) AS hours
+        FROM events WHERE day BETWEEN ? AND ? AND type = 'vod_play'
+        GROUP BY content_id HAVING count(DISTINCT device) >= ?
+        ORDER BY plays DESC, content_id LIMIT ?
+        """,
+        [window.first, window.last, MIN_BOXES, top],
+    )
+
+
+def vod_top(ctx: Context, store: Store, days: int = 30, top: int = 20) -> list[dict[str, Any]]:
+    _authorize(ctx, "vod")
+    window = Window.last_days(days)
+    con = connect(store)
+    if con is None:
+        return []
+    with con:
+        return vod_sql(con, window, top)
+
+
+# -- market research by region (small cells suppressed) ------------------------------------
+@dataclass
+class Regions:
+    window: Window
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    suppressed_groups: int = 0
+
+
+def regions_sql(con: duckdb.DuckDBPyConnection, window: Window) -> Regions:
+    out = Regions(window)
+    days = (window.last - window.first).days + 1
+    rows = _rows(
+        con,
+        """
+        WITH r AS (
+            SELECT coalesce(region, 'unknown') AS region, device, type, channel, duration_s
+            FROM events WHERE day BETWEEN ? AND ?),
+        top AS (
+            SELECT region, channel, row_number() OVER (
+                PARTITION BY region ORDER BY count(*) DESC, channel) AS rank
+            FROM r WHERE type = 'channel_play' GROUP BY region, channel)
+        SELECT r.region, count(DISTINCT device) AS boxes,
+               count(*) FILTER (WHERE type = 'channel_play') AS channel_plays,
+               count(*) FILTER (WHERE type = 'vod_play') AS vod_plays,
+               round(sum(coalesce(duration_s, 0)) FILTER (WHERE type IN
+                     ('channel_play', 'vod_play')) / 3600.0
+                     / greatest(count(DISTINCT device), 1) / ?, 2) AS hours_per_box_day,
+               any_value(t.channel) AS top_channel
+        FROM r LEFT JOIN top t ON t.region = r.region AND t.rank = 1
+        GROUP BY r.region ORDER BY boxes DESC, r.region
+        """,
+        [window.first, window.last, days],
+    )
+    out.rows = [r for r in rows if r["boxes"] >= MIN_BOXES]
+    out.suppressed_groups = len(rows) - len(out.rows)
+    return out
+
+
+def regions(ctx: Context, store: Store, days: int = 30) -> Regions:
+    _authorize(ctx, "regions")
+    window = Window.last_days(days)
+    con = connect(store)
+    if con is None:
+        return Regions(window)
+    with con:
+        return regions_sql(con, window)
+
+
+# -- one box (support, service delivery) ---------------------------------------------------
+def box_activity(
+    ctx: Context, store: Store, pseudonyms: list[int], days: int = 7
+) -> list[dict[str, Any]]:
+    """Events per day and type of one box (its pseudonyms come from the devices service,
+    which passed the gate for STB activity)."""
+    window = Window.last_days(days)
+    con = connect(store)
+    if con is None or not pseudonyms:
+        return []
+    marks = ", ".join("?" for _ in pseudonyms)
+    with con:
+        return _rows(
+            con,
+            f"""
+            SELECT day, type, count(*) AS events, max(ts) AS last_ts,
+                   string_agg(DISTINCT error_code, ', ') AS error_codes
+            FROM events WHERE day BETWEEN ? AND ? AND device IN ({marks})
+            GROUP BY day, type ORDER BY day DESC, type
+            """,  # noqa: S608 - placeholders only
+            [window.first, window.last, *pseudonyms],
+        )
