@@ -65,12 +65,20 @@ def stats(
                 plays = by_hour.get(hour, 0)
                 console.print(f"{hour:02d}:00 {'█' * int(40 * plays / peak):<40} {plays}")
         if "vod" in reports:
-            console.print(
-                _table("VOD top titles (10+ boxes each)", queries.vod_top(ctx, store, days))
-            )
+            vod = queries.vod_top(ctx, store, days)
+            cols = ["content_id", "plays", "boxes", "hours"]
+            console.print(_table("VOD top titles (10+ boxes each)", vod, cols))
         if "regions" in reports:
             r = queries.regions(ctx, store, days)
-            console.print(_table("Regions (groups under 10 boxes hidden)", r.rows))
+            cols = [
+                "region",
+                "boxes",
+                "channel_plays",
+                "vod_plays",
+                "hours_per_box_day",
+                "top_channel",
+            ]
+            console.print(_table("Regions (groups under 10 boxes hidden)", r.rows, cols))
             if r.suppressed_groups:
                 console.print(f"{r.suppressed_groups} small group(s) suppressed")
 

@@ -318,3 +318,17 @@ def status_of(ctx: Context, customer_id: str) -> str:
     if row is None:
         raise NotFound("no customer with this id", customer=customer_id[:64])
     return row.status
+
+
+def erase(ctx: Context, customer_id: str) -> None:
+    """Erasure (B01): destroy the customer's data key (crypto-shredding: every copy of
+    their personal data, backups included, becomes unreadable) and clear the fields."""
+    ctx.check(Action.DELETE, ALL_CATEGORIES, operation="customer.erase", subjects=[customer_id])
+    row = _load(ctx, customer_id)
+    ctx.keyring.shred(ctx.session, row.key_id)
+    for column in (*_ALL_COLUMNS, "email_bidx", "phone_bidx"):
+        setattr(row, column, None)
+    row.status = "erased"
+    row.version += 1
+    row.updated_at = clock.now()
+    ctx.note("customer.erased", subject=customer_id, reason="data key destroyed")

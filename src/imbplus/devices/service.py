@@ -469,6 +469,7 @@ def set_stb_credentials(
         row.password_hash = passwords.hash_secret(data.password)
     row.version += 1
     row.updated_at = now
+    ctx.session.flush()
     changed = ",".join(k for k in ("pin", "password") if getattr(data, k) is not None)
     ctx.note("stb_credentials.changed", subject=customer_id, reason=changed)
     return _status(row)

@@ -98,7 +98,10 @@ def _first_byte(body: bytes) -> int:
 
 
 def parse(body: bytes) -> pa.Table:
-    if _first_byte(body) == ord("["):
+    first = _first_byte(body)
+    if first == 0:
+        raise BatchRefused(None, "the batch holds no events")
+    if first == ord("["):
         return _parse_array(body)
     return _parse_ndjson(body)
 
