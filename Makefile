@@ -37,6 +37,8 @@ test: lint test-sqlite test-postgres
 
 bench: $(STAMP)
 	$(PY) benchmarks/gate.py
+	$(PY) benchmarks/ingest.py
+	$(PY) benchmarks/telemetry_query.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache tests/artifacts

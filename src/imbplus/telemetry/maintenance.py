@@ -37,8 +37,8 @@ class CompactReport:
 def compact(
     rt: Runtime, *, min_files: int = 8, include_today: bool = False, progress: Progress = _noop
 ) -> CompactReport:
-    """Merge each day's batch files into one sorted file (not today's unless asked: it is
-    still being written)."""
+    """Merge each day's batch files into one file sorted by box and time (not today's
+    unless asked: it is still being written)."""
     store = Store(rt.settings.telemetry_root)
     store.recover()
     store.sweep()
@@ -50,7 +50,7 @@ def compact(
         if len(files) >= min_files:
             table = pa.concat_tables(
                 [pq.read_table(f, schema=EVENT_SCHEMA) for f in files]
-            ).sort_by([("ts", "ascending")])
+            ).sort_by([("device", "ascending"), ("ts", "ascending")])
             store._commit(
                 [(table, store.day_dir(day) / f"compact-{store.batch_name()}")],
                 remove=files,

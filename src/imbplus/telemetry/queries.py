@@ -94,27 +94,35 @@ class Health:
 def health_sql(con: duckdb.DuckDBPyConnection, window: Window, now: datetime) -> Health:
     out = Health(window)
     params = [window.first, window.last]
-    out.by_firmware = _rows(
-        con,
+    # one scan: per box first (a 50k-group aggregate is far cheaper than DISTINCT), then up
+    con.execute(
         """
-        SELECT model, firmware, count(DISTINCT device) AS boxes, count(*) AS events,
-               count(*) FILTER (WHERE type = 'error') AS errors,
-               round(1000.0 * count(*) FILTER (WHERE type = 'error') / count(*), 2)
-                   AS errors_per_1000,
-               max(ts) AS last_seen
+        CREATE OR REPLACE TEMP TABLE per_box AS
+        SELECT device, model, firmware, count(*) AS events,
+               count(*) FILTER (WHERE type = 'error') AS errors, max(ts) AS last_ts
         FROM events WHERE day BETWEEN ? AND ?
-        GROUP BY model, firmware ORDER BY errors_per_1000 DESC, model, firmware
+        GROUP BY device, model, firmware
         """,
         params,
     )
+    out.by_firmware = _rows(
+        con,
+        """
+        SELECT model, firmware, count(*) AS boxes, sum(events) AS events,
+               sum(errors) AS errors,
+               round(1000.0 * sum(errors) / sum(events), 2) AS errors_per_1000,
+               max(last_ts) AS last_seen
+        FROM per_box GROUP BY model, firmware
+        ORDER BY errors_per_1000 DESC, model, firmware
+        """,
+        [],
+    )
     totals = con.execute(
         """
-        WITH per_box AS (
-            SELECT device, max(ts) AS last_ts FROM events WHERE day BETWEEN ? AND ?
-            GROUP BY device)
-        SELECT count(*), count(*) FILTER (WHERE last_ts < ?) FROM per_box
+        SELECT count(*), count(*) FILTER (WHERE last_ts < ?)
+        FROM (SELECT device, max(last_ts) AS last_ts FROM per_box GROUP BY device)
         """,
-        [*params, now.replace(tzinfo=None) - timedelta(hours=24)],
+        [now.replace(tzinfo=None) - timedelta(hours=24)],
     ).fetchone()
     out.boxes, out.silent_boxes = (int(totals[0]), int(totals[1])) if totals else (0, 0)
     out.events = sum(int(r["events"]) for r in out.by_firmware)
@@ -158,22 +166,25 @@ class Trends:
     cube: list[dict[str, Any]] = field(default_factory=list)  # channel x day x hour
 
 
-_LOCAL = f"timezone('{LOCAL_TZ}', ts AT TIME ZONE 'UTC')"
-
-
 def trends_sql(con: duckdb.DuckDBPyConnection, window: Window, top: int = 10) -> Trends:
     out = Trends(window)
-    params = [window.first, window.last]
+    # aggregate on UTC hours first (cheap), then move the few buckets to local time
     con.execute(
         f"""
-        CREATE TEMP TABLE cube AS
-        SELECT channel, CAST({_LOCAL} AS DATE) AS local_day, hour({_LOCAL}) AS hour,
-               count(*) AS plays, count(DISTINCT device) AS boxes,
-               sum(coalesce(duration_s, 0)) AS seconds
-        FROM events WHERE day BETWEEN ? AND ? AND type = 'channel_play'
-        GROUP BY ALL
-        """,  # noqa: S608 - fixed expression
-        params,
+        CREATE OR REPLACE TEMP TABLE cube AS
+        WITH utc AS (
+            SELECT channel, date_trunc('hour', ts) AS utc_hour, count(*) AS plays,
+                   sum(coalesce(duration_s, 0)) AS seconds
+            FROM events WHERE day BETWEEN ? AND ? AND type = 'channel_play'
+            GROUP BY ALL),
+        local AS (
+            SELECT channel, timezone('{LOCAL_TZ}', utc_hour AT TIME ZONE 'UTC') AS local_at,
+                   plays, seconds FROM utc)
+        SELECT channel, CAST(local_at AS DATE) AS local_day, hour(local_at) AS hour,
+               sum(plays) AS plays, sum(seconds) AS seconds
+        FROM local GROUP BY ALL
+        """,  # noqa: S608 - a constant
+        [window.first, window.last],
     )
     out.heatmap = _rows(
         con,
@@ -249,28 +260,40 @@ class Regions:
 def regions_sql(con: duckdb.DuckDBPyConnection, window: Window) -> Regions:
     out = Regions(window)
     days = (window.last - window.first).days + 1
+    params = [window.first, window.last]
     rows = _rows(
         con,
         """
-        WITH r AS (
-            SELECT coalesce(region, 'unknown') AS region, device, type, channel, duration_s
-            FROM events WHERE day BETWEEN ? AND ?),
-        top AS (
-            SELECT region, channel, row_number() OVER (
-                PARTITION BY region ORDER BY count(*) DESC, channel) AS rank
-            FROM r WHERE type = 'channel_play' GROUP BY region, channel)
-        SELECT r.region, count(DISTINCT device) AS boxes,
-               count(*) FILTER (WHERE type = 'channel_play') AS channel_plays,
-               count(*) FILTER (WHERE type = 'vod_play') AS vod_plays,
-               round(sum(coalesce(duration_s, 0)) FILTER (WHERE type IN
-                     ('channel_play', 'vod_play')) / 3600.0
-                     / greatest(count(DISTINCT device), 1) / ?, 2) AS hours_per_box_day,
-               any_value(t.channel) AS top_channel
-        FROM r LEFT JOIN top t ON t.region = r.region AND t.rank = 1
-        GROUP BY r.region ORDER BY boxes DESC, r.region
+        WITH per_box AS (
+            SELECT coalesce(region, 'unknown') AS region, device,
+                   count(*) FILTER (WHERE type = 'channel_play') AS channel_plays,
+                   count(*) FILTER (WHERE type = 'vod_play') AS vod_plays,
+                   sum(coalesce(duration_s, 0)) FILTER (WHERE type IN
+                       ('channel_play', 'vod_play')) AS seconds
+            FROM events WHERE day BETWEEN ? AND ? GROUP BY ALL)
+        SELECT region, count(*) AS boxes, sum(channel_plays) AS channel_plays,
+               sum(vod_plays) AS vod_plays,
+               round(coalesce(sum(seconds), 0) / 3600.0 / count(*) / ?, 2)
+                   AS hours_per_box_day
+        FROM per_box GROUP BY region ORDER BY boxes DESC, region
         """,
-        [window.first, window.last, days],
+        [*params, days],
     )
+    top = {
+        r["region"]: r["channel"]
+        for r in _rows(
+            con,
+            """
+            SELECT region, arg_max(channel, plays) AS channel FROM (
+                SELECT coalesce(region, 'unknown') AS region, channel, count(*) AS plays
+                FROM events WHERE day BETWEEN ? AND ? AND type = 'channel_play'
+                GROUP BY ALL) GROUP BY region
+            """,
+            params,
+        )
+    }
+    for row in rows:
+        row["top_channel"] = top.get(row["region"])
     out.rows = [r for r in rows if r["boxes"] >= MIN_BOXES]
     out.suppressed_groups = len(rows) - len(out.rows)
     return out

@@ -112,15 +112,17 @@ class Store:
     # -- writing -------------------------------------------------------------------------
     def write_batch(self, table: pa.Table) -> list[Path]:
         """Make one accepted batch durable; returns the visible files."""
-        days = pc.unique(pc.cast(table.column("ts"), pa.date32())).to_pylist()
+        bounds = pc.min_max(table.column("ts"))
+        first, last = bounds["min"].as_py().date(), bounds["max"].as_py().date()
         name = self.batch_name()
-        if len(days) == 1:
-            target = self.day_dir(days[0])
+        if first == last:
+            target = self.day_dir(first)
             self._ensure_dir(target)
             final = target / name
             write_durable(table, final, **INGEST_WRITE)
             return [final]
         day_col = pc.cast(table.column("ts"), pa.date32())
+        days = pc.unique(day_col).to_pylist()
         parts = []
         for day in sorted(days):
             part = table.filter(pc.equal(day_col, pa.scalar(day, pa.date32())))
