@@ -6,13 +6,15 @@ Readers (DuckDB) only ever glob `*.parquet`. A file is written under a hidden te
 name in its final directory, flushed and fsynced, renamed, and the directory is fsynced:
 after `write_batch` returns, the batch is durable, and a crash at any moment leaves either
 the whole file or no visible file. A batch that spans two days becomes two files; their
-renames are made atomic by a journal (`_journal/*.json`, fsynced before the first rename
-and rolled forward by `recover()`, which every reader and the server run first).
+renames are made atomic by a journal entry (`_journal/*.json`, itself written under a
+temporary name, fsynced and renamed before the first file rename: the commit point) that
+`recover()` rolls forward; the server, every reader and every job run it first.
 Compaction replaces many files by one through the same journal.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -145,26 +147,29 @@ class Store:
             renames.append((str(tmp), str(final)))
         self.journal.mkdir(parents=True, exist_ok=True)
         entry = self.journal / f"{secrets.token_hex(8)}.json"
+        pending = entry.with_suffix(".tmp")
         doc = json.dumps({"rename": renames, "remove": [str(p) for p in remove]})
-        with open(entry, "w") as fh:
+        with open(pending, "w") as fh:
             fh.write(doc)
             fh.flush()
             os.fsync(fh.fileno())
+        os.rename(pending, entry)  # a journal entry is whole or absent
         fsync_dir(self.journal)  # the commit point
         self._apply(renames, [str(p) for p in remove])
-        entry.unlink()
+        entry.unlink(missing_ok=True)
         fsync_dir(self.journal)
         return [Path(final) for _tmp, final in renames]
 
     @staticmethod
     def _apply(renames: Iterable[tuple[str, str]] | Iterable[list[str]], remove: list[str]) -> None:
+        # Idempotent: a reader's recover() may roll the same entry forward concurrently.
         dirs = set()
         for tmp, final in renames:
-            if os.path.exists(tmp):
+            with contextlib.suppress(FileNotFoundError):
                 os.rename(tmp, final)
             dirs.add(os.path.dirname(final))
         for path in remove:
-            if os.path.exists(path):
+            with contextlib.suppress(FileNotFoundError):
                 os.unlink(path)
             dirs.add(os.path.dirname(path))
         for d in dirs:
@@ -179,8 +184,10 @@ class Store:
         for entry in sorted(self.journal.glob("*.json")):
             try:
                 doc = json.loads(entry.read_text())
+            except FileNotFoundError:
+                continue  # finished by its writer meanwhile
             except (OSError, ValueError):
-                entry.unlink(missing_ok=True)  # torn before the commit point: never applied
+                entry.unlink(missing_ok=True)  # unreadable: damaged storage, not a commit
                 continue
             self._apply(doc.get("rename", []), doc.get("remove", []))
             entry.unlink(missing_ok=True)
@@ -240,6 +247,9 @@ class Store:
             if tmp.stat().st_mtime < limit:
                 tmp.unlink(missing_ok=True)
                 removed += 1
+        for tmp in self.journal.glob("*.tmp") if self.journal.exists() else ():
+            if tmp.stat().st_mtime < limit:
+                tmp.unlink(missing_ok=True)
         for trash in self.root.glob(".dropping-*"):
             shutil.rmtree(trash, ignore_errors=True)
         return removed
