@@ -119,6 +119,8 @@ def fleet_from_registry(rt: Runtime) -> Fleet:
 
 def seed(rt: Runtime, devices_n: int, days: int, advance: Advance, seed: int = 2026) -> SeedReport:
     created, customers = ensure_devices(rt, devices_n, advance, seed)
+    if days == 0:
+        return SeedReport(created, customers, 0, 0)
     fleet = fleet_from_registry(rt)
     store = Store(rt.settings.telemetry_root)
     store.recover()
