@@ -6,6 +6,8 @@
   `imbplus serve --workers 2` on loopback; every 200 means the batch was fsynced.
 * direct_events_per_s: the ingest service called in-process on the same bodies (token
   cache, rate limit, parse, validate, durable write), one batch after another.
+  direct and limit run in interleaved rounds and each reports its best round, so that a
+  busy neighbour on a shared machine does not favour one of them.
 * limit_events_per_s: PyArrow writing the same events from ready-made Arrow columns as
   durable files (same format, temp name + fsync + rename + directory fsync), 5,000 a file.
 * naive_events_per_s: one ORM insert per event into a table, committed per batch.
@@ -32,6 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import httpx
+import pyarrow as pa
 from sqlalchemy import BigInteger, Integer, String, create_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -100,28 +103,50 @@ def make_tokens(rt: Runtime, n: int) -> list[str]:
     return tokens
 
 
-def limit(rt: Runtime, bodies: list[bytes], batches: int) -> float:
-    """Ready Arrow tables in the stored format, written durably one file per batch."""
+def ready_tables(rt: Runtime, bodies: list[bytes]) -> list[pa.Table]:
+    """The same events as ready-made Arrow columns in the stored format."""
     stamp = Stamp(123456789, "IMB-4K-100", "4.2.3", "Warszawa")
-    tables = []
+    limits = Ingestor(rt).limits
+    out = []
     for body in bodies:
         t = parse(body)
-        tables.append(stored(t, validate(t, Ingestor(rt).limits, clock.now_us() // 1000), stamp))
-    out = Path(tempfile.mkdtemp(prefix="limit-", dir=rt.settings.data_dir))
+        out.append(stored(t, validate(t, limits, clock.now_us() // 1000), stamp))
+    return out
+
+
+def limit(out: Path, tables: list[pa.Table], batches: int, start: int = 0) -> float:
+    """Write durably one file per batch (temp name, fsync, rename, directory fsync)."""
     started = time.perf_counter()
-    for i in range(batches):
+    for i in range(start, start + batches):
         write_durable(tables[i % len(tables)], out / f"{i}.parquet", **INGEST_WRITE)
     return batches * BATCH / (time.perf_counter() - started)
 
 
-def direct(rt: Runtime, bodies: list[bytes], tokens: list[str], batches: int) -> float:
+def direct(
+    ingestor: Ingestor, bodies: list[bytes], tokens: list[str], batches: int, start: int = 0
+) -> float:
+    started = time.perf_counter()
+    for i in range(start, start + batches):
+        ingestor.ingest(tokens[i % len(tokens)], bodies[i % len(bodies)])
+    return batches * BATCH / (time.perf_counter() - started)
+
+
+def interleaved(
+    rt: Runtime, bodies: list[bytes], tokens: list[str], batches: int, rounds: int
+) -> tuple[float, float]:
+    """Best round of each, the two measured turn by turn so that both see the same machine
+    (other work on a shared machine slows whichever runs at that moment)."""
+    tables = ready_tables(rt, bodies)
+    out = Path(tempfile.mkdtemp(prefix="limit-", dir=rt.settings.data_dir))
     ingestor = Ingestor(rt)
     for token in tokens:  # steady state: every box checked once and its last-seen recorded
         ingestor.tokens.mark_seen(ingestor.tokens.authenticate(token), "127.0.0.1")
-    started = time.perf_counter()
-    for i in range(batches):
-        ingestor.ingest(tokens[i % len(tokens)], bodies[i % len(bodies)])
-    return batches * BATCH / (time.perf_counter() - started)
+    per_round = max(1, batches // rounds)
+    best_limit = best_direct = 0.0
+    for r in range(rounds):
+        best_limit = max(best_limit, limit(out, tables, per_round, r * per_round))
+        best_direct = max(best_direct, direct(ingestor, bodies, tokens, per_round, r * per_round))
+    return best_limit, best_direct
 
 
 class _Base(DeclarativeBase):
@@ -228,6 +253,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=6)
     parser.add_argument("--devices", type=int, default=400)
     parser.add_argument("--naive-batches", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=6, help="Interleaved limit/direct rounds.")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="imbplus-bench-ingest-") as tmp:
         settings = Settings(data_dir=Path(tmp))
@@ -235,8 +261,7 @@ def main() -> None:
         init(rt)
         tokens = make_tokens(rt, args.devices)
         bodies = make_bodies(8)
-        limit_eps = limit(rt, bodies, args.batches)
-        direct_eps = direct(rt, bodies, tokens, args.batches)
+        limit_eps, direct_eps = interleaved(rt, bodies, tokens, args.batches, args.rounds)
         naive_eps = naive(Path(tmp), bodies, args.naive_batches)
         rt.dispose()
         http_eps, failed = http(settings, bodies, tokens, args.batches, args.clients)
@@ -248,6 +273,7 @@ def main() -> None:
             "batch_events": BATCH,
             "batch_bytes": len(bodies[0]),
             "batches": args.batches,
+            "rounds": args.rounds,
             "clients": args.clients,
             "http_events_per_s": round(http_eps),
             "http_failed_batches": failed,
