@@ -35,6 +35,7 @@ def _fill(store: Store, days_back: list[int]) -> None:
 def test_p13_retention_drops_expired_days_and_audits(rt: Runtime) -> None:
     store = Store(rt.settings.telemetry_root)
     _fill(store, [40, 3, 1])
+    maintenance.compact(rt, min_files=1)  # rollups go with their day
     before = store.days()
     dry = maintenance.apply_retention(rt, dry_run=True)
     assert dry.dropped == [] and store.days() == before
@@ -52,6 +53,7 @@ def test_p13_retention_drops_expired_days_and_audits(rt: Runtime) -> None:
     clock.advance(60 * 86400)
     maintenance.apply_retention(rt)
     assert store.days() == [] and not store.has_data()
+    assert not list((store.root / "rollup").glob("*/day=*/*.parquet"))
 
 
 def test_compaction_merges_a_days_files_into_one(client: TestClient, rt: Runtime) -> None:

@@ -10,13 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from imbplus.clock import clock
 from imbplus.privacy.catalog import Action, Category, Purpose
 from imbplus.runtime import Runtime
+from imbplus.telemetry import rollup
 from imbplus.telemetry.store import COMPACT_WRITE, EVENT_SCHEMA, Store
 
 Progress = Callable[[int, int], None]
@@ -32,42 +35,68 @@ class CompactReport:
     files_before: int = 0
     files_after: int = 0
     rows: int = 0
+    rollups: int = 0
 
 
 def compact(
     rt: Runtime, *, min_files: int = 8, include_today: bool = False, progress: Progress = _noop
 ) -> CompactReport:
-    """Merge each day's batch files into one file sorted by box and time (not today's
-    unless asked: it is still being written)."""
+    """The daily job: `compact_store`, recorded in the audit log."""
     store = Store(rt.settings.telemetry_root)
+    report = compact_store(
+        store, min_files=min_files, include_today=include_today, progress=progress
+    )
+    if report.days or report.rollups:
+        with rt.job("telemetry_compaction", Purpose.SECURITY) as ctx:
+            ctx.note(
+                "telemetry.compacted",
+                categories=Category.STB_ACTIVITY.value,
+                reason=f"days={report.days} files={report.files_before}->{report.files_after} "
+                f"rollups={report.rollups}",
+            )
+    return report
+
+
+def compact_store(
+    store: Store, *, min_files: int = 8, include_today: bool = False, progress: Progress = _noop
+) -> CompactReport:
+    """For each finished day (today too if asked): merge its batch files into one file
+    sorted by box and time once there are `min_files`, and (re)write its rollups when they
+    are missing or older than its events. One journalled commit per day."""
     store.recover()
     store.sweep()
     today = clock.now().date()
     report = CompactReport()
     days = [d for d in store.days() if include_today or d < today]
+    fresh = rollup.fresh_days(store)
+    con = duckdb.connect()
+    con.execute("SET threads TO 2")
     for done, day in enumerate(days, 1):
         files = store.files(day)
-        if len(files) >= min_files:
-            table = pa.concat_tables(
-                [pq.read_table(f, schema=EVENT_SCHEMA) for f in files]
-            ).sort_by([("device", "ascending"), ("ts", "ascending")])
-            store._commit(
-                [(table, store.day_dir(day) / f"compact-{store.batch_name()}")],
-                remove=files,
-                options=COMPACT_WRITE,
-            )
-            report.days += 1
-            report.files_before += len(files)
-            report.files_after += 1
-            report.rows += table.num_rows
+        merge = len(files) >= min_files
+        if files and (merge or day not in fresh):
+            parts: list[tuple[pa.Table, Path]] = []
+            remove = []
+            name = store.batch_name()
+            if merge:
+                table = pa.concat_tables(
+                    [pq.read_table(f, schema=EVENT_SCHEMA) for f in files]
+                ).sort_by([("device", "ascending"), ("ts", "ascending")])
+                parts.append((table, store.day_dir(day) / f"compact-{name}"))
+                remove += files
+                report.days += 1
+                report.files_before += len(files)
+                report.files_after += 1
+                report.rows += table.num_rows
+            for kind, summary in rollup.compute(con, files).items():
+                target = rollup.rollup_dir(store, kind, day)
+                store.ensure_dir(target)
+                remove += rollup.rollup_files(store, kind, day)
+                parts.append((summary, target / name))  # written last: newest mtime
+            store._commit(parts, remove=remove, options=COMPACT_WRITE)
+            report.rollups += 1
         progress(done, len(days))
-    if report.days:
-        with rt.job("telemetry_compaction", Purpose.SECURITY) as ctx:
-            ctx.note(
-                "telemetry.compacted",
-                categories=Category.STB_ACTIVITY.value,
-                reason=f"days={report.days} files={report.files_before}->{report.files_after}",
-            )
+    con.close()
     return report
 
 

@@ -17,6 +17,7 @@ from imbplus.clock import clock
 from imbplus.errors import ValidationFailed
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Action, Category, Purpose
+from imbplus.telemetry import rollup
 from imbplus.telemetry.store import Store
 
 MIN_BOXES = 10  # small-cell suppression: no group under 10 distinct boxes is shown
@@ -56,8 +57,9 @@ class Window:
         return cls(today - timedelta(days=days - 1), today)
 
 
-def connect(store: Store) -> duckdb.DuckDBPyConnection | None:
-    """A DuckDB connection with an `events` view, or None while the store is empty."""
+def connect(store: Store, *, use_rollups: bool = True) -> duckdb.DuckDBPyConnection | None:
+    """A DuckDB connection with the `events` view and the rollup views (`boxes`,
+    `channels`, `errors`, `region_channels`), or None while the store is empty."""
     store.recover()
     if not store.has_data():
         return None
@@ -65,6 +67,7 @@ def connect(store: Store) -> duckdb.DuckDBPyConnection | None:
     con.execute("SET threads TO 2")
     source = f"read_parquet('{_quote(store.pattern)}', hive_partitioning = true)"
     con.execute(f"CREATE VIEW events AS SELECT * FROM {source}")  # noqa: S608 - our path
+    rollup.create_views(con, store, use_rollups=use_rollups)
     return con
 
 
@@ -94,13 +97,13 @@ class Health:
 def health_sql(con: duckdb.DuckDBPyConnection, window: Window, now: datetime) -> Health:
     out = Health(window)
     params = [window.first, window.last]
-    # one scan: per box first (a 50k-group aggregate is far cheaper than DISTINCT), then up
+    # per box first (from the daily rollups; far cheaper than DISTINCT), then up
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE per_box AS
-        SELECT device, model, firmware, count(*) AS events,
-               count(*) FILTER (WHERE type = 'error') AS errors, max(ts) AS last_ts
-        FROM events WHERE day BETWEEN ? AND ?
+        SELECT device, model, firmware, sum(events) AS events, sum(errors) AS errors,
+               max(last_ts) AS last_ts
+        FROM boxes WHERE day BETWEEN ? AND ?
         GROUP BY device, model, firmware
         """,
         params,
@@ -130,17 +133,17 @@ def health_sql(con: duckdb.DuckDBPyConnection, window: Window, now: datetime) ->
     out.top_errors = _rows(
         con,
         """
-        SELECT firmware, error_code, count(*) AS errors, count(DISTINCT device) AS boxes
-        FROM events WHERE day BETWEEN ? AND ? AND type = 'error'
-        GROUP BY firmware, error_code ORDER BY errors DESC LIMIT 10
+        SELECT firmware, error_code, sum(errors) AS errors, count(DISTINCT device) AS boxes
+        FROM errors WHERE day BETWEEN ? AND ?
+        GROUP BY firmware, error_code ORDER BY errors DESC, firmware, error_code LIMIT 10
         """,
         params,
     )
     out.daily = _rows(
         con,
         """
-        SELECT day, count(*) AS events, count(*) FILTER (WHERE type = 'error') AS errors
-        FROM events WHERE day BETWEEN ? AND ? GROUP BY day ORDER BY day
+        SELECT day, sum(events) AS events, sum(errors) AS errors
+        FROM boxes WHERE day BETWEEN ? AND ? GROUP BY day ORDER BY day
         """,
         params,
     )
@@ -168,18 +171,14 @@ class Trends:
 
 def trends_sql(con: duckdb.DuckDBPyConnection, window: Window, top: int = 10) -> Trends:
     out = Trends(window)
-    # aggregate on UTC hours first (cheap), then move the few buckets to local time
+    # hourly UTC buckets (daily rollups) moved to local time
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE cube AS
-        WITH utc AS (
-            SELECT channel, date_trunc('hour', ts) AS utc_hour, count(*) AS plays,
-                   sum(coalesce(duration_s, 0)) AS seconds
-            FROM events WHERE day BETWEEN ? AND ? AND type = 'channel_play'
-            GROUP BY ALL),
-        local AS (
+        WITH local AS (
             SELECT channel, timezone('{LOCAL_TZ}', utc_hour AT TIME ZONE 'UTC') AS local_at,
-                   plays, seconds FROM utc)
+                   plays, seconds
+            FROM channels WHERE day BETWEEN ? AND ?)
         SELECT channel, CAST(local_at AS DATE) AS local_day, hour(local_at) AS hour,
                sum(plays) AS plays, sum(seconds) AS seconds
         FROM local GROUP BY ALL
@@ -198,7 +197,7 @@ def trends_sql(con: duckdb.DuckDBPyConnection, window: Window, top: int = 10) ->
         con,
         """
         SELECT channel, sum(plays) AS plays, round(sum(seconds) / 3600.0, 1) AS hours
-        FROM cube GROUP BY channel ORDER BY plays DESC LIMIT ?
+        FROM cube GROUP BY channel ORDER BY plays DESC, channel LIMIT ?
         """,
         [top],
     )
@@ -207,7 +206,7 @@ def trends_sql(con: duckdb.DuckDBPyConnection, window: Window, top: int = 10) ->
         """
         SELECT channel, local_day AS day, hour, plays FROM cube
         WHERE channel IN (SELECT channel FROM cube GROUP BY channel
-                          ORDER BY sum(plays) DESC LIMIT ?)
+                          ORDER BY sum(plays) DESC, channel LIMIT ?)
         ORDER BY channel, day, hour
         """,
         [top],
@@ -265,12 +264,9 @@ def regions_sql(con: duckdb.DuckDBPyConnection, window: Window) -> Regions:
         con,
         """
         WITH per_box AS (
-            SELECT coalesce(region, 'unknown') AS region, device,
-                   count(*) FILTER (WHERE type = 'channel_play') AS channel_plays,
-                   count(*) FILTER (WHERE type = 'vod_play') AS vod_plays,
-                   sum(coalesce(duration_s, 0)) FILTER (WHERE type IN
-                       ('channel_play', 'vod_play')) AS seconds
-            FROM events WHERE day BETWEEN ? AND ? GROUP BY ALL)
+            SELECT region, device, sum(channel_plays) AS channel_plays,
+                   sum(vod_plays) AS vod_plays, sum(view_seconds) AS seconds
+            FROM boxes WHERE day BETWEEN ? AND ? GROUP BY ALL)
         SELECT region, count(*) AS boxes, sum(channel_plays) AS channel_plays,
                sum(vod_plays) AS vod_plays,
                round(coalesce(sum(seconds), 0) / 3600.0 / count(*) / ?, 2)
@@ -285,9 +281,8 @@ def regions_sql(con: duckdb.DuckDBPyConnection, window: Window) -> Regions:
             con,
             """
             SELECT region, arg_max(channel, plays) AS channel FROM (
-                SELECT coalesce(region, 'unknown') AS region, channel, count(*) AS plays
-                FROM events WHERE day BETWEEN ? AND ? AND type = 'channel_play'
-                GROUP BY ALL) GROUP BY region
+                SELECT region, channel, sum(plays) AS plays FROM region_channels
+                WHERE day BETWEEN ? AND ? GROUP BY ALL) GROUP BY region
             """,
             params,
         )

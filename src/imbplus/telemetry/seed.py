@@ -20,6 +20,7 @@ from imbplus.devices.models import Device
 from imbplus.devices.schemas import DeviceAssign, DeviceCreate, DeviceUpdate
 from imbplus.privacy.catalog import Purpose
 from imbplus.runtime import Runtime
+from imbplus.telemetry import maintenance
 from imbplus.telemetry.generator import MODEL_SHARE, Fleet, day_events, pick_firmware
 from imbplus.telemetry.store import Store
 
@@ -135,6 +136,8 @@ def seed(rt: Runtime, devices_n: int, days: int, advance: Advance, seed: int = 2
             store.write_batch(table)
         events += table.num_rows
         advance("activity days", i + 1, days)
+    # one file per finished day and its rollups, as the daily job would leave them
+    maintenance.compact(rt, min_files=2, progress=lambda d, t: advance("rollups", d, t))
     with rt.job("seed", Purpose.SERVICE_DELIVERY) as ctx:
         ctx.note("telemetry.seeded", reason=f"boxes={len(fleet)} days={days} events={events}")
     return SeedReport(created, customers, events, days)

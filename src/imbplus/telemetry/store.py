@@ -97,14 +97,14 @@ class Store:
     def pattern(self) -> str:
         return str(self.events / f"{_DAY_PREFIX}*" / "*.parquet")
 
-    def _ensure_dir(self, path: Path) -> None:
+    def ensure_dir(self, path: Path) -> None:
         if path in self._known_dirs:
             return
         with self._lock:
-            for d in (self.root, self.events, path):
-                if not d.exists():
-                    d.mkdir(parents=True, exist_ok=True)
-                    fsync_dir(d.parent)
+            missing = [p for p in (path, *path.parents) if not p.exists()]
+            for d in reversed(missing):
+                d.mkdir(exist_ok=True)
+                fsync_dir(d.parent)
             self._known_dirs.add(path)
 
     @staticmethod
@@ -119,7 +119,7 @@ class Store:
         name = self.batch_name()
         if first == last:
             target = self.day_dir(first)
-            self._ensure_dir(target)
+            self.ensure_dir(target)
             final = target / name
             write_durable(table, final, **INGEST_WRITE)
             return [final]
@@ -129,7 +129,7 @@ class Store:
         for day in sorted(days):
             part = table.filter(pc.equal(day_col, pa.scalar(day, pa.date32())))
             target = self.day_dir(day)
-            self._ensure_dir(target)
+            self.ensure_dir(target)
             parts.append((part, target / name))
         return self._commit(parts, remove=[], options=INGEST_WRITE)
 
@@ -227,14 +227,18 @@ class Store:
     def drop_day(self, day: date) -> int:
         """Remove a whole day: one rename makes it invisible, then it is deleted."""
         source = self.day_dir(day)
-        if not source.exists():
-            return 0
-        files = len(list(source.glob("*.parquet")))
-        trash = self.root / f".dropping-{day.isoformat()}-{secrets.token_hex(4)}"
-        os.rename(source, trash)
-        fsync_dir(self.events)
-        shutil.rmtree(trash)
-        self._known_dirs.discard(source)
+        files = len(list(source.glob("*.parquet"))) if source.exists() else 0
+        rollups = self.root / "rollup"
+        summaries = list(rollups.glob(f"*/{_DAY_PREFIX}{day.isoformat()}"))
+        # summaries first: a crash midway leaves the day listed, and the next run finishes it
+        for directory in [*summaries, source]:
+            if not directory.exists():
+                continue
+            trash = self.root / f".dropping-{day.isoformat()}-{secrets.token_hex(4)}"
+            os.rename(directory, trash)
+            fsync_dir(directory.parent)
+            shutil.rmtree(trash)
+            self._known_dirs.discard(directory)
         return files
 
     def sweep(self, older_than_s: float = 3600) -> int:
