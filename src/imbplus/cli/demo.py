@@ -3,11 +3,10 @@ from __future__ import annotations
 import secrets
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID
 from sqlalchemy import func, select
 
 from imbplus.bootstrap import init
-from imbplus.cli.common import console, runtime
+from imbplus.cli.common import console, phases, runtime
 from imbplus.cli.serve import run_server
 from imbplus.customers.models import Customer
 from imbplus.demo.customers import load
@@ -48,30 +47,19 @@ def register(app: typer.Typer) -> None:
                 ).scalars()
             )
         if have < customers:
-            with Progress(
-                "[progress.description]{task.description}",
-                BarColumn(),
-                MofNCompleteColumn(),
-                console=console,
-            ) as bar:
-                task = bar.add_task("demo customers", total=customers - have)
-                load(rt, customers - have, advance=lambda n: bar.advance(task, n))
+            made = 0
+            with phases() as advance:
+
+                def step(n: int) -> None:
+                    nonlocal made
+                    made += n
+                    advance("demo customers", made, customers - have)
+
+                load(rt, customers - have, advance=step)
         console.print(f"customers: {max(have, customers)}")
         if devices:
-            with Progress(
-                "[progress.description]{task.description}",
-                BarColumn(),
-                MofNCompleteColumn(),
-                console=console,
-            ) as bar:
-                tasks: dict[str, TaskID] = {}
-
-                def step(phase: str, done: int, total: int) -> None:
-                    if phase not in tasks:
-                        tasks[phase] = bar.add_task(phase, total=total)
-                    bar.update(tasks[phase], completed=done, total=total)
-
-                report = seeding.seed(rt, devices, days if not devices_have(rt) else 0, step)
+            with phases() as progress:
+                report = seeding.seed(rt, devices, days if not devices_have(rt) else 0, progress)
             console.print(f"boxes: {devices}, activity events: {report.events:,}")
         if existing:
             console.print(

@@ -1,15 +1,8 @@
 from __future__ import annotations
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TimeRemainingColumn,
-)
 
-from imbplus.cli.common import console, ready_runtime
+from imbplus.cli.common import console, phases, ready_runtime
 from imbplus.telemetry import seed as seeding
 
 
@@ -22,20 +15,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Boxes assigned to fictitious customers, and D days of realistic activity."""
         rt = ready_runtime()
-        with Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=console,
-        ) as bar:
-            tasks: dict[str, TaskID] = {}
-
-            def advance(phase: str, done: int, total: int) -> None:
-                if phase not in tasks:
-                    tasks[phase] = bar.add_task(phase, total=total)
-                bar.update(tasks[phase], completed=done, total=total)
-
+        with phases() as advance:
             report = seeding.seed(rt, devices, days, advance, seed=random_seed)
         console.print(
             f"boxes created {report.devices_created}, customers created "

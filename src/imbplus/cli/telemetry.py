@@ -3,10 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress
 from rich.table import Table
 
-from imbplus.cli.common import console, ready_runtime
+from imbplus.cli.common import console, phases, ready_runtime
 from imbplus.privacy.catalog import Purpose
 from imbplus.telemetry import maintenance, queries
 from imbplus.telemetry.store import Store
@@ -90,22 +89,16 @@ def compact(
 ) -> None:
     """Merge each day's small batch files into one."""
     rt = ready_runtime()
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=console,
-    ) as bar:
-        task = bar.add_task("compacting days", total=None)
+    with phases() as advance:
         report = maintenance.compact(
             rt,
             min_files=min_files,
             include_today=include_today,
-            progress=lambda done, total: bar.update(task, completed=done, total=total),
+            progress=lambda done, total: advance("compacting days", done, total),
         )
     console.print(
         f"compacted {report.days} day(s): {report.files_before} files -> "
-        f"{report.files_after}, {report.rows} events"
+        f"{report.files_after}, {report.rows} events; {report.rollups} day(s) of rollups"
     )
 
 

@@ -20,7 +20,7 @@ from datetime import datetime
 from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from imbplus.auth import passwords
+from imbplus.auth import passwords, sessions
 from imbplus.clock import clock, us_to_datetime
 from imbplus.customers import service as customers
 from imbplus.customers.schemas import Address
@@ -331,10 +331,6 @@ def customer_devices(ctx: Context, customer_id: str) -> list[DeviceListItem]:
 
 
 # -- device tokens -------------------------------------------------------------------------
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def issue_token(ctx: Context, device_id: str) -> TokenIssued:
     """A new telemetry token for the box; every older token is revoked (rotation)."""
     row = _load(ctx, device_id)
@@ -346,7 +342,7 @@ def issue_token(ctx: Context, device_id: str) -> TokenIssued:
     ctx.session.add(
         DeviceToken(
             device_id=row.id,
-            token_hash=token_hash(token),
+            token_hash=sessions.token_hash(token),
             prefix=token[:12],
             created_at=clock.now(),
         )

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from imbplus.auth import sessions
 from imbplus.devices import service as devices
 from imbplus.devices.models import REFUSED_STATUSES, Device, DeviceToken
 from imbplus.errors import DomainError, RateLimited, Unauthenticated
@@ -75,7 +76,7 @@ class TokenCache:
     def authenticate(self, token: str | None) -> DeviceAuth:
         if not token or not token.startswith(devices.TOKEN_PREFIX) or len(token) > MAX_TOKEN_LEN:
             raise Unauthenticated("a device token is required (Authorization: Bearer imbdv_...)")
-        digest = devices.token_hash(token)
+        digest = sessions.token_hash(token)
         now = time.monotonic()
         hit = self._entries.get(digest)
         if hit is None or hit.expires <= now:

@@ -7,9 +7,10 @@ groups (regions, titles) hide any group of fewer than MIN_BOXES distinct boxes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
@@ -20,6 +21,7 @@ from imbplus.privacy.catalog import Action, Category, Purpose
 from imbplus.telemetry import rollup
 from imbplus.telemetry.store import Store
 
+T = TypeVar("T")
 MIN_BOXES = 10  # small-cell suppression: no group under 10 distinct boxes is shown
 LOCAL_TZ = "Europe/Warsaw"
 ACTIVITY = frozenset({Category.STB_ACTIVITY})
@@ -73,6 +75,24 @@ def connect(store: Store, *, use_rollups: bool = True) -> duckdb.DuckDBPyConnect
 
 def _quote(text: str) -> str:
     return text.replace("'", "''")
+
+
+def _report(
+    ctx: Context,
+    store: Store,
+    report: str,
+    days: int,
+    empty: Callable[[Window], T],
+    run: Callable[[duckdb.DuckDBPyConnection, Window], T],
+) -> T:
+    """Gate, window, connection: what every report does before its SQL."""
+    _authorize(ctx, report)
+    window = Window.last_days(days)
+    con = connect(store)
+    if con is None:
+        return empty(window)
+    with con:
+        return run(con, window)
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
@@ -151,13 +171,8 @@ def health_sql(con: duckdb.DuckDBPyConnection, window: Window, now: datetime) ->
 
 
 def health(ctx: Context, store: Store, days: int = 30) -> Health:
-    _authorize(ctx, "health")
-    window = Window.last_days(days)
-    con = connect(store)
-    if con is None:
-        return Health(window)
-    with con:
-        return health_sql(con, window, clock.now())
+    now = clock.now()
+    return _report(ctx, store, "health", days, Health, lambda c, w: health_sql(c, w, now))
 
 
 # -- viewing trends ------------------------------------------------------------------------
@@ -215,13 +230,7 @@ def trends_sql(con: duckdb.DuckDBPyConnection, window: Window, top: int = 10) ->
 
 
 def trends(ctx: Context, store: Store, days: int = 30, top: int = 10) -> Trends:
-    _authorize(ctx, "trends")
-    window = Window.last_days(days)
-    con = connect(store)
-    if con is None:
-        return Trends(window)
-    with con:
-        return trends_sql(con, window, top)
+    return _report(ctx, store, "trends", days, Trends, lambda c, w: trends_sql(c, w, top))
 
 
 def vod_sql(con: duckdb.DuckDBPyConnection, window: Window, top: int = 20) -> list[dict[str, Any]]:
@@ -239,13 +248,7 @@ def vod_sql(con: duckdb.DuckDBPyConnection, window: Window, top: int = 20) -> li
 
 
 def vod_top(ctx: Context, store: Store, days: int = 30, top: int = 20) -> list[dict[str, Any]]:
-    _authorize(ctx, "vod")
-    window = Window.last_days(days)
-    con = connect(store)
-    if con is None:
-        return []
-    with con:
-        return vod_sql(con, window, top)
+    return _report(ctx, store, "vod", days, lambda _w: [], lambda c, w: vod_sql(c, w, top))
 
 
 # -- market research by region (small cells suppressed) ------------------------------------
@@ -295,13 +298,7 @@ def regions_sql(con: duckdb.DuckDBPyConnection, window: Window) -> Regions:
 
 
 def regions(ctx: Context, store: Store, days: int = 30) -> Regions:
-    _authorize(ctx, "regions")
-    window = Window.last_days(days)
-    con = connect(store)
-    if con is None:
-        return Regions(window)
-    with con:
-        return regions_sql(con, window)
+    return _report(ctx, store, "regions", days, Regions, regions_sql)
 
 
 # -- one box (support, service delivery) ---------------------------------------------------
