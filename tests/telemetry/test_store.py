@@ -46,8 +46,11 @@ def test_p13_retention_drops_expired_days_and_audits(rt: Runtime) -> None:
     assert report.dropped and all(d < report.cutoff for d in report.dropped)
     assert all(d >= report.cutoff for d in store.days()) and store.days()
     with rt.sessions() as s:
-        reasons = [r.reason for r in audit.records(s, limit=50)
-                   if r.action == "telemetry.partition_dropped"]  # fmt: skip
+        reasons = [
+            r.reason
+            for r in audit.records(s, limit=50)
+            if r.action == "telemetry.partition_dropped"
+        ]
     assert len(reasons) == len(report.dropped)
     assert all("retention=365d" in (r or "") for r in reasons)
     clock.advance(60 * 86400)
@@ -80,8 +83,9 @@ def test_recover_rolls_a_journalled_commit_forward(rt: Runtime) -> None:
     hidden = src.with_name(f".{src.name}.tmp")
     src.rename(hidden)  # a crash after the journal, before the rename
     store.journal.mkdir(parents=True, exist_ok=True)
-    (store.journal / "x.json").write_text(json.dumps({"rename": [[str(hidden), str(src)]],
-                                                      "remove": []}))  # fmt: skip
+    (store.journal / "x.json").write_text(
+        json.dumps({"rename": [[str(hidden), str(src)]], "remove": []})
+    )
     assert src not in store.files(day)
     assert store.recover() == 1 and src in store.files(day)
     (store.journal / "torn.tmp").write_text('{"rename": [[')  # before the commit point

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from imbplus.devices import service
 from imbplus.devices.schemas import StbCredentialsSet, StbCredentialsStatus
+from imbplus.privacy.catalog import Purpose
 from imbplus.web import portal
 from imbplus.web.deps import Db
 from imbplus.web.errors import validation_problems
@@ -19,6 +20,7 @@ from imbplus.web.responses import API_ERRORS
 pages = APIRouter(prefix="/portal", include_in_schema=False)
 api = APIRouter(prefix="/api/v1/portal", tags=["portal"], responses=API_ERRORS)
 
+SERVICE = Purpose.SERVICE_DELIVERY
 TEXT = {
     "pl": {
         "title": "Dekoder: hasło i PIN rodzicielski",
@@ -61,7 +63,7 @@ def _page(
     problems: list[dict[str, str]] | None = None,
     saved: bool = False,
 ) -> Response:
-    ctx = portal.context(request, session, ctx_user)
+    ctx = portal.context_for(request, session, ctx_user, SERVICE)
     lang = portal.lang_of(request)
     state = service.stb_credentials_status(ctx, ctx_user.customer_id)
     boxes = service.customer_devices(ctx, ctx_user.customer_id)
@@ -98,14 +100,16 @@ def stb_save(
         data = StbCredentialsSet(pin=pin or None, password=password or None)
     except ValidationError as exc:
         return _page(request, user, session, 422, problems=validation_problems(exc.errors()))
-    service.set_stb_credentials(portal.context(request, session, user), user.customer_id, data)
+    service.set_stb_credentials(
+        portal.context_for(request, session, user, SERVICE), user.customer_id, data
+    )
     return _page(request, user, session, saved=True)
 
 
 @api.get("/stb-credentials")
 def stb_status(request: Request, user: portal.ApiCustomer, session: Db) -> StbCredentialsStatus:
     """Whether the customer's PIN and box password are set (never the values or hashes)."""
-    ctx = portal.context(request, session, user)
+    ctx = portal.context_for(request, session, user, SERVICE)
     return service.stb_credentials_status(ctx, user.customer_id)
 
 
@@ -114,5 +118,5 @@ def stb_set(
     request: Request, user: portal.ApiCustomerWrite, session: Db, body: StbCredentialsSet
 ) -> StbCredentialsStatus:
     """Set or change the PIN and/or the box password (portal session + X-CSRF-Token)."""
-    ctx = portal.context(request, session, user)
+    ctx = portal.context_for(request, session, user, SERVICE)
     return service.set_stb_credentials(ctx, user.customer_id, body)

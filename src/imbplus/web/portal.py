@@ -2,6 +2,8 @@
 
 The cookie is a server-side session of kind "customer" (`auth.sessions`); every page and
 portal API call runs as `Actor.customer(id)` so the gate refuses anything not their own.
+Same shape as the portal's own dependencies (`PortalUser`, `Customer`, `context_for`), so
+that pages written against this module move over by changing one import.
 """
 
 from __future__ import annotations
@@ -32,7 +34,10 @@ class PortalLoginRequired(Exception):
 class PortalUser:
     customer_id: str
     web_session: WebSession
-    actor: Actor
+
+    @property
+    def actor(self) -> Actor:
+        return Actor.customer(self.customer_id)
 
 
 def _resolve(request: Request, session: Db) -> PortalUser | None:
@@ -42,7 +47,7 @@ def _resolve(request: Request, session: Db) -> PortalUser | None:
     )
     if row is None or row.mfa_pending:
         return None
-    return PortalUser(row.principal_id, row, Actor.customer(row.principal_id))
+    return PortalUser(row.principal_id, row)
 
 
 def portal_user(request: Request, session: Db) -> PortalUser:
@@ -63,9 +68,8 @@ Customer = Annotated[PortalUser, Depends(portal_user)]
 ApiCustomer = Annotated[PortalUser, Depends(portal_api_user)]
 
 
-def context(request: Request, session: Db, user: PortalUser) -> Context:
-    return Context(session, get_runtime(request), user.actor, Purpose.SERVICE_DELIVERY,
-                   request.state.request_id)  # fmt: skip
+def context_for(request: Request, session: Db, user: PortalUser, purpose: Purpose) -> Context:
+    return Context(session, get_runtime(request), user.actor, purpose, request.state.request_id)
 
 
 def check_csrf(user: PortalUser, token: str | None) -> None:
