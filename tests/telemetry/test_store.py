@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from imbplus.clock import clock
 from imbplus.devices import service as devices
 from imbplus.privacy import audit
+from imbplus.privacy.access import Actor
 from imbplus.privacy.catalog import Purpose
 from imbplus.privacy.rights import erase_customer
 from imbplus.runtime import Runtime
@@ -101,14 +102,14 @@ def test_p13_after_erasure_no_telemetry_row_links_to_the_person(
     store = Store(rt.settings.telemetry_root)
     stored = {r["device"] for f in store.files() for r in pq.read_table(f).to_pylist()}
     with rt.job("tests", Purpose.SERVICE_DELIVERY) as ctx:
-        ctx.actor = ctx.actor.__class__(ctx.actor.kind, "support", ("support",))
+        ctx.actor = Actor.staff(1, ["support"])
         assert set(devices.activity_pseudonyms(ctx, device.id)) == stored  # linkable now
     with rt.job("erasure", Purpose.DATA_SUBJECT_REQUEST) as ctx:
         erase_customer(ctx, customer.id)
     # the pseudonym secrets are gone (and the key that encrypted them was destroyed):
     # nothing the system holds can recompute the pseudonym of the erased period
     with rt.job("tests", Purpose.SERVICE_DELIVERY) as ctx:
-        ctx.actor = ctx.actor.__class__(ctx.actor.kind, "support", ("support",))
+        ctx.actor = Actor.staff(1, ["support"])
         assert not set(devices.activity_pseudonyms(ctx, device.id)) & stored
     with rt.engine.connect() as conn:
         from sqlalchemy import text
@@ -123,3 +124,22 @@ def test_p13_after_erasure_no_telemetry_row_links_to_the_person(
     assert "telemetry.unlinked" in actions and "customer.erased" in actions
     # the box, now unassigned and returned, is refused until it is given to someone again
     assert client.post(URL, content=ndjson(events(5)), headers=auth(token)).status_code == 403
+
+
+def test_p12_key_rotation_keeps_the_box_pseudonym_and_address(rt: Runtime) -> None:
+    from imbplus.privacy import rotation
+
+    customer = make_customer(rt)
+    device, _ = make_device(rt, customer.id)
+
+    def look() -> tuple[list[int], str]:
+        with rt.job("tests", Purpose.SERVICE_DELIVERY) as ctx:
+            ctx.actor = Actor.staff(1, ["support"])
+            read = devices.get(ctx, device.id)
+            assert read.install_address is not None
+            return devices.activity_pseudonyms(ctx, device.id), read.install_address.street
+
+    before = look()
+    report = rotation.rotate(rt)
+    assert report.values_reencrypted >= 2  # address and pseudonym secret, under new versions
+    assert look() == before
