@@ -8,20 +8,18 @@ key) leaves no way to link any stored event to the box or the person.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import json
 import secrets
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
 
 from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from imbplus.auth import passwords, sessions
-from imbplus.clock import clock, us_to_datetime
+from imbplus.clock import clock
 from imbplus.customers import service as customers
 from imbplus.customers.schemas import Address
 from imbplus.devices import validation as v
@@ -47,6 +45,7 @@ from imbplus.devices.schemas import (
     TokenIssued,
 )
 from imbplus.errors import Conflict, NotFound, ValidationFailed
+from imbplus.paging import decode_cursor, encode_cursor, is_uuid
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Action, Category
 from imbplus.privacy.crypto import SCOPE_SYSTEM
@@ -72,15 +71,8 @@ def _problem(field: str, problem: str) -> ValidationFailed:
     return ValidationFailed([{"field": field, "problem": problem}])
 
 
-def _is_uuid(value: str) -> bool:
-    try:
-        return str(uuid.UUID(value)) == value
-    except ValueError:
-        return False
-
-
 def _load(ctx: Context, device_id: str) -> Device:
-    row = ctx.session.get(Device, device_id) if _is_uuid(device_id) else None
+    row = ctx.session.get(Device, device_id) if is_uuid(device_id) else None
     if row is None:
         raise NotFound("no device with this id", device=device_id[:64])
     return row
@@ -183,21 +175,6 @@ def _reveal_list(ctx: Context, rows: Sequence[Device], operation: str) -> list[D
     return [_list_item(r) for r in rows]
 
 
-def _encode_cursor(row: Device) -> str:
-    raw = f"{int(row.created_at.timestamp() * 1_000_000)}|{row.id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode()
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, str]:
-    try:
-        stamp, _, did = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
-        if not _is_uuid(did):
-            raise ValueError
-        return us_to_datetime(int(stamp)), did
-    except (ValueError, UnicodeDecodeError):
-        raise _problem("cursor", "not a cursor from a previous page") from None
-
-
 def list_page(
     ctx: Context,
     *,
@@ -213,7 +190,7 @@ def list_page(
     if customer_id:
         stmt = stmt.where(Device.customer_id == customer_id)
     if cursor:
-        after_ts, after_id = _decode_cursor(cursor)
+        after_ts, after_id = decode_cursor(cursor)
         stmt = stmt.where(
             or_(
                 Device.created_at > after_ts,
@@ -224,7 +201,7 @@ def list_page(
     page, more = rows[:limit], len(rows) > limit
     return DevicePage(
         items=_reveal_list(ctx, page, "device.list"),
-        next_cursor=_encode_cursor(page[-1]) if more and page else None,
+        next_cursor=encode_cursor(page[-1].created_at, page[-1].id) if more and page else None,
     )
 
 
