@@ -38,6 +38,8 @@ test: lint test-sqlite test-postgres
 bench: $(STAMP)
 	$(PY) benchmarks/gate.py
 	$(PY) benchmarks/request_log.py
+	$(PY) benchmarks/ingest.py
+	$(PY) benchmarks/telemetry_query.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache tests/artifacts

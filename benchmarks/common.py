@@ -42,7 +42,11 @@ def best_of(runs: int, fn: Any) -> float:
 def save(name: str, result: dict[str, Any]) -> None:
     result = {
         **result,
-        "machine": {"python": platform.python_version(), "cpu_count": __import__("os").cpu_count()},
+        "machine": {
+            "python": platform.python_version(),
+            "cpu_count": __import__("os").cpu_count(),
+            "load_avg_1m": round(__import__("os").getloadavg()[0], 2),
+        },
         "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     RESULTS.mkdir(exist_ok=True)

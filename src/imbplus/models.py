@@ -8,6 +8,7 @@ from imbplus.db import Base
 def load_all() -> type[Base]:
     import imbplus.auth.models
     import imbplus.customers.models
+    import imbplus.devices.models
     import imbplus.notify.models
     import imbplus.portal.models
     import imbplus.privacy.evidence_models

@@ -153,6 +153,43 @@ class Settings(BaseSettings):
         description="Paths not written to the request log.",
     )
 
+    telemetry_dir: Path | None = Field(
+        default=None,
+        description="Root of the telemetry Parquet dataset; default <data_dir>/telemetry.",
+    )
+    telemetry_retention_days: int = Field(
+        default=365,
+        ge=1,
+        description="Activity retention (P13): a day's telemetry partition is dropped this many "
+        "days after it ends (default 12 months).",
+    )
+    telemetry_max_events: int = Field(
+        default=5000, ge=1, le=100_000, description="Largest telemetry batch (413 above)."
+    )
+    telemetry_max_batch_bytes: int = Field(
+        default=1_048_576, ge=1024, description="Largest telemetry body in bytes (413 above)."
+    )
+    telemetry_device_burst: int = Field(
+        default=20_000,
+        ge=1,
+        description="Events a box may post at once before its rate limit applies (429 beyond).",
+    )
+    telemetry_device_events_per_s: float = Field(
+        default=20.0,
+        gt=0,
+        description="Sustained events per second per box (token bucket refill), per worker.",
+    )
+    telemetry_token_cache_s: float = Field(
+        default=30.0,
+        ge=0,
+        description="How long a worker trusts a checked device token; revocation and status "
+        "changes reach every worker within this time (0 checks the database every batch).",
+    )
+
+    @cached_property
+    def telemetry_root(self) -> Path:
+        return self.telemetry_dir or self.data_dir / "telemetry"
+
     @cached_property
     def db_url(self) -> str:
         if self.database_url:

@@ -126,3 +126,20 @@ def test_audit_records_hold_no_personal_values(rt: Runtime) -> None:
     assert customer.id in dump
     for value in (customer.email, customer.name, customer.phone, customer.address.street):
         assert value not in dump
+
+
+def test_control_characters_from_input_never_break_an_append(rt: Runtime) -> None:
+    import pytest as _pytest
+
+    from imbplus.errors import AccessDenied
+
+    with _pytest.raises(AccessDenied), rt.unit_of_work() as s:
+        ctx = Context(s, rt, Actor.staff(1, ["support"]), Purpose.SERVICE_DELIVERY)
+        ctx.check(
+            Action.READ, {Category.PAYMENT_CARD}, operation="x", subjects=["bad\x00subject\x1f\n"]
+        )
+    result = _verify(rt)
+    assert result.ok
+    with rt.sessions() as s:
+        last = audit.records(s, limit=1)[0]
+    assert last.subject_id == "bad subject  " and last.result == "denied"

@@ -6,6 +6,8 @@ import itertools
 
 from imbplus.customers import service as customers
 from imbplus.customers.schemas import AddressIn, CustomerCreate, CustomerRead
+from imbplus.devices import service as devices
+from imbplus.devices.schemas import DeviceAssign, DeviceCreate, DeviceRead, DeviceUpdate
 from imbplus.privacy.catalog import Purpose
 from imbplus.runtime import Runtime
 from imbplus.staff import service as staff_service
@@ -62,3 +64,44 @@ def make_subscriber(rt: Runtime, password: str = PASSWORD, **overrides: object) 
     with rt.job("demo", Purpose.SERVICE_DELIVERY) as ctx:
         portal.open_account(ctx, customer.id, password)
     return customer
+
+
+_serials = itertools.count(1)
+
+
+def make_device(
+    rt: Runtime,
+    customer_id: str | None = None,
+    *,
+    postal_code: str = "31-042",
+    model: str = "IMB-4K-100",
+    firmware: str = "4.2.3",
+    status: str = "active",
+) -> tuple[DeviceRead, str]:
+    """A registered box (assigned and active when a customer is given) and its token."""
+    n = next(_serials)
+    with rt.job("seed", Purpose.SERVICE_DELIVERY) as ctx:
+        device = devices.register(
+            ctx,
+            DeviceCreate(
+                serial=f"TST{n:010d}",
+                mac=f"02:00:00:{n >> 16 & 255:02X}:{n >> 8 & 255:02X}:{n & 255:02X}",
+                model=model,
+                firmware=firmware,
+            ),
+        )
+        if customer_id:
+            devices.assign(
+                ctx,
+                device.id,
+                DeviceAssign(
+                    customer_id=customer_id,
+                    install_address=AddressIn(
+                        street="ul. Lipowa 3", postal_code=postal_code, city="Kraków"
+                    ),
+                ),
+            )
+            if status != "shipped":
+                devices.update_device(ctx, device.id, DeviceUpdate(status=status))
+        issued = devices.issue_token(ctx, device.id)
+    return device, issued.token

@@ -11,6 +11,7 @@ from imbplus.cli import (
     audit,
     catalog,
     demo,
+    devices,
     evidence,
     incidents,
     keys,
@@ -19,11 +20,13 @@ from imbplus.cli import (
     retention,
     rights,
     ropa,
+    seed,
     serve,
     setup,
     site,
     staff,
     surveys,
+    telemetry,
     traffic,
 )
 from imbplus.cli.common import err_console
@@ -42,6 +45,7 @@ demo.register(app)
 catalog.register(app)
 evidence.register(app)
 ropa.register(app)
+seed.register(app)
 app.add_typer(access.app, name="access")
 app.add_typer(audit.app, name="audit")
 app.add_typer(incidents.app, name="incidents")
@@ -54,6 +58,8 @@ app.add_typer(site.app, name="site")
 app.add_typer(mail.app, name="mail")
 app.add_typer(surveys.app, name="surveys")
 app.add_typer(traffic.app, name="traffic")
+app.add_typer(devices.app, name="devices")
+app.add_typer(telemetry.app, name="telemetry")
 
 
 def main() -> None:

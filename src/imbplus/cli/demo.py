@@ -3,26 +3,38 @@ from __future__ import annotations
 import secrets
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress
 from sqlalchemy import func, select
 
 from imbplus.bootstrap import init
-from imbplus.cli.common import console, runtime
+from imbplus.cli.common import console, phases, runtime
 from imbplus.cli.serve import run_server
 from imbplus.customers.models import Customer
 from imbplus.demo.customers import DEMO_SUBSCRIBER, ensure_demo_subscriber, load
 from imbplus.demo.policy import load as load_policy
 from imbplus.demo.surveys import ensure_demo_survey
+from imbplus.devices.models import Device
 from imbplus.privacy import retention
 from imbplus.privacy.catalog import Purpose, Role
 from imbplus.staff import service as staff_service
 from imbplus.staff.models import Staff
+from imbplus.telemetry import seed as seeding
+
+
+def devices_have(rt: object) -> bool:
+    """Activity was seeded before (boxes exist): a second `demo` adds no more days."""
+    from imbplus.runtime import Runtime
+
+    assert isinstance(rt, Runtime)
+    with rt.sessions() as session:
+        return session.execute(select(func.count()).select_from(Device)).scalar_one() > 0
 
 
 def register(app: typer.Typer) -> None:
     @app.command("demo")
     def demo(
         customers: int = typer.Option(300, min=0, max=100_000, help="Fictitious customers."),
+        devices: int = typer.Option(400, min=0, max=100_000, help="Set-top boxes (seeded)."),
+        days: int = typer.Option(30, min=1, max=365, help="Days of box activity."),
         serve: bool = typer.Option(True, help="Serve on --host:--port afterwards."),
         host: str = typer.Option("127.0.0.1"),
         port: int = typer.Option(8000, min=1, max=65535),
@@ -40,15 +52,20 @@ def register(app: typer.Typer) -> None:
                 ).scalars()
             )
         if have < customers:
-            with Progress(
-                "[progress.description]{task.description}",
-                BarColumn(),
-                MofNCompleteColumn(),
-                console=console,
-            ) as bar:
-                task = bar.add_task("demo customers", total=customers - have)
-                load(rt, customers - have, advance=lambda n: bar.advance(task, n))
+            made = 0
+            with phases() as advance:
+
+                def step(n: int) -> None:
+                    nonlocal made
+                    made += n
+                    advance("demo customers", made, customers - have)
+
+                load(rt, customers - have, advance=step)
         console.print(f"customers: {max(have, customers)}")
+        if devices:
+            with phases() as progress:
+                report = seeding.seed(rt, devices, days if not devices_have(rt) else 0, progress)
+            console.print(f"boxes: {devices}, activity events: {report.events:,}")
         if existing:
             console.print(
                 "demo staff accounts exist already (their passwords were shown "

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import base64
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
 from operator import attrgetter
 from typing import Any
 
@@ -14,7 +12,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from imbplus.clock import clock, us_to_datetime
+from imbplus.clock import clock
 from imbplus.customers import validation as v
 from imbplus.customers.models import Customer
 from imbplus.customers.schemas import (
@@ -27,6 +25,7 @@ from imbplus.customers.schemas import (
     CustomerUpdate,
 )
 from imbplus.errors import Conflict, Erased, NotFound, ValidationFailed
+from imbplus.paging import decode_cursor, encode_cursor, is_uuid
 from imbplus.perf import gc_paused
 from imbplus.privacy import erasure
 from imbplus.privacy.access import Context
@@ -109,19 +108,12 @@ def _list_item(ctx: Context, row: Any) -> CustomerListItem:
 
 
 def _load(ctx: Context, customer_id: str) -> Customer:
-    row = ctx.session.get(Customer, customer_id) if _is_uuid(customer_id) else None
+    row = ctx.session.get(Customer, customer_id) if is_uuid(customer_id) else None
     if row is None:
         raise NotFound("no customer with this id", customer=customer_id[:64])
     if row.status == "erased":
         raise Erased("this customer's personal data was erased", customer=row.id)
     return row
-
-
-def _is_uuid(value: str) -> bool:
-    try:
-        return str(uuid.UUID(value)) == value
-    except ValueError:
-        return False
 
 
 def _email_taken(ctx: Context, email: str, except_id: str | None = None) -> bool:
@@ -217,23 +209,6 @@ def _preload(ctx: Context, rows: Sequence[Any]) -> None:
     ctx.keyring.preload(ctx.session, {r.key_id for r in rows})
 
 
-def _encode_cursor(row: Customer) -> str:
-    raw = f"{int(row.created_at.timestamp() * 1_000_000)}|{row.id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode()
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, str]:
-    try:
-        stamp, _, cid = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
-        if not _is_uuid(cid):
-            raise ValueError
-        return us_to_datetime(int(stamp)), cid
-    except (ValueError, UnicodeDecodeError):
-        raise ValidationFailed(
-            [{"field": "cursor", "problem": "not a cursor from a previous page"}]
-        ) from None
-
-
 def list_page(ctx: Context, *, limit: int = 50, cursor: str | None = None) -> CustomerPage:
     if not 1 <= limit <= MAX_PAGE:
         raise ValidationFailed([{"field": "limit", "problem": f"between 1 and {MAX_PAGE}"}])
@@ -244,7 +219,7 @@ def list_page(ctx: Context, *, limit: int = 50, cursor: str | None = None) -> Cu
         .limit(limit + 1)
     )
     if cursor:
-        after_ts, after_id = _decode_cursor(cursor)
+        after_ts, after_id = decode_cursor(cursor)
         stmt = stmt.where(
             or_(
                 Customer.created_at > after_ts,
@@ -255,7 +230,7 @@ def list_page(ctx: Context, *, limit: int = 50, cursor: str | None = None) -> Cu
     page, more = rows[:limit], len(rows) > limit
     return CustomerPage(
         items=reveal_list(ctx, page, operation="customer.list"),
-        next_cursor=_encode_cursor(page[-1]) if more and page else None,
+        next_cursor=encode_cursor(page[-1].created_at, page[-1].id) if more and page else None,
     )
 
 
@@ -339,7 +314,7 @@ def data_key_id(ctx: Context, customer_id: str) -> int:
 
 def status_of(ctx: Context, customer_id: str) -> str:
     """active, suspended or erased (not personal data; no gate decision needed)."""
-    row = ctx.session.get(Customer, customer_id) if _is_uuid(customer_id) else None
+    row = ctx.session.get(Customer, customer_id) if is_uuid(customer_id) else None
     if row is None:
         raise NotFound("no customer with this id", customer=customer_id[:64])
     return row.status

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Header, Request
 from fastapi.responses import RedirectResponse, Response
 
 from imbplus.auth import sessions
 from imbplus.auth.models import WebSession
+from imbplus.errors import Unauthenticated
 from imbplus.portal.models import CustomerAccount
 from imbplus.privacy.access import Actor, Context
 from imbplus.privacy.catalog import Purpose
@@ -17,6 +19,7 @@ from imbplus.site import notices
 from imbplus.site.notices import PolicyNoticeView
 from imbplus.web import i18n
 from imbplus.web.deps import Db, get_runtime
+from imbplus.web.pages import CsrfFailed
 
 
 class PortalLoginRequired(Exception):
@@ -91,3 +94,28 @@ def install(app: FastAPI) -> None:
     async def _login(request: Request, _exc: PortalLoginRequired) -> Response:
         lang = i18n.lang_of(request.scope)
         return RedirectResponse(i18n.localized(lang, "/portal/login"), status_code=303)
+
+
+def portal_api_user(request: Request, session: Db) -> PortalUser:
+    """The subscriber behind a portal API call (session cookie); 401 JSON, not a redirect."""
+    user = optional_portal_user(request, session)
+    if user is None:
+        raise Unauthenticated("log in to the customer portal first")
+    return user
+
+
+ApiCustomer = Annotated[PortalUser, Depends(portal_api_user)]
+
+
+def api_csrf(
+    user: ApiCustomer,
+    x_csrf_token: Annotated[str | None, Header(alias="X-CSRF-Token", max_length=64)] = None,
+) -> PortalUser:
+    """Portal API calls that change something carry the session's CSRF token in a header."""
+    expected = user.web_session.csrf_token.encode()
+    if not x_csrf_token or not hmac.compare_digest(expected, x_csrf_token.encode()):
+        raise CsrfFailed("the X-CSRF-Token header is missing or does not match the session")
+    return user
+
+
+ApiCustomerWrite = Annotated[PortalUser, Depends(api_csrf)]

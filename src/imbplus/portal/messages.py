@@ -40,6 +40,7 @@ register(
         "portal.home.email": {"pl": "E-mail", "en": "E-mail"},
         "portal.home.phone": {"pl": "Telefon", "en": "Phone"},
         "portal.home.edit": {"pl": "Zmień dane", "en": "Change your details"},
+        "portal.nav.stb": {"pl": "Dekoder", "en": "Set-top box"},
         "portal.nav.account": {"pl": "Konto", "en": "Account"},
         "portal.nav.details": {"pl": "Moje dane", "en": "My details"},
         "portal.nav.surveys": {"pl": "Ankiety", "en": "Surveys"},

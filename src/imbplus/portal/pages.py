@@ -12,6 +12,7 @@ from imbplus.customers import service as customers
 from imbplus.portal import (
     account_pages,
     messages,  # noqa: F401 - registers the texts
+    reminders,
     service,
     signup,
     signup_pages,
@@ -90,7 +91,14 @@ def logout(request: Request, session: Db, user: Customer, csrf: Short) -> Respon
 def home(request: Request, user: Customer, ctx: PortalContext) -> Response:
     me = customers.get(ctx, user.customer_id)
     invited = invitations.pending_for(ctx.session, user.customer_id)
-    return render(request, "portal/home.html", user=user, me=me, invitations=invited)
+    return render(
+        request,
+        "portal/home.html",
+        user=user,
+        me=me,
+        invitations=invited,
+        reminders=reminders.collect(ctx, user.customer_id),
+    )
 
 
 router.include_router(signup_pages.router)

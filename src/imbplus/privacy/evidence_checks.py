@@ -122,11 +122,11 @@ def decisions_recorded(rt: Runtime) -> Outcome:
 
 @register("P03", "The access policy speaks only of known roles, categories and purposes")
 def policy_vocabulary(rt: Runtime) -> Outcome:
-    known_roles = {r.value for r in Role} | {"customer"}
+    known_roles = {r.value for r in Role} | {"customer", "device"}
     unknown = [
         rule
         for rule in rt.gate.rules()
-        if (rule[0] not in known_roles and not rule[0].startswith("system:"))
+        if (rule[0] not in known_roles and not rule[0].startswith(("system:", "processor:")))
         or rule[1] not in {c.value for c in Category}
         or rule[2] not in {p.value for p in Purpose}
         or rule[3] not in {a.value for a in Action}

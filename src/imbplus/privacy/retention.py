@@ -33,11 +33,14 @@ class Rule:
     period: Callable[[Settings], timedelta]
     legal_basis: str
     description: str
-    purge: Purge
+    purge: Purge | None = None
+    # For stores outside the database (files): runs with the runtime, outside any unit of
+    # work, and keeps its own records before it deletes; returns how many items it removed.
+    apply: Callable[[Runtime, datetime, bool], int] | None = None
 
 
 _RULES: dict[str, Rule] = {}
-RULE_MODULES = ["imbplus.auth.retention"]
+RULE_MODULES = ["imbplus.auth.retention", "imbplus.telemetry.retention"]
 
 
 def register(rule: Rule) -> None:
@@ -82,10 +85,13 @@ def run(
         raise NotFound("no retention rule with this name", rule=only[:64])
     results = []
     for rule in rules:
+        cutoff = clock.now() - rule.period(rt.settings)
+        count = rule.apply(rt, cutoff, dry_run) if rule.apply is not None else 0
         with rt.job("retention", Purpose.LEGAL_OBLIGATION) as ctx:
-            cutoff = clock.now() - rule.period(rt.settings)
-            count = rule.purge(ctx, cutoff, held_subjects(ctx), dry_run)
+            if rule.purge is not None:
+                count = rule.purge(ctx, cutoff, held_subjects(ctx), dry_run)
             receipt_id = None
+
             if not dry_run:
                 receipt = DeletionReceipt(
                     rule=rule.name,

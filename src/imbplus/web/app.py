@@ -54,6 +54,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     from imbplus.customers import api as customers_api
     from imbplus.customers import pages as customers_pages
+    from imbplus.devices import api as devices_api
+    from imbplus.devices import pages as devices_pages
+    from imbplus.devices import portal as devices_portal
     from imbplus.portal import pages as portal_pages
     from imbplus.privacy import api as privacy_api
     from imbplus.privacy import evidence_pages, incident_pages
@@ -68,6 +71,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     from imbplus.traffic import pages as traffic_pages
 
     site_pages.install(app, rt)
+    from imbplus.telemetry import api as telemetry_api
+    from imbplus.telemetry import pages as telemetry_pages
 
     for router in (
         customers_api.router,
@@ -87,6 +92,12 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         survey_portal_pages.portal_router,
         survey_portal_pages.public_router,
         traffic_pages.router,
+        devices_api.router,
+        telemetry_api.router,
+        devices_portal.api,
+        devices_pages.router,
+        telemetry_pages.router,
+        devices_portal.pages,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=str(pages.static_dir())), name="static")
@@ -101,12 +112,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.add_middleware(LanguagePrefixMiddleware)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=rt.settings.trusted_hosts)
     form_limit = rt.settings.site_form_max_bytes
-    app.add_middleware(
-        RequestMiddleware,
-        max_body_bytes=rt.settings.max_body_bytes,
-        limits={path: form_limit for path in ("/contact", "/feedback", "/cookies")},
-    )
+    limits = {path: form_limit for path in ("/contact", "/feedback", "/cookies")}
+    limits["/api/v1/telemetry/"] = rt.settings.telemetry_max_batch_bytes
+    app.add_middleware(RequestMiddleware, max_body_bytes=rt.settings.max_body_bytes, limits=limits)
     app.add_middleware(TrafficLogMiddleware, writer=request_log)  # outermost: sees every answer
+
     logging.getLogger("imbplus").setLevel(logging.INFO)
     return app
 

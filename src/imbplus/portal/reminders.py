@@ -1,0 +1,34 @@
+"""Reminders on the portal home page, contributed by domains (e.g. an unprotected box, P14).
+
+A domain registers `provider(ctx, customer_id) -> list[Reminder]` in a module listed in
+REMINDER_MODULES; the home page shows every reminder with a link to where it is fixed.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from imbplus.privacy.access import Context
+
+
+@dataclass(frozen=True)
+class Reminder:
+    message_key: str  # a registered text (imbplus.web.i18n)
+    link: str  # a portal path, without the language prefix
+
+
+Provider = Callable[[Context, str], list[Reminder]]
+_PROVIDERS: dict[str, Provider] = {}
+REMINDER_MODULES = ["imbplus.devices.reminders"]
+
+
+def register(name: str, provider: Provider) -> None:
+    _PROVIDERS[name] = provider
+
+
+def collect(ctx: Context, customer_id: str) -> list[Reminder]:
+    for module in REMINDER_MODULES:
+        importlib.import_module(module)
+    return [r for provider in _PROVIDERS.values() for r in provider(ctx, customer_id)]

@@ -1,0 +1,323 @@
+"""Telemetry ingest (P02): whole batches in columnar form, durable before the answer.
+
+The hot path does no per-event Python work: the body is parsed by Arrow's JSON reader into
+columns, every rule is checked on whole columns (Arrow kernels, numpy masks), the batch gets
+the box's pseudonym, model and region as constant columns, and the store makes it durable.
+Only a refused batch is looked at event by event, to name the first bad one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.json as pj
+
+from imbplus.clock import clock
+from imbplus.errors import DomainError
+from imbplus.telemetry.store import EVENT_SCHEMA, Store
+
+TYPES = ("power_on", "power_off", "heartbeat", "channel_play", "vod_play", "error")
+REQUIRED = {
+    "channel_play": "channel",
+    "vod_play": "content_id",
+    "error": "error_code",
+    "power_on": "firmware",
+}
+MAX_LEN = {"channel": 64, "content_id": 64, "error_code": 32, "firmware": 32}
+MAX_DURATION_S = 86_400
+FUTURE_MS = 24 * 3600 * 1000
+_TS_TYPE = pa.timestamp("us", tz="UTC")
+INPUT_SCHEMA = pa.schema(
+    [
+        ("ts", _TS_TYPE),  # ISO 8601, parsed by the JSON reader itself
+        ("type", pa.string()),
+        ("channel", pa.string()),
+        ("content_id", pa.string()),
+        ("duration_s", pa.int64()),
+        ("error_code", pa.string()),
+        ("firmware", pa.string()),
+    ]
+)
+_NDJSON = pj.ParseOptions(explicit_schema=INPUT_SCHEMA, unexpected_field_behavior="ignore")
+_ARRAY = pj.ParseOptions(
+    explicit_schema=pa.schema([("e", pa.list_(pa.struct(INPUT_SCHEMA)))]),
+    unexpected_field_behavior="ignore",
+    newlines_in_values=True,
+)
+_TYPES = pa.array(TYPES)
+_NO_TS = np.iinfo(np.int64).min
+
+
+class BatchRefused(DomainError):
+    """The whole batch is refused; `index` names the first bad event (0-based)."""
+
+    status = 422
+    code = "batch_refused"
+
+    def __init__(self, index: int | None, problem: str, field: str | None = None) -> None:
+        where = f"event {index}" if index is not None else "batch"
+        super().__init__(f"{where}: {problem}", index=index, field=field, problem=problem)
+
+
+class MalformedBatch(BatchRefused):
+    status = 400
+    code = "malformed_batch"
+
+
+class BatchTooLarge(DomainError):
+    status = 413
+    code = "payload_too_large"
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_events: int
+    max_bytes: int
+    retention_days: int
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What the server adds to every event of a box's batch."""
+
+    pseudonym: int
+    model: str
+    firmware: str
+    region: str | None
+
+
+# -- parsing -------------------------------------------------------------------------------
+_LEADING_SPACE = re.compile(rb"\s*")
+
+
+def _first_byte(body: bytes) -> int:
+    start = _LEADING_SPACE.match(body)
+    at = start.end() if start else 0
+    return body[at] if at < len(body) else 0
+
+
+def parse(body: bytes) -> pa.Table:
+    first = _first_byte(body)
+    if first == 0:
+        raise BatchRefused(None, "the batch holds no events")
+    if first == ord("["):
+        return _parse_array(body)
+    return _parse_ndjson(body)
+
+
+def _read_options(size: int) -> pj.ReadOptions:
+    # One block, one thread: the server's workers already keep every core busy, and
+    # splitting a 5,000-event batch over Arrow's thread pool only pays on an idle machine.
+    return pj.ReadOptions(use_threads=False, block_size=size + 1)
+
+
+def _parse_ndjson(body: bytes) -> pa.Table:
+    try:
+        return pj.read_json(
+            pa.BufferReader(body), read_options=_read_options(len(body)), parse_options=_NDJSON
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        _locate_syntax(_ndjson_lines(body))
+    raise MalformedBatch(None, "not newline-delimited JSON objects")
+
+
+def _parse_array(body: bytes) -> pa.Table:
+    try:
+        wrapped = pj.read_json(
+            pa.BufferReader(b'{"e":' + body + b"}"),
+            read_options=_read_options(len(body) + 16),
+            parse_options=_ARRAY,
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        try:
+            items = json.loads(body)
+        except (ValueError, RecursionError):
+            raise MalformedBatch(None, "the body is not valid JSON") from None
+        if not isinstance(items, list):
+            raise MalformedBatch(None, "expected a JSON array of events") from None
+        _locate_syntax([json.dumps(i) for i in items])
+        raise MalformedBatch(None, "not a JSON array of event objects") from None
+    events = wrapped.column("e")
+    if events.null_count:
+        raise MalformedBatch(None, "expected a JSON array of events")
+    flat = pc.list_flatten(events)
+    if isinstance(flat, pa.ChunkedArray):
+        flat = flat.combine_chunks()
+    if flat.null_count:
+        index = pc.index(pc.is_null(flat), True).as_py()
+        raise BatchRefused(index, "must be a JSON object")
+    return pa.Table.from_struct_array(flat)
+
+
+def _ndjson_lines(body: bytes) -> list[str]:
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise MalformedBatch(None, "the body is not UTF-8") from None
+    return [line for line in text.splitlines() if line.strip()]
+
+
+_KIND = {
+    "type": str,
+    "channel": str,
+    "content_id": str,
+    "error_code": str,
+    "firmware": str,
+}
+
+
+def _locate_syntax(lines: list[str]) -> None:
+    """Slow path, refused batches only: the first event that is not a well-typed object."""
+    for index, line in enumerate(lines):
+        try:
+            event: Any = json.loads(line)
+        except (ValueError, RecursionError):
+            raise MalformedBatch(index, "not a JSON object (malformed JSON)") from None
+        if not isinstance(event, dict):
+            raise BatchRefused(index, "must be a JSON object")
+        _check_ts(index, event.get("ts"))
+        for name, kind in _KIND.items():
+            value = event.get(name)
+            if value is not None and not isinstance(value, kind):
+                raise BatchRefused(index, "must be a string", field=name)
+        duration = event.get("duration_s")
+        if duration is not None and (isinstance(duration, bool) or not isinstance(duration, int)):
+            raise BatchRefused(index, "must be an integer", field="duration_s")
+        if duration is not None and not -(2**63) <= duration < 2**63:
+            raise BatchRefused(index, "out of range", field="duration_s")
+
+
+# -- validation ----------------------------------------------------------------------------
+_TS_PROBLEM = "not an ISO 8601 time, e.g. 2026-11-25T18:03:12.250Z"
+
+
+def _check_ts(index: int, value: object) -> None:
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise BatchRefused(index, _TS_PROBLEM, field="ts")
+    try:
+        pa.array([value]).cast(_TS_TYPE)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        raise BatchRefused(index, _TS_PROBLEM, field="ts") from None
+
+
+def _np(values: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    return np.asarray(values.to_numpy(zero_copy_only=False))
+
+
+def _too_long(column: pa.ChunkedArray, max_len: int) -> np.ndarray | None:
+    """Mask of values over `max_len` characters, or None when none can be (byte lengths
+    from the offsets buffer bound the character lengths: no kernel in the common case)."""
+    for chunk in column.chunks:
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)
+        window = offsets[chunk.offset : chunk.offset + len(chunk) + 1]
+        if len(window) > 1 and int(np.max(np.diff(window))) > max_len:
+            break
+    else:
+        return None
+    return _np(pc.fill_null(pc.greater(pc.utf8_length(column), max_len), False))
+
+
+def validate(table: pa.Table, limits: Limits, now_ms: int) -> pa.ChunkedArray:
+    """Check every rule on whole columns; returns the timestamps. Raises on the first bad
+    event (lowest index over all rules)."""
+    n = table.num_rows
+    if n == 0:
+        raise BatchRefused(None, "the batch holds no events")
+    if n > limits.max_events:
+        raise BatchTooLarge(
+            f"{n} events in one batch; at most {limits.max_events}",
+            max_events=limits.max_events,
+        )
+    ts = table.column("ts")
+    ts_us = _np(pc.fill_null(pc.cast(ts, pa.int64()), _NO_TS))
+    now_us = now_ms * 1000
+    oldest_us = now_us - limits.retention_days * 86_400_000_000
+    codes = _np(pc.fill_null(pc.index_in(table.column("type"), value_set=_TYPES), -1))
+    kind_null = _np(table.column("type").is_null())
+    rules: list[tuple[np.ndarray, str, str]] = [
+        (ts_us == _NO_TS, "ts", "required"),
+        (ts_us > now_us + FUTURE_MS * 1000, "ts", "more than 24 h in the future"),
+        ((ts_us < oldest_us) & (ts_us != _NO_TS), "ts", "older than the retention period"),
+        (kind_null, "type", "required"),
+        ((codes < 0) & ~kind_null, "type", f"unknown type; one of {', '.join(TYPES)}"),
+    ]
+    for event_type, field in REQUIRED.items():
+        missing = _np(table.column(field).is_null()) & (codes == TYPES.index(event_type))
+        rules.append((missing, field, f"required for {event_type}"))
+    for field, max_len in MAX_LEN.items():
+        long = _too_long(table.column(field), max_len)
+        if long is not None:
+            rules.append((long, field, f"longer than {max_len} characters"))
+    duration = _np(pc.fill_null(table.column("duration_s"), 0))
+    rules.append(
+        (
+            (duration < 0) | (duration > MAX_DURATION_S),
+            "duration_s",
+            f"between 0 and {MAX_DURATION_S}",
+        )
+    )
+    bad = np.logical_or.reduce([mask for mask, _f, _p in rules])
+    if not bad.any():
+        return ts
+    index, field, problem = min((int(np.argmax(mask)), f, p) for mask, f, p in rules if mask.any())
+    raise BatchRefused(index, problem, field=field)
+
+
+# -- the stored batch ----------------------------------------------------------------------
+def stored(table: pa.Table, ts: pa.ChunkedArray, stamp: Stamp) -> pa.Table:
+    n = table.num_rows
+    firmware = table.column("firmware")
+    if firmware.null_count:
+        firmware = pc.coalesce(firmware, pa.scalar(stamp.firmware))
+    millis = pc.cast(pc.cast(ts, pa.timestamp("ms", tz="UTC"), safe=False), pa.timestamp("ms"))
+    return pa.Table.from_arrays(
+        [
+            millis,
+            pa.repeat(pa.scalar(stamp.pseudonym, pa.int64()), n),
+            table.column("type"),
+            table.column("channel"),
+            table.column("content_id"),
+            pc.cast(table.column("duration_s"), pa.int32()),
+            table.column("error_code"),
+            firmware,
+            pa.repeat(pa.scalar(stamp.model, pa.string()), n),
+            pa.repeat(pa.scalar(stamp.region, pa.string()), n),
+        ],
+        schema=EVENT_SCHEMA,
+    )
+
+
+@dataclass(frozen=True)
+class Accepted:
+    events: int
+    batch: str
+    files: int
+
+
+def ingest_body(
+    store: Store,
+    body: bytes,
+    stamp: Stamp,
+    limits: Limits,
+    before_write: Callable[[int], None] | None = None,
+) -> Accepted:
+    """Parse, validate and durably store one batch. Returns only once it is on disk."""
+    if len(body) > limits.max_bytes:
+        raise BatchTooLarge(
+            f"request body over {limits.max_bytes} bytes", max_bytes=limits.max_bytes
+        )
+    table = parse(body)
+    ts = validate(table, limits, clock.now_us() // 1000)
+    if before_write is not None:
+        before_write(table.num_rows)
+    files = store.write_batch(stored(table, ts, stamp))
+    return Accepted(events=table.num_rows, batch=files[0].stem, files=len(files))
