@@ -33,7 +33,11 @@ class ErasureReport:
 
 Hook = Callable[[Context, str], list[Kept]]
 _HOOKS: dict[str, Hook] = {}
-HOOK_MODULES = ["imbplus.portal.erasure", "imbplus.devices.erasure"]
+HOOK_MODULES = [
+    "imbplus.portal.erasure",
+    "imbplus.devices.erasure",
+    "imbplus.surveys.erasure",
+]
 
 
 def register(name: str, hook: Hook) -> None:

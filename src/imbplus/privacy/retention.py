@@ -40,7 +40,11 @@ class Rule:
 
 
 _RULES: dict[str, Rule] = {}
-RULE_MODULES = ["imbplus.auth.retention", "imbplus.telemetry.retention"]
+RULE_MODULES = [
+    "imbplus.auth.retention",
+    "imbplus.telemetry.retention",
+    "imbplus.traffic.retention",
+]
 
 
 def register(rule: Rule) -> None:

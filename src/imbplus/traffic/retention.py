@@ -96,3 +96,50 @@ def purge(rt: Runtime, *, dry_run: bool = False, progress: Progress | None = Non
             f"masked_before={masked_cutoff.isoformat()}",
         )
     return PurgeReport(full_cutoff, masked_cutoff, full, masked, hits, dry_run)
+
+
+# -- the shared retention schedule (privacy.retention) -----------------------------------
+def _apply_full(rt: Runtime, cutoff: datetime, dry_run: bool) -> int:
+    expired = FullRequest.at < cutoff
+    if dry_run:
+        return _count(rt, FullRequest, expired)
+    return _delete(rt, FullRequest, expired, "full addresses", None)
+
+
+def _apply_masked(rt: Runtime, _cutoff: datetime, dry_run: bool) -> int:
+    day = months_before(clock.now().date(), rt.settings.request_log_masked_months)
+    expired = MaskedRequest.day < day
+    if dry_run:
+        return _count(rt, MaskedRequest, expired)
+    removed = _delete(rt, MaskedRequest, expired, "masked lines", None)
+    with rt.unit_of_work() as s:
+        limits.purge(s, clock.now_us() - LIMIT_HITS_DAYS * 86_400_000_000)
+    return removed
+
+
+def _register() -> None:
+    from imbplus.privacy import retention
+
+    retention.register(
+        retention.Rule(
+            name="traffic.full_ip",
+            category=Category.WEB_REQUEST_LOG,
+            period=lambda s: timedelta(days=s.request_log_ip_days),
+            legal_basis="security and administration (P21): full addresses only briefly",
+            description="Request-log lines with the full (encrypted) client address.",
+            apply=_apply_full,
+        )
+    )
+    retention.register(
+        retention.Rule(
+            name="traffic.masked",
+            category=Category.WEB_REQUEST_LOG,
+            period=lambda s: timedelta(days=round(s.request_log_masked_months * 30.44)),
+            legal_basis="traffic statistics (P21) from masked addresses, 13 months",
+            description="Request-log lines with the masked address (/24, /48) for statistics.",
+            apply=_apply_masked,
+        )
+    )
+
+
+_register()
