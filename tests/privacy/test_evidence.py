@@ -21,7 +21,10 @@ def _by_title(report: dict) -> dict[str, dict]:
 
 
 def test_b04_checks_pass_on_a_healthy_system(rt: Runtime) -> None:
+    from imbplus.demo.policy import load as load_policy
+
     make_customer(rt)
+    load_policy(rt)
     retention.run(rt)
     report = evidence.run_all(rt)
     failing = [c for c in report["checks"] if c["status"] != "pass"]
@@ -80,5 +83,46 @@ def test_b04_cli_writes_json_and_html_and_exits_1_on_failure(
     report = json.loads((out / "e.json").read_text())
     assert report["summary"]["failed"] >= 1
     assert "<table>" in (out / "e.html").read_text()
+    from imbplus.demo.policy import load as load_policy
+
+    rt = Runtime(settings)
+    load_policy(rt)  # a policy in force (P22), as `imbplus demo` or `policy publish` gives
+    rt.dispose()
     assert imbplus(settings, "retention", "run").returncode == 0
-    assert imbplus(settings, "evidence").returncode == 0
+    last = imbplus(settings, "evidence")
+    assert last.returncode == 0, last.stdout
+
+
+def test_b04_domain_checks_catch_real_faults(rt: Runtime) -> None:
+    """Plain-text box PINs and a full IP past its period fail their clauses."""
+    from datetime import timedelta
+
+    from imbplus.clock import clock
+    from imbplus.traffic.models import FullRequest
+    from tests.support.factories import make_device
+
+    person = make_customer(rt)
+    make_device(rt, person.id)
+    with rt.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO stb_credentials (customer_id, pin_hash, password_hash, "
+                "version, updated_at) VALUES (:c, '1234', NULL, 1, :t)"
+            ),
+            {"c": person.id, "t": clock.now().replace(tzinfo=None)},
+        )
+    with rt.unit_of_work() as s:
+        s.add(
+            FullRequest(
+                id="x" * 32,
+                at=clock.now() - timedelta(days=30),
+                ip_ct=b"\x01",
+                ip_bidx=b"\x00" * 32,
+                method="GET",
+                route="/",
+                status=200,
+            )
+        )
+    checks = {c["title"]: c for c in evidence.run_all(rt)["checks"]}
+    assert checks["Box PINs and passwords are kept only as argon2id hashes"]["status"] == "fail"
+    assert checks["Full client addresses are gone after their short period"]["status"] == "fail"

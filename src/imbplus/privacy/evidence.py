@@ -52,7 +52,13 @@ class CheckResult:
 
 
 _CHECKS: list[Check] = []
-CHECK_MODULES = ["imbplus.privacy.evidence_checks"]
+CHECK_MODULES = [
+    "imbplus.privacy.evidence_checks",
+    "imbplus.devices.evidence",
+    "imbplus.traffic.evidence",
+    "imbplus.site.evidence",
+    "imbplus.surveys.evidence",
+]
 
 
 def register(
