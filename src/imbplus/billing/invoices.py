@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from imbplus.billing.models import Invoice, InvoiceCounter, InvoiceLine, Payment
+from imbplus.billing.models import BilledPeriod, Invoice, InvoiceCounter, InvoiceLine, Payment
 from imbplus.billing.money import split_gross
 from imbplus.billing.schemas import Buyer, InvoiceLineRead, InvoiceRead, InvoiceSummary, PaymentRead
 from imbplus.clock import clock
@@ -126,6 +126,14 @@ def issue(
     ctx.session.flush()
     ctx.note("invoice.issued", subject=customer_id, reason=f"invoice:{iid} {number}")
     return row
+
+
+def mark_billed(ctx: Context, subscription_id: str, period: str, invoice_id: str) -> None:
+    """Record that a subscription month has its invoice (the billing run skips it)."""
+    ctx.session.add(
+        BilledPeriod(subscription_id=subscription_id, period=period, invoice_id=invoice_id)
+    )
+    ctx.session.flush()
 
 
 def mark_paid(row: Invoice, at: datetime) -> None:
@@ -251,3 +259,10 @@ def list_invoices(
     subjects: list[str | None] = [*sorted({r.customer_id for r in rows})] or [customer_id]
     ctx.check(Action.READ, {BILLING}, operation="invoice.list", subjects=subjects)
     return [summary(r) for r in rows]
+
+
+def of_order(ctx: Context, order_id: str) -> tuple[PaymentRead | None, InvoiceSummary | None]:
+    """The checkout payment and invoice of an order (the caller passed the gate)."""
+    shown = payments_of(ctx, order_id=order_id)
+    row = ctx.session.execute(select(Invoice).where(Invoice.order_id == order_id)).scalar()
+    return (shown[0] if shown else None), (summary(row) if row else None)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from imbplus.clock import clock
 from imbplus.errors import DomainError, NotFound, ValidationFailed
 from imbplus.privacy.access import Actor, Context
-from imbplus.privacy.catalog import ActorKind, Category, Purpose
+from imbplus.privacy.catalog import Action, ActorKind, Category, Purpose
 from imbplus.processors.models import Processor
 
 KINDS = ("carrier", "payment", "sms", "mail")
@@ -137,6 +137,12 @@ def for_step(ctx: Context, processor_id: str) -> ProcessorInfo:
 def list_all(ctx: Context) -> list[ProcessorInfo]:
     rows = ctx.session.execute(select(Processor).order_by(Processor.id)).scalars()
     return [_info(r) for r in rows]
+
+
+def list_for_oversight(ctx: Context) -> list[ProcessorInfo]:
+    """The registry for the DPO (read with the audit trail, `security` purpose)."""
+    ctx.check(Action.READ, {Category.AUDIT_RECORD}, operation="processor.list")
+    return list_all(ctx)
 
 
 # The local sandbox processors (adapters in billing.provider, notify.senders,

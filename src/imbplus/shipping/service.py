@@ -12,10 +12,10 @@ import json
 import secrets
 import uuid
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from imbplus.clock import clock
 from imbplus.customers import service as customers
@@ -408,3 +408,13 @@ def label(ctx: Context, shipment_id: str) -> tuple[str, bytes]:
         city=recipient.address.city,
     )
     return row.parcel_id, render_pdf(data)
+
+
+def kept_for_proof(ctx: Context, customer_id: str) -> tuple[int, datetime | None]:
+    """(sealed records of the customer, when the last one's retention ends)."""
+    count, until = ctx.session.execute(
+        select(func.count(), func.max(Shipment.retain_until)).where(
+            Shipment.customer_id == customer_id, Shipment.sealed_at.is_not(None)
+        )
+    ).one()
+    return int(count), until

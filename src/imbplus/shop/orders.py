@@ -21,7 +21,6 @@ from sqlalchemy.exc import IntegrityError
 from imbplus.billing import cards, invoices, payments
 from imbplus.billing.cardcheck import CheckedCard, check_cvv, check_expiry, check_number
 from imbplus.billing.invoices import LineSpec
-from imbplus.billing.models import BilledPeriod, Invoice, Payment
 from imbplus.billing.schemas import Buyer, CardIn
 from imbplus.clock import clock
 from imbplus.customers import service as customers
@@ -325,7 +324,7 @@ def _complete(
         )
         ctx.session.add(sub)
         ctx.session.flush()
-        ctx.session.add(BilledPeriod(subscription_id=sub.id, period=period, invoice_id=invoice.id))
+        invoices.mark_billed(ctx, sub.id, period, invoice.id)
     ctx.session.flush()
 
 
@@ -343,22 +342,18 @@ def get(ctx: Context, order_id: str) -> OrderRead:
     lines = ctx.session.execute(
         select(OrderLine).where(OrderLine.order_id == row.id).order_by(OrderLine.position)
     ).scalars()
-    pay = (
-        ctx.session.execute(
-            select(Payment).where(Payment.order_id == row.id).order_by(Payment.created_at)
+    shown, inv = invoices.of_order(ctx, row.id)
+    payment = (
+        OrderPayment(
+            status=shown.status,
+            brand=shown.brand,
+            masked=shown.masked,
+            amount_gross=shown.amount_gross,
         )
-        .scalars()
-        .first()
+        if shown
+        else None
     )
-    payment = None
-    invoice = None
-    if pay is not None:
-        shown = invoices.payments_of(ctx, order_id=row.id)[0]
-        payment = OrderPayment(
-            status=pay.status, brand=pay.brand, masked=shown.masked, amount_gross=pay.amount_gross
-        )
-        inv = ctx.session.get(Invoice, pay.invoice_id) if pay.invoice_id else None
-        invoice = OrderInvoice(id=inv.id, number=inv.number) if inv else None
+    invoice = OrderInvoice(id=inv.id, number=inv.number) if inv else None
     shipment_ctx = replace(ctx, purpose=Purpose.SHIPMENT_CONTACT)
     shipments = (
         [

@@ -52,12 +52,16 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     pages.install(app)
     portal_deps.install(app)
 
+    from imbplus.billing import api as billing_api
     from imbplus.customers import api as customers_api
     from imbplus.customers import pages as customers_pages
     from imbplus.portal import pages as portal_pages
     from imbplus.privacy import api as privacy_api
     from imbplus.privacy import evidence_pages, incident_pages
     from imbplus.privacy import pages as privacy_pages
+    from imbplus.processors import api as processors_api
+    from imbplus.shipping import api as shipping_api
+    from imbplus.shop import api as shop_api
     from imbplus.site import consent_pages, contact_pages, policy_pages
     from imbplus.site import console as site_console
     from imbplus.site import pages as site_pages
@@ -78,6 +82,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         portal_pages.router,
         evidence_pages.router,
         incident_pages.router,
+        shop_api.router,
+        billing_api.router,
+        shipping_api.router,
+        processors_api.router,
         site_pages.router,
         consent_pages.router,
         policy_pages.router,
