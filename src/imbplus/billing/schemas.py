@@ -13,22 +13,27 @@ from imbplus.customers.schemas import STRICT
 
 
 def _number(value: SecretStr) -> SecretStr:
+    if len(value.get_secret_value()) > 23:
+        raise ValueError("a card number has at most 19 digits")
     cardcheck.check_number(value.get_secret_value())
     return value
 
 
 def _cvv(value: SecretStr) -> SecretStr:
-    if not value.get_secret_value().isdigit():
-        raise ValueError("the security code has only digits")
+    code = value.get_secret_value()
+    if not (code.isdigit() and code.isascii() and 3 <= len(code) <= 4):
+        raise ValueError("the security code has 3 or 4 digits")
     return value
 
 
 CardNumber = Annotated[
     SecretStr,
     Field(
-        min_length=12,
-        max_length=23,
-        json_schema_extra={"pattern": r"^[0-9][0-9 -]{10,21}[0-9]$"},
+        json_schema_extra={
+            "pattern": r"^[0-9][0-9 -]{10,21}[0-9]$",
+            "minLength": 12,
+            "maxLength": 23,
+        },
         description="Card number (PAN); spaces and dashes are ignored. Never returned.",
     ),
     AfterValidator(_number),
@@ -36,9 +41,7 @@ CardNumber = Annotated[
 Cvv = Annotated[
     SecretStr,
     Field(
-        min_length=3,
-        max_length=4,
-        json_schema_extra={"pattern": r"^[0-9]{3,4}$"},
+        json_schema_extra={"pattern": r"^[0-9]{3,4}$", "minLength": 3, "maxLength": 4},
         description="Security code; used for this authorization only, never stored.",
     ),
     AfterValidator(_cvv),

@@ -9,18 +9,23 @@ import typer
 from imbplus.cli import (
     access,
     audit,
+    billing,
     catalog,
     demo,
     evidence,
     incidents,
     keys,
     mail,
+    outbox,
     policy,
+    processors,
     retention,
     rights,
     ropa,
     serve,
     setup,
+    shipping,
+    shop,
     site,
     staff,
     surveys,
@@ -54,6 +59,11 @@ app.add_typer(site.app, name="site")
 app.add_typer(mail.app, name="mail")
 app.add_typer(surveys.app, name="surveys")
 app.add_typer(traffic.app, name="traffic")
+app.add_typer(shop.app, name="shop")
+app.add_typer(billing.app, name="billing")
+app.add_typer(shipping.app, name="shipping")
+app.add_typer(outbox.app, name="outbox")
+app.add_typer(processors.app, name="processors")
 
 
 def main() -> None:
