@@ -92,7 +92,7 @@ class EventRead(BaseModel):
 
 
 class AmendmentRead(BaseModel):
-    id: int
+    id: str
     kind: str
     reason: str
     name: str | None = None
