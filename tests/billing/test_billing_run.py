@@ -10,17 +10,18 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from imbplus.billing import credit, invoices, retention
+from imbplus.billing import credit, invoices
 from imbplus.billing import run as billing_run
 from imbplus.billing.invoices import LineSpec
-from imbplus.billing.models import Invoice, Payment
+from imbplus.billing.models import Card, Invoice, Payment
 from imbplus.billing.schemas import Buyer
 from imbplus.clock import clock
-from imbplus.customers.models import Customer
 from imbplus.errors import PurposeRequired
 from imbplus.privacy.access import Actor, Context
 from imbplus.privacy.catalog import Purpose
+from imbplus.privacy.models import DataKeyVersion
 from imbplus.runtime import Runtime
+from imbplus.shop.models import Subscription
 from tests.support.factories import api_headers, make_customer, make_staff
 from tests.support.shop import card, place_order, setup_shop
 
@@ -212,26 +213,36 @@ def test_b01_erasure_keeps_invoices_for_tax_law_and_says_until_when(
     customer = make_customer(rt)
     order = place_order(rt, customer.id)
     _, dpo = make_staff(rt, "dpo")
-    answer = client.get(
-        f"/api/v1/customers/{customer.id}/erasure-preview",
-        headers=api_headers(dpo, "data_subject_request"),
-    ).json()
-    [kept] = answer["kept"]
-    assert kept["kind"] == "invoices" and kept["count"] == 1
+    dsr = api_headers(dpo, "data_subject_request")
+    preview = client.get(f"/api/v1/customers/{customer.id}/erasure-preview", headers=dsr).json()
+    [kept] = preview["kept"]
+    assert (
+        kept["kind"] == "billing_record" and kept["what"] == "1 invoices (buyer name and address)"
+    )
     assert kept["kept_until"] == "2031-12-31" and "5 years" in kept["legal_basis"]
-    assert any("saved cards" in e for e in answer["erased"])
-    # erasure by crypto-shredding the customer's own keys: the invoice survives
-    with rt.unit_of_work() as s:
-        row = s.get(Customer, customer.id)
-        assert row is not None
-        rt.keyring.shred(s, row.key_id)
+    assert any("saved cards" in e for e in preview["erased"])
+    erased = client.post(f"/api/v1/customers/{customer.id}/erasure", headers=dsr)
+    assert erased.status_code == 200, erased.text
+    assert erased.json()["kept"][0]["until"] == "2031-12-31"
+    assert "shop_billing_shipping" in erased.json()["erased"]
     _, billing = make_staff(rt, "billing")
     assert order.invoice is not None
     invoice = client.get(
         f"/api/v1/invoices/{order.invoice.id}", headers=api_headers(billing, "billing")
     ).json()
-    assert invoice["buyer"]["name"] == customer.name
+    assert invoice["buyer"]["name"] == customer.name  # kept under the retention key
     assert invoice["payments"][0]["masked"] is None  # under the customer's key: gone
-    with rt.unit_of_work() as s:
-        ctx = Context(s, rt, Actor.staff(1, ["dpo"]), Purpose.DATA_SUBJECT_REQUEST)
-        assert retention.erasure_answer(ctx, customer.id).kept[0].count == 1
+    with rt.sessions() as s:
+        card_row = s.execute(select(Card)).scalar_one()
+        sub = s.execute(select(Subscription)).scalar_one()
+        wrapped = s.execute(
+            select(DataKeyVersion.wrapped).where(DataKeyVersion.key_id == card_row.key_id)
+        ).scalars()
+    assert card_row.status == "removed" and card_row.pan_ct is None
+    assert all(w is None for w in wrapped) and sub.status == "cancelled"
+    shipping = make_staff(rt, "shipping")[1]
+    shipment = client.get(
+        f"/api/v1/shipments/{order.shipments[0].id}",
+        headers=api_headers(shipping, "shipment_contact"),
+    ).json()
+    assert shipment["recipient"]["name"] == customer.name and shipment["contact"] is None

@@ -8,10 +8,11 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError
 
 from imbplus.clock import clock
+from imbplus.privacy import retention
 from imbplus.privacy.rotation import rotate
 from imbplus.runtime import Runtime
-from imbplus.shipping import purge
 from imbplus.shipping.models import Shipment, ShipmentEvent, ShipmentRelease
+from imbplus.shipping.purge import RULE
 from tests.support.factories import api_headers, make_customer, make_staff
 from tests.support.shop import place_order, setup_shop
 
@@ -217,13 +218,12 @@ def test_p13_sealed_records_are_purged_only_after_their_retention(
     sid = new_shipment(rt)
     open_sid = new_shipment(rt)
     move(client, shipping, sid, "handed_over", "delivered")
-    assert purge.purge(rt).purged == 0  # retention not over
+    assert retention.run(rt, only=RULE)[0].count == 0  # retention not over
     with pytest.raises(DatabaseError), rt.engine.begin() as conn:
         conn.execute(text("DELETE FROM shipments WHERE id = :id"), {"id": sid})
     clock.advance((rt.settings.shipment_retention_days + 1) * 86400)
-    assert purge.purge(rt, dry_run=True).due == 1
-    report = purge.purge(rt)
-    assert report.purged == 1
+    assert retention.run(rt, only=RULE, dry_run=True)[0].count == 1
+    assert retention.run(rt, only=RULE)[0].count == 1
     with rt.sessions() as s:
         assert s.get(Shipment, sid) is None and s.get(Shipment, open_sid) is not None
         receipt = s.execute(select(ShipmentRelease)).scalar_one()

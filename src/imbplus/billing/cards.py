@@ -105,3 +105,19 @@ def remove(ctx: Context, card_id: str) -> CardRead:
         row.pan_ct = row.expiry_ct = row.token_ct = None
         ctx.session.flush()
     return _read(ctx, row)
+
+
+def forget_all(ctx: Context, customer_id: str) -> int:
+    """Erasure: destroy the keys of every saved card of the customer (the erasure itself
+    passed the gate)."""
+    rows = list(
+        ctx.session.execute(
+            select(Card).where(Card.customer_id == customer_id, Card.status == "active")
+        ).scalars()
+    )
+    for row in rows:
+        ctx.keyring.shred(ctx.session, row.key_id)
+        row.status, row.removed_at = "removed", clock.now()
+        row.pan_ct = row.expiry_ct = row.token_ct = None
+    ctx.session.flush()
+    return len(rows)

@@ -139,8 +139,8 @@ class CreditDecision(BaseModel):
 
 
 class KeptRecord(BaseModel):
-    kind: str
-    count: int
+    kind: str = Field(description="data category kept")
+    what: str
     kept_until: date | None
     legal_basis: str
 

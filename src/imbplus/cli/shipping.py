@@ -1,29 +1,42 @@
 from __future__ import annotations
 
 import typer
+from rich.table import Table
+from sqlalchemy import func, select
 
 from imbplus.cli.common import console, ready_runtime
-from imbplus.cli.common_progress import progress_bar
-from imbplus.shipping import purge as shipment_purge
+from imbplus.privacy import retention
+from imbplus.shipping.models import Shipment
+from imbplus.shipping.purge import RULE
 
 app = typer.Typer(help="Shipment records (P09, P13).", no_args_is_help=True)
 
 
-@app.command("purge")
-def purge(
-    dry_run: bool = typer.Option(False, "--dry-run", help="Only count what is due."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
-) -> None:
-    """Delete sealed shipment records whose retention period ended (with receipts)."""
+@app.command("status")
+def status() -> None:
+    """Shipments by status, and how many are sealed."""
     rt = ready_runtime()
-    due = shipment_purge.due(rt)
-    with progress_bar(quiet or dry_run) as bar:
-        task = bar.add_task("purging sealed shipments", total=due)
-        report = shipment_purge.purge(rt, dry_run=dry_run, advance=lambda n: bar.advance(task, n))
+    with rt.unit_of_work() as s:
+        rows = s.execute(
+            select(Shipment.status, func.count(), func.count(Shipment.sealed_at))
+            .group_by(Shipment.status)
+            .order_by(Shipment.status)
+        ).all()
+    table = Table(title="Shipments")
+    for col in ("status", "shipments", "sealed"):
+        table.add_column(col, justify="right" if col != "status" else "left")
+    for name, count, sealed in rows:
+        table.add_row(name, str(count), str(sealed))
+    console.print(table)
+
+
+@app.command("purge")
+def purge(dry_run: bool = typer.Option(False, "--dry-run", help="Only count what is due.")) -> None:
+    """Delete sealed records whose retention ended (a receipt per record and per run);
+    the same as `imbplus retention run --rule shipping.sealed_records`."""
+    rt = ready_runtime()
+    [result] = retention.run(rt, dry_run=dry_run, only=RULE)
     if dry_run:
-        console.print(f"due for purge: {report.due} sealed shipments (dry run, nothing deleted)")
-        return
-    console.print(
-        f"purged {report.purged} sealed shipments (receipts kept), "
-        f"retention keys destroyed: {report.keys_destroyed}"
-    )
+        console.print(f"due for purge: {result.count} sealed shipments (dry run, nothing deleted)")
+    else:
+        console.print(f"purged {result.count} sealed shipments, receipt {result.receipt_id}")

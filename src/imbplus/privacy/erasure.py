@@ -33,7 +33,7 @@ class ErasureReport:
 
 Hook = Callable[[Context, str], list[Kept]]
 _HOOKS: dict[str, Hook] = {}
-HOOK_MODULES = ["imbplus.portal.erasure"]
+HOOK_MODULES = ["imbplus.portal.erasure", "imbplus.billing.erasure"]
 
 
 def register(name: str, hook: Hook) -> None:

@@ -37,7 +37,7 @@ class Rule:
 
 
 _RULES: dict[str, Rule] = {}
-RULE_MODULES = ["imbplus.auth.retention"]
+RULE_MODULES = ["imbplus.auth.retention", "imbplus.shipping.purge", "imbplus.billing.purge"]
 
 
 def register(rule: Rule) -> None:

@@ -27,7 +27,7 @@ KINDS = ("access", "portability", "rectification", "erasure", "objection")
 CHANNELS = ("portal", "email", "post", "phone")
 ExportHook = Callable[[Context, str], dict[str, Any]]
 _EXPORTS: dict[str, ExportHook] = {}
-EXPORT_MODULES = ["imbplus.customers.rights", "imbplus.portal.rights"]
+EXPORT_MODULES = ["imbplus.customers.rights", "imbplus.portal.rights", "imbplus.shop.rights"]
 
 
 def register_export(name: str, hook: ExportHook) -> None:

@@ -46,3 +46,20 @@ def billable(session: Session, subscription_id: str) -> Billable | None:
         card_id=sub.card_id,
         status=sub.status,
     )
+
+
+def end_all(session: Session, customer_id: str) -> int:
+    """Erasure or account closure: active subscriptions end now."""
+    from imbplus.clock import clock
+
+    rows = list(
+        session.execute(
+            select(Subscription).where(
+                Subscription.customer_id == customer_id, Subscription.status == "active"
+            )
+        ).scalars()
+    )
+    for row in rows:
+        row.status, row.ended_at = "cancelled", clock.now()
+    session.flush()
+    return len(rows)
