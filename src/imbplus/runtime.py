@@ -20,6 +20,18 @@ from imbplus.settings import Settings
 KEEP_ON_ROLLBACK = "imbplus.keep_on_rollback"
 
 
+def rollback_keeping_evidence(session: Session) -> None:
+    """Undo the work of a failed step inside a request but keep its evidence (refusals,
+    errors, hand-overs already made) in the session's next transaction; for pages that
+    answer a failure with a form instead of an error."""
+    kept = audit.take_kept(session)
+    evidence = session.info.pop(KEEP_ON_ROLLBACK, [])
+    session.rollback()
+    audit.queue(session, kept)
+    for record in evidence:
+        record(session)
+
+
 class Runtime:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings

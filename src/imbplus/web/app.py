@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     from imbplus.processors import api as processors_api
     from imbplus.shipping import api as shipping_api
     from imbplus.shop import api as shop_api
+    from imbplus.shop import portal as shop_portal
     from imbplus.site import consent_pages, contact_pages, policy_pages
     from imbplus.site import console as site_console
     from imbplus.site import pages as site_pages
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         billing_api.router,
         shipping_api.router,
         processors_api.router,
+        shop_portal.router,
         site_pages.router,
         consent_pages.router,
         policy_pages.router,
