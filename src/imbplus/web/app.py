@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     from imbplus.privacy import pages as privacy_pages
     from imbplus.processors import api as processors_api
     from imbplus.shipping import api as shipping_api
+    from imbplus.shipping import pages as shipping_pages
     from imbplus.shop import api as shop_api
     from imbplus.shop import portal as shop_portal
     from imbplus.site import consent_pages, contact_pages, policy_pages
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         shipping_api.router,
         processors_api.router,
         shop_portal.router,
+        shipping_pages.router,
         site_pages.router,
         consent_pages.router,
         policy_pages.router,
