@@ -17,10 +17,11 @@ register(
         "shop.card.year": {"pl": "Rok ważności", "en": "Expiry year"},
         "shop.card.cvv": {"pl": "Kod CVV", "en": "Security code (CVV)"},
         "shop.card.save": {
-            "pl": "Zapamiętaj kartę do opłat miesięcznych (przechowujemy tylko token "
-            "operatora płatności i zamaskowany numer)",
-            "en": "Keep the card for monthly charges (we keep only the payment provider's "
-            "token and the masked number)",
+            "pl": "Zapamiętaj kartę do opłat miesięcznych (numer przechowujemy zaszyfrowany "
+            "własnym kluczem karty i pokazujemy tylko zamaskowany; usunięcie karty niszczy "
+            "ten klucz)",
+            "en": "Keep the card for monthly charges (the number is kept encrypted under the "
+            "card's own key and shown only masked; removing the card destroys that key)",
         },
         "shop.card.note": {
             "pl": "Kodu CVV używamy tylko do tej autoryzacji i nigdzie go nie zapisujemy.",

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from imbplus.billing import cards, credit, documents, invoices
+from imbplus.billing.money import pln
 from imbplus.errors import DomainError
 from imbplus.portal.deps import Customer, PortalContext
 from imbplus.privacy.access import Context
@@ -47,6 +48,7 @@ def _shop_page(
         "portal/shop.html",
         status,
         user=user,
+        pln=pln,
         boxes=[p for p in products if p.kind == "stb"],
         packages=[p for p in products if p.kind == "package"],
         key=secrets.token_urlsafe(18),
@@ -128,6 +130,7 @@ def my_orders(request: Request, user: Customer, ctx: PortalContext, placed: int 
         request,
         "portal/orders.html",
         user=user,
+        pln=pln,
         placed=bool(placed),
         orders=orders.list_orders(billing, customer_id=user.customer_id),
         invoices=invoices.list_invoices(billing, customer_id=user.customer_id),
