@@ -38,6 +38,7 @@ test: lint test-sqlite test-postgres
 bench: $(STAMP)
 	$(PY) benchmarks/gate.py
 	$(PY) benchmarks/request_log.py
+	$(PY) benchmarks/shop.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache tests/artifacts
