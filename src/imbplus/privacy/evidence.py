@@ -52,7 +52,7 @@ class CheckResult:
 
 
 _CHECKS: list[Check] = []
-CHECK_MODULES = ["imbplus.privacy.evidence_checks"]
+CHECK_MODULES = ["imbplus.privacy.evidence_checks", "imbplus.shipping.evidence"]
 
 
 def register(
