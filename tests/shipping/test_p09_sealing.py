@@ -230,3 +230,17 @@ def test_p13_sealed_records_are_purged_only_after_their_retention(
         assert receipt.shipment_id == sid and receipt.released_at >= receipt.retain_until
     with pytest.raises(DatabaseError), rt.engine.begin() as conn:  # receipts are for good
         conn.execute(text("DELETE FROM shipment_releases"))
+
+
+def test_malformed_ids_are_404_on_every_lookup(client: TestClient, rt: Runtime) -> None:
+    setup_shop(rt)
+    _, shipping = make_staff(rt, "shipping")
+    _, billing = make_staff(rt, "billing")
+    for path, token, purpose in (
+        ("/api/v1/shipments/%00x", shipping, SHIP),
+        ("/api/v1/invoices/%00x", billing, "billing"),
+        ("/api/v1/orders/%00x", billing, "billing"),
+        ("/api/v1/credit/%00x", billing, "credit"),
+    ):
+        response = client.get(path, headers=api_headers(token, purpose))
+        assert response.status_code == 404, (path, response.text)

@@ -16,6 +16,7 @@ from imbplus.billing.schemas import CardRead
 from imbplus.clock import clock
 from imbplus.customers import service as customers
 from imbplus.errors import Conflict, NotFound
+from imbplus.ids import is_uuid
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Action, ActorKind, Category
 from imbplus.privacy.retention_keys import SCOPE_CARD
@@ -50,7 +51,7 @@ def save(ctx: Context, customer_id: str, card: CheckedCard, token: str, provider
 
 
 def _load(ctx: Context, card_id: str) -> Card:
-    row = ctx.session.get(Card, card_id[:36])
+    row = ctx.session.get(Card, card_id) if is_uuid(card_id) else None
     if row is None:
         raise NotFound("no card with this id", card=card_id[:64])
     return row

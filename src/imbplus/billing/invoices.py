@@ -19,6 +19,7 @@ from imbplus.billing.money import split_gross
 from imbplus.billing.schemas import Buyer, InvoiceLineRead, InvoiceRead, InvoiceSummary, PaymentRead
 from imbplus.clock import clock
 from imbplus.errors import Erased, NotFound
+from imbplus.ids import is_uuid
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Action, ActorKind, Category
 from imbplus.privacy.retention_keys import retention_key
@@ -141,7 +142,7 @@ def mark_paid(row: Invoice, at: datetime) -> None:
 
 
 def _load(ctx: Context, invoice_id: str) -> Invoice:
-    row = ctx.session.get(Invoice, invoice_id[:36])
+    row = ctx.session.get(Invoice, invoice_id) if is_uuid(invoice_id) else None
     if row is None or (ctx.actor.kind is ActorKind.CUSTOMER and row.customer_id != ctx.actor.id):
         raise NotFound("no invoice with this id", invoice=invoice_id[:64])
     return row

@@ -42,7 +42,9 @@ def provider(rt: Runtime) -> PaymentProvider:
     """The payment adapter of this process (one per runtime)."""
     found = _PROVIDERS.get(rt)
     if found is None:
-        found = _PROVIDERS[rt] = provider_for(rt.settings.payment_processor)
+        found = _PROVIDERS[rt] = provider_for(
+            rt.settings.payment_processor, rt.settings.payment_timeout_s
+        )
     return found
 
 

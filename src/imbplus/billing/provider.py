@@ -90,8 +90,9 @@ _LATER: dict[str, str] = {
 class SandboxProvider:
     """Local stand-in for the contracted payment provider (test mode)."""
 
-    def __init__(self, processor_id: str) -> None:
+    def __init__(self, processor_id: str, timeout_s: float) -> None:
         self.processor_id = processor_id
+        self.timeout_s = timeout_s  # a real adapter gives its HTTP client this deadline
         self.voided: list[str] = []
 
     def authorize(
@@ -105,7 +106,10 @@ class SandboxProvider:
     ) -> Approval:
         outcome = _AUTH.get(card.pan)
         if outcome == "timeout":
-            raise PaymentTimeout("the payment provider did not answer in time; nothing charged")
+            raise PaymentTimeout(
+                "the payment provider did not answer in time; nothing charged",
+                timeout_s=self.timeout_s,
+            )
         if outcome is not None:
             raise PaymentDeclined("the card was declined", decline_code=outcome)
         if amount <= 0:
@@ -132,6 +136,6 @@ class SandboxProvider:
         self.voided.append(reference)
 
 
-def provider_for(processor_id: str) -> PaymentProvider:
+def provider_for(processor_id: str, timeout_s: float) -> PaymentProvider:
     """The adapter for the configured payment processor (only the sandbox ships here)."""
-    return SandboxProvider(processor_id)
+    return SandboxProvider(processor_id, timeout_s)

@@ -32,7 +32,7 @@ log = logging.getLogger("imbplus.audit")
 _PENDING = "imbplus.audit.pending"
 _HEAD = "imbplus.audit.head"
 _SEP = "\x1f"
-_BAD = str.maketrans({"\x1f": " ", "\x1e": " ", "\n": " ", "\r": " "})
+_BAD = str.maketrans({"\x00": " ", "\x1f": " ", "\x1e": " ", "\n": " ", "\r": " "})
 
 
 @dataclass(slots=True)

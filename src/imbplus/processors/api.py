@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from imbplus.privacy import disclosure
 from imbplus.processors import service
+from imbplus.shop.schemas import UUID
 from imbplus.web.deps import ApiContext
 from imbplus.web.responses import API_ERRORS
 
@@ -60,8 +61,8 @@ def list_processors(ctx: ApiContext) -> list[ProcessorRead]:
 @router.get("/disclosures")
 def list_disclosures(
     ctx: ApiContext,
-    subject_id: Annotated[str | None, Query(max_length=64)] = None,
-    recipient_id: Annotated[str | None, Query(max_length=64)] = None,
+    subject_id: Annotated[str | None, Query(pattern=UUID)] = None,
+    recipient_id: Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9-]{1,63}$")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[DisclosureRead]:
     """Every hand-over of personal data to a processor (P04)."""

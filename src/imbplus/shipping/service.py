@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from imbplus.clock import clock
 from imbplus.customers import service as customers
 from imbplus.errors import Conflict, Erased, NotFound
+from imbplus.ids import is_uuid
 from imbplus.notify import outbox
 from imbplus.privacy import disclosure
 from imbplus.privacy.access import Context
@@ -154,7 +155,9 @@ def _notify(ctx: Context, row: Shipment, key_id: int, phone: str, email: str) ->
 
 # -- reads ---------------------------------------------------------------------------------
 def _load(ctx: Context, shipment_id: str, *, lock: bool = False) -> Shipment:
-    stmt = select(Shipment).where(Shipment.id == shipment_id[:36])
+    if not is_uuid(shipment_id):
+        raise NotFound("no shipment with this id", shipment=shipment_id[:64])
+    stmt = select(Shipment).where(Shipment.id == shipment_id)
     if lock:
         stmt = stmt.with_for_update()
     row = ctx.session.execute(stmt).scalar()

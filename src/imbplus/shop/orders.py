@@ -25,6 +25,7 @@ from imbplus.billing.schemas import Buyer, CardIn
 from imbplus.clock import clock
 from imbplus.customers import service as customers
 from imbplus.errors import Conflict, Erased, NotFound, ValidationFailed
+from imbplus.ids import is_uuid
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Action, ActorKind, Category, Purpose
 from imbplus.shipping import service as shipping
@@ -330,7 +331,7 @@ def _complete(
 
 # -- reading -------------------------------------------------------------------------------
 def _load(ctx: Context, order_id: str) -> Order:
-    row = ctx.session.get(Order, order_id[:36])
+    row = ctx.session.get(Order, order_id) if is_uuid(order_id) else None
     if row is None or (ctx.actor.kind is ActorKind.CUSTOMER and row.customer_id != ctx.actor.id):
         raise NotFound("no order with this id", order=order_id[:64])
     return row
