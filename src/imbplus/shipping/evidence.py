@@ -106,7 +106,7 @@ def card_storage(rt: Runtime) -> Outcome:
         columns = [
             c["name"] for t in inspect(conn).get_table_names() for c in inspect(conn).get_columns(t)
         ]
-    cvv_columns = [c for c in columns if re.search(r"cvv|cvc|security_code", c)]
+    cvv_columns = [c for c in columns if re.search(r"(^|_)(cvv2?|cvc2?|cid|security_code)(_|$)", c)]
     with rt.sessions() as s:
         blobs = list(
             s.execute(select(Card.pan_ct).where(Card.pan_ct.is_not(None)).limit(500)).scalars()
