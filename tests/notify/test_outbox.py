@@ -112,3 +112,26 @@ def test_p08_a_message_for_an_erased_customer_is_never_sent(mail_rt: Runtime) ->
     report = worker.run_once(mail_rt, worker.Senders(SmtpSender(mail_rt.settings), sms))
     assert (report.sent, report.dropped, report.pending) == (0, 2, 0)
     assert sms.sent == []
+
+
+def test_p04_site_e_mails_leave_through_the_contracted_mail_relay(
+    mail_rt: Runtime, port: int
+) -> None:
+    from imbplus.privacy.catalog import Purpose
+    from imbplus.site import mail
+
+    customer = make_customer(mail_rt)
+    with mail_rt.job("policy_notice", Purpose.SERVICE_DELIVERY) as ctx:
+        mail.send_to_customer(ctx, customer.id, "Nowa polityka", "Treść", reference="policy:2")
+    with smtp_server(port) as box:
+        report = worker.run_once(
+            mail_rt, worker.Senders(SmtpSender(mail_rt.settings), SandboxSms())
+        )
+    assert report.sent == 1 and box.messages[0]["To"] == customer.email
+    with mail_rt.sessions() as s:
+        row = s.execute(select(Disclosure).where(Disclosure.subject_id == customer.id)).scalar_one()
+    assert (row.recipient_id, row.categories, row.purpose) == (
+        "sandbox-mail",
+        "contact",
+        "service_delivery",
+    )

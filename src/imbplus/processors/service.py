@@ -155,7 +155,15 @@ SANDBOX: dict[str, tuple[str, str, list[str]]] = {
         ["payment_card:billing", "billing_record:billing"],
     ),
     "sandbox-sms": ("Sandbox SMS Gateway", "sms", ["shipment_contact:shipment_contact"]),
-    "sandbox-mail": ("Sandbox Mail Relay", "mail", ["shipment_contact:shipment_contact"]),
+    "sandbox-mail": (
+        "Sandbox Mail Relay",
+        "mail",
+        [
+            "shipment_contact:shipment_contact",
+            "contact:service_delivery",
+            "contact:data_subject_request",
+        ],
+    ),
 }
 
 
