@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from rich.progress import Progress
 from sqlalchemy import select
-from tests.support.mail import free_port, smtp_server
+from tests.support.smtp import SmtpServer
 
 from benchmarks.common import save, scratch_runtime
 from imbplus.billing import documents, invoices
@@ -111,10 +111,11 @@ def invoice_pdfs(rt: Runtime, n: int) -> float:
 
 
 def outbox(rt: Runtime) -> tuple[float, int]:
-    port = free_port()
-    rt.settings.smtp_port = port
+    smtp = SmtpServer()
+    rt.settings.smtp_port = smtp.port
     senders = worker.Senders(SmtpSender(rt.settings), SandboxSms())
-    with smtp_server(port) as box:
+    with smtp as server:
+        box = server.mailbox
         started = time.perf_counter()
         report = worker.run_once(rt, senders, limit=100_000)
         elapsed = time.perf_counter() - started

@@ -20,40 +20,28 @@ from imbplus.notify.senders import SandboxSms, SmtpSender
 from imbplus.runtime import Runtime
 from imbplus.settings import Settings
 from tests.support.factories import PASSWORD, api_headers, make_staff, make_subscriber
-from tests.support.mail import free_port, smtp_server
-from tests.support.server import live_server
+from tests.support.live import CHROMIUM, CHROMIUM_ARGS, require_chromium, serve
 from tests.support.shop import setup_shop
+from tests.support.smtp import SmtpServer
 
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="Debian's Chromium (/usr/bin/chromium) is not installed"
-    ),
-]
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+pytestmark = pytest.mark.browser
 
 
 def test_order_pay_ship_seal_and_bill_in_a_real_browser(
     settings: Settings, rt: Runtime, artifacts: Path
 ) -> None:
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     setup_shop(rt)
     me = make_subscriber(rt, name="Anna Testowa-Browser")
     _, shipping = make_staff(rt, "shipping")
-    mail_port = free_port()
-    settings.smtp_port = mail_port
-    with live_server(settings) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+    smtp = SmtpServer()
+    settings.smtp_port = smtp.port
+    with serve(settings, artifacts / "shop-server.log") as base, sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
         page = browser.new_page()
         page.goto(f"{base}/portal/login")
         page.fill("input[name=email]", me.email)
@@ -75,7 +63,8 @@ def test_order_pay_ship_seal_and_bill_in_a_real_browser(
         page.screenshot(path=str(artifacts / "portal-orders.png"), full_page=True)
         parcel = page.locator("text=/IMB[0-9]{10}/").first.inner_text().split()[1].rstrip(":")
 
-        with smtp_server(mail_port) as box:
+        with smtp as server:
+            box = server.mailbox
             sent = worker.run_once(
                 Runtime(settings), worker.Senders(SmtpSender(settings), SandboxSms())
             )

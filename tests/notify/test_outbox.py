@@ -16,18 +16,19 @@ from imbplus.privacy.disclosure import Disclosure
 from imbplus.runtime import Runtime
 from imbplus.settings import Settings
 from tests.support.factories import make_customer
-from tests.support.mail import free_port, smtp_server
 from tests.support.shop import place_order, setup_shop
+from tests.support.smtp import SmtpServer
 
 
 @pytest.fixture
-def port() -> int:
-    return free_port()
+def smtp() -> SmtpServer:
+    """A real SMTP server, not listening until a test enters it."""
+    return SmtpServer()
 
 
 @pytest.fixture
-def mail_rt(settings: Settings, port: int) -> Iterator[Runtime]:
-    settings.smtp_port = port
+def mail_rt(settings: Settings, smtp: SmtpServer) -> Iterator[Runtime]:
+    settings.smtp_port = smtp.port
     runtime = Runtime(settings)
     setup_shop(runtime)
     yield runtime
@@ -40,13 +41,14 @@ def _messages(rt: Runtime) -> list[OutboxMessage]:
 
 
 def test_p08_notices_are_sent_by_smtp_and_sms_then_dropped_from_the_outbox(
-    mail_rt: Runtime, port: int
+    mail_rt: Runtime, smtp: SmtpServer
 ) -> None:
     customer = make_customer(mail_rt)
     order = place_order(mail_rt, customer.id)
     parcel = order.shipments[0].parcel_id
     sms = SandboxSms()
-    with smtp_server(port) as box:
+    with smtp as server:
+        box = server.mailbox
         report = worker.run_once(mail_rt, worker.Senders(SmtpSender(mail_rt.settings), sms))
     assert (report.sent, report.failed, report.pending) == (2, 0, 0)
     [mail] = box.messages
@@ -66,7 +68,7 @@ def test_p08_notices_are_sent_by_smtp_and_sms_then_dropped_from_the_outbox(
 
 
 def test_p08_a_failing_sender_is_retried_with_backoff_and_nothing_is_lost(
-    mail_rt: Runtime, port: int
+    mail_rt: Runtime, smtp: SmtpServer
 ) -> None:
     clock.freeze()
     customer = make_customer(mail_rt)
@@ -88,7 +90,8 @@ def test_p08_a_failing_sender_is_retried_with_backoff_and_nothing_is_lost(
     waits = [(r.next_attempt_at - clock.now()).total_seconds() for r in _messages(mail_rt)]
     assert waits == [2 * worker.FIRST_BACKOFF_S] * 2
     clock.advance(2 * worker.FIRST_BACKOFF_S)
-    with smtp_server(port) as box:
+    with smtp as server:
+        box = server.mailbox
         third = worker.run_once(mail_rt, senders)
     assert (third.sent, third.pending) == (2, 0)
     assert len(box.messages) == 1 and len(sms.sent) == 1
@@ -115,7 +118,7 @@ def test_p08_a_message_for_an_erased_customer_is_never_sent(mail_rt: Runtime) ->
 
 
 def test_p04_site_e_mails_leave_through_the_contracted_mail_relay(
-    mail_rt: Runtime, port: int
+    mail_rt: Runtime, smtp: SmtpServer
 ) -> None:
     from imbplus.privacy.catalog import Purpose
     from imbplus.site import mail
@@ -123,7 +126,8 @@ def test_p04_site_e_mails_leave_through_the_contracted_mail_relay(
     customer = make_customer(mail_rt)
     with mail_rt.job("policy_notice", Purpose.SERVICE_DELIVERY) as ctx:
         mail.send_to_customer(ctx, customer.id, "Nowa polityka", "Treść", reference="policy:2")
-    with smtp_server(port) as box:
+    with smtp as server:
+        box = server.mailbox
         report = worker.run_once(
             mail_rt, worker.Senders(SmtpSender(mail_rt.settings), SandboxSms())
         )
