@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -20,7 +21,7 @@ from imbplus.notify.senders import SandboxSms, SmtpSender
 from imbplus.runtime import Runtime
 from imbplus.settings import Settings
 from tests.support.factories import PASSWORD, api_headers, make_staff, make_subscriber
-from tests.support.live import CHROMIUM, CHROMIUM_ARGS, require_chromium, serve
+from tests.support.live import serve
 from tests.support.shop import setup_shop
 from tests.support.smtp import SmtpServer
 
@@ -28,20 +29,15 @@ pytestmark = pytest.mark.browser
 
 
 def test_order_pay_ship_seal_and_bill_in_a_real_browser(
-    settings: Settings, rt: Runtime, artifacts: Path
+    settings: Settings, rt: Runtime, artifacts: Path, chromium: Any
 ) -> None:
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
     setup_shop(rt)
     me = make_subscriber(rt, name="Anna Testowa-Browser")
     _, shipping = make_staff(rt, "shipping")
     smtp = SmtpServer()
     settings.smtp_port = smtp.port
-    with serve(settings, artifacts / "shop-server.log") as base, sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
+    with serve(settings, artifacts / "shop-server.log") as base:
+        browser = chromium.new_context()
         page = browser.new_page()
         page.goto(f"{base}/portal/login")
         page.fill("input[name=email]", me.email)
