@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/request_log.py
 	$(PY) benchmarks/ingest.py
 	$(PY) benchmarks/telemetry_query.py
+	$(PY) benchmarks/shop.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache tests/artifacts

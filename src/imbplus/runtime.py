@@ -15,6 +15,22 @@ from imbplus.privacy.catalog import Purpose
 from imbplus.privacy.crypto import Keyring
 from imbplus.settings import Settings
 
+# Evidence writers that must run even when the unit of work fails (e.g. the disclosure
+# register row of card data already handed to a payment provider that then declined).
+KEEP_ON_ROLLBACK = "imbplus.keep_on_rollback"
+
+
+def rollback_keeping_evidence(session: Session) -> None:
+    """Undo the work of a failed step inside a request but keep its evidence (refusals,
+    errors, hand-overs already made) in the session's next transaction; for pages that
+    answer a failure with a form instead of an error."""
+    kept = audit.take_kept(session)
+    evidence = session.info.pop(KEEP_ON_ROLLBACK, [])
+    session.rollback()
+    audit.queue(session, kept)
+    for record in evidence:
+        record(session)
+
 
 class Runtime:
     def __init__(self, settings: Settings) -> None:
@@ -44,10 +60,13 @@ class Runtime:
             session.commit()
         except BaseException:
             kept = audit.take_kept(session)
+            evidence = session.info.pop(KEEP_ON_ROLLBACK, [])
             session.rollback()
-            if kept:
+            if kept or evidence:
                 with self.sessions() as side:
                     audit.queue(side, kept)
+                    for record in evidence:
+                        record(side)
                     side.commit()
             raise
         finally:

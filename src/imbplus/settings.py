@@ -152,6 +152,51 @@ class Settings(BaseSettings):
         default=["/static/", "/healthz"],
         description="Paths not written to the request log.",
     )
+    # -- shop, billing, shipments, notifications (issue: shop) ---------------------------
+    payment_processor: str = Field(
+        default="sandbox-payments",
+        description="Processor id of the payment provider (registered with its contract).",
+    )
+    carrier_processor: str = Field(
+        default="sandbox-carrier", description="Processor id of the carrier for shipments."
+    )
+    sms_processor: str = Field(
+        default="sandbox-sms", description="Processor id of the SMS gateway."
+    )
+    mail_processor: str = Field(
+        default="sandbox-mail", description="Processor id of the mail relay (SMTP host)."
+    )
+    payment_timeout_s: float = Field(
+        default=15.0, gt=0, description="Longest wait for the payment provider's answer."
+    )
+    charge_retry_hours: list[int] = Field(
+        default=[24, 72, 168],
+        description="Delays before each retry of a failed recurring card charge; after the "
+        "last one the invoice stays unpaid for staff to follow up.",
+    )
+    invoice_due_days: int = Field(default=14, ge=0, description="Days to pay an invoice.")
+    invoice_retention_years: int = Field(
+        default=5,
+        ge=1,
+        description="Invoices are kept this many years after the end of their year (tax "
+        "law), even when the customer asks for erasure.",
+    )
+    shipment_retention_days: int = Field(
+        default=6 * 365,
+        ge=0,
+        description="Sealed shipment records are kept this long after completion as proof "
+        "of service (P13), then purged.",
+    )
+    shipment_amendment_kinds: list[str] = Field(
+        default=[
+            "recipient_name_correction",
+            "address_correction",
+            "delivery_note",
+            "complaint_reference",
+        ],
+        description="Kinds of amendment the Customer Agreement allows on a sealed shipment "
+        "record (P09); any other kind is refused.",
+    )
 
     telemetry_dir: Path | None = Field(
         default=None,

@@ -9,6 +9,7 @@ import typer
 from imbplus.cli import (
     access,
     audit,
+    billing,
     catalog,
     demo,
     devices,
@@ -16,13 +17,17 @@ from imbplus.cli import (
     incidents,
     keys,
     mail,
+    outbox,
     policy,
+    processors,
     retention,
     rights,
     ropa,
     seed,
     serve,
     setup,
+    shipping,
+    shop,
     site,
     staff,
     surveys,
@@ -60,6 +65,11 @@ app.add_typer(surveys.app, name="surveys")
 app.add_typer(traffic.app, name="traffic")
 app.add_typer(devices.app, name="devices")
 app.add_typer(telemetry.app, name="telemetry")
+app.add_typer(shop.app, name="shop")
+app.add_typer(billing.app, name="billing")
+app.add_typer(shipping.app, name="shipping")
+app.add_typer(outbox.app, name="outbox")
+app.add_typer(processors.app, name="processors")
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ from imbplus.bootstrap import init
 from imbplus.cli.common import console, phases, runtime
 from imbplus.cli.serve import run_server
 from imbplus.customers.models import Customer
+from imbplus.demo import shop as demo_shop
 from imbplus.demo.customers import DEMO_SUBSCRIBER, ensure_demo_subscriber, load
 from imbplus.demo.policy import load as load_policy
 from imbplus.demo.surveys import ensure_demo_survey
@@ -96,6 +97,18 @@ def register(app: typer.Typer) -> None:
         survey_id = ensure_demo_survey(rt)
         console.print(
             f"demo survey (portal invitation sent): http://{host}:{port}/surveys/{survey_id}"
+        )
+        with rt.sessions() as session:
+            first = list(
+                session.execute(
+                    select(Customer.id)
+                    .where(Customer.status == "active")
+                    .order_by(Customer.created_at)
+                    .limit(12)
+                ).scalars()
+            )
+        console.print(
+            f"demo orders: {demo_shop.load(rt, first)} new (catalogue and sandbox processors ready)"
         )
 
         rt.dispose()

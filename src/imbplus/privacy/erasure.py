@@ -37,6 +37,7 @@ HOOK_MODULES = [
     "imbplus.portal.erasure",
     "imbplus.devices.erasure",
     "imbplus.surveys.erasure",
+    "imbplus.billing.erasure",
 ]
 
 

@@ -58,6 +58,7 @@ CHECK_MODULES = [
     "imbplus.traffic.evidence",
     "imbplus.site.evidence",
     "imbplus.surveys.evidence",
+    "imbplus.shipping.evidence",
 ]
 
 

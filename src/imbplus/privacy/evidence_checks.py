@@ -122,7 +122,7 @@ def decisions_recorded(rt: Runtime) -> Outcome:
 
 @register("P03", "The access policy speaks only of known roles, categories and purposes")
 def policy_vocabulary(rt: Runtime) -> Outcome:
-    known_roles = {r.value for r in Role} | {"customer", "device"}
+    known_roles = {r.value for r in Role} | {"customer", "device", "processor"}
     unknown = [
         rule
         for rule in rt.gate.rules()

@@ -44,6 +44,8 @@ RULE_MODULES = [
     "imbplus.auth.retention",
     "imbplus.telemetry.retention",
     "imbplus.traffic.retention",
+    "imbplus.shipping.purge",
+    "imbplus.billing.purge",
 ]
 
 

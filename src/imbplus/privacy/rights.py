@@ -32,6 +32,7 @@ EXPORT_MODULES = [
     "imbplus.portal.rights",
     "imbplus.devices.rights",
     "imbplus.surveys.rights",
+    "imbplus.shop.rights",
 ]
 
 

@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     pages.install(app)
     portal_deps.install(app)
 
+    from imbplus.billing import api as billing_api
     from imbplus.customers import api as customers_api
     from imbplus.customers import pages as customers_pages
     from imbplus.devices import api as devices_api
@@ -61,6 +62,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     from imbplus.privacy import api as privacy_api
     from imbplus.privacy import evidence_pages, incident_pages
     from imbplus.privacy import pages as privacy_pages
+    from imbplus.processors import api as processors_api
+    from imbplus.shipping import api as shipping_api
+    from imbplus.shipping import pages as shipping_pages
+    from imbplus.shop import api as shop_api
+    from imbplus.shop import portal as shop_portal
     from imbplus.site import consent_pages, contact_pages, policy_pages
     from imbplus.site import console as site_console
     from imbplus.site import pages as site_pages
@@ -83,6 +89,12 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         portal_pages.router,
         evidence_pages.router,
         incident_pages.router,
+        shop_api.router,
+        billing_api.router,
+        shipping_api.router,
+        processors_api.router,
+        shop_portal.router,
+        shipping_pages.router,
         site_pages.router,
         consent_pages.router,
         policy_pages.router,

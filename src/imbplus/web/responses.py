@@ -35,3 +35,13 @@ API_ERRORS: dict[int | str, dict[str, Any]] = {
     429: _e("Too many requests."),
     500: _e("Server-side failure, e.g. a stored value failed its integrity check."),
 }
+
+PAYMENT_ERRORS: dict[int | str, dict[str, Any]] = {
+    402: _e("The card was declined (`decline_code` says why); nothing was ordered."),
+    503: _e("A processor this step needs has no valid contract registered; nothing done."),
+    504: _e("The payment provider did not answer in time; nothing was ordered."),
+}
+
+
+def pdf_response(description: str) -> dict[int | str, dict[str, Any]]:
+    return {200: {"content": {"application/pdf": {}}, "description": description}}

@@ -1,0 +1,142 @@
+"""Invoice documents: HTML (server-rendered, own CSS) and PDF (reportlab)."""
+
+from __future__ import annotations
+
+import io
+
+from jinja2 import Environment
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from imbplus import pdf
+from imbplus.billing.money import pln
+from imbplus.billing.schemas import InvoiceRead
+
+SELLER = (
+    "IMB+ sp. z o.o.",
+    "ul. Przykładowa 1",
+    "00-001 Warszawa",
+    "NIP 000-000-00-00 (dane przykładowe)",
+)
+
+
+def vat_label(bp: int) -> str:
+    return f"{bp / 100:g}%"
+
+
+def render_html(env: Environment, invoice: InvoiceRead) -> str:
+    template = env.get_template("documents/invoice.html")
+    return template.render(invoice=invoice, seller=SELLER, pln=pln, vat_label=vat_label)
+
+
+def render_pdf(invoice: InvoiceRead) -> bytes:
+    pdf.fonts()
+    t = pdf.text
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=f"Faktura {invoice.number}",
+        author="IMB+",
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        invariant=True,
+    )
+    base = ParagraphStyle("base", fontName=pdf.REGULAR, fontSize=9.5, leading=13)
+    head = ParagraphStyle("head", parent=base, fontName=pdf.BOLD, fontSize=15, leading=19)
+    bold = ParagraphStyle("bold", parent=base, fontName=pdf.BOLD)
+    story = [
+        Paragraph(t(f"Faktura VAT {invoice.number}"), head),
+        Paragraph(
+            t(
+                f"Data wystawienia: {invoice.issued_at:%Y-%m-%d} · "
+                f"Termin płatności: {invoice.due_date:%Y-%m-%d}"
+                + (f" · Okres: {invoice.period}" if invoice.period else "")
+            ),
+            base,
+        ),
+        Spacer(1, 6 * mm),
+    ]
+    buyer = invoice.buyer
+    parties = Table(
+        [
+            [Paragraph(t("Sprzedawca"), bold), Paragraph(t("Nabywca"), bold)],
+            [
+                Paragraph(t("<br/>".join(SELLER)), base),
+                Paragraph(
+                    t(f"{buyer.name}<br/>{buyer.street}<br/>{buyer.postal_code} {buyer.city}"),
+                    base,
+                ),
+            ],
+        ],
+        colWidths=[87 * mm, 87 * mm],
+    )
+    story += [parties, Spacer(1, 6 * mm)]
+    rows: list[list[str | Paragraph]] = [
+        ["Lp.", "Nazwa", "Ilość", "Cena brutto", "VAT", "Netto", "Kwota VAT", "Brutto"]
+    ]
+    for line in invoice.lines:
+        rows.append(
+            [
+                str(line.position),
+                Paragraph(t(line.description), base),
+                str(line.quantity),
+                t(pln(line.unit_gross)),
+                vat_label(line.vat_rate_bp),
+                t(pln(line.net)),
+                t(pln(line.vat)),
+                t(pln(line.gross)),
+            ]
+        )
+    rows.append(
+        [
+            "",
+            "Razem",
+            "",
+            "",
+            "",
+            t(pln(invoice.net_total)),
+            t(pln(invoice.vat_total)),
+            t(pln(invoice.gross_total)),
+        ]
+    )
+    table = Table(
+        rows,
+        colWidths=[9 * mm, 55 * mm, 12 * mm, 22 * mm, 12 * mm, 22 * mm, 20 * mm, 22 * mm],
+        repeatRows=1,
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), pdf.REGULAR),
+                ("FONTNAME", (0, 0), (-1, 0), pdf.BOLD),
+                ("FONTNAME", (0, -1), (-1, -1), pdf.BOLD),
+                ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+                ("ALIGN", (2, 1), (-1, -1), "RIGHT"),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+                ("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.black),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    status = "opłacona" if invoice.status == "paid" else "do zapłaty"
+    story += [
+        table,
+        Spacer(1, 6 * mm),
+        Paragraph(t(f"Do zapłaty: {pln(invoice.gross_total)} · Status: {status}"), bold),
+        Spacer(1, 3 * mm),
+        Paragraph(
+            t(
+                "Faktura przechowywana przez 5 lat od końca roku wystawienia (przepisy "
+                f"podatkowe), do {invoice.retain_until:%Y-%m-%d}."
+            ),
+            base,
+        ),
+    ]
+    doc.build(story)
+    return buffer.getvalue()

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from imbplus.billing import run as billing_run
+from imbplus.cli.common import console, ready_runtime
+from imbplus.cli.common_progress import progress_bar
+from imbplus.clock import clock
+
+app = typer.Typer(
+    help="Monthly billing and charge retries (P03 billing, P20).", no_args_is_help=True
+)
+
+
+@app.command("run")
+def run(
+    month: str = typer.Option(
+        None, "--month", help="Month to bill, YYYY-MM (default: the current month)."
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Invoice every active subscription for the month and charge saved cards.
+
+    Safe to run again: a month already invoiced is never billed twice."""
+    rt = ready_runtime()
+    month = month or clock.now().strftime("%Y-%m")
+    billing_run.month_bounds(month)  # validates before any work
+    ids = billing_run.due_subscriptions(rt, month)
+    with progress_bar(quiet) as bar:
+        task = bar.add_task(f"billing {month}", total=len(ids))
+        report = billing_run.run_month(rt, month, advance=lambda n: bar.advance(task, n))
+    table = Table(title=f"Billing run {month}")
+    table.add_column("")
+    table.add_column("subscriptions", justify="right")
+    for label, value in (
+        ("active subscriptions", report.subscriptions),
+        ("invoiced now", report.invoiced),
+        ("already invoiced (skipped)", report.already_billed),
+        ("customer not active (skipped)", report.not_active),
+        ("charged and paid", report.paid),
+        ("charge declined (retry scheduled)", report.declined),
+        ("no saved card (invoice to pay)", report.no_card),
+    ):
+        table.add_row(label, str(value))
+    console.print(table)
+
+
+@app.command("retry")
+def retry(quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar.")) -> None:
+    """Charge again the unpaid invoices whose retry time has come."""
+    rt = ready_runtime()
+    with progress_bar(quiet) as bar:
+        task = bar.add_task("retrying charges", total=None)
+        report = billing_run.retry_failed(rt, advance=lambda n: bar.advance(task, n))
+    console.print(
+        f"retries due: {report.due}, paid: {report.paid}, declined again: {report.declined}"
+    )

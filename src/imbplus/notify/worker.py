@@ -1,0 +1,189 @@
+"""The outbox worker: `imbplus outbox run`. At-least-once delivery, nothing lost.
+
+Each message is claimed in a short transaction (its next attempt is pushed a lease ahead,
+so a crashed worker's claim simply expires), its contact data is revealed through the gate
+and the hand-over recorded in the disclosure register; it is then sent outside any
+transaction and the outcome written in a second one: sent (recipient and text dropped) or
+a retry after a doubling backoff. Several workers can run (rows are claimed with
+`FOR UPDATE SKIP LOCKED` on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from imbplus.clock import clock
+from imbplus.errors import DomainError, Erased
+from imbplus.notify.models import OutboxMessage
+from imbplus.notify.outbox import TABLE
+from imbplus.notify.senders import EmailSender, SendFailed, SmsSender, SmtpSender
+from imbplus.privacy import disclosure
+from imbplus.privacy.access import Actor, Context
+from imbplus.privacy.catalog import Action, Category, Purpose
+from imbplus.processors import service as processors
+from imbplus.runtime import Runtime
+
+LEASE_S = 300
+FIRST_BACKOFF_S = 30
+
+
+@dataclass
+class Senders:
+    email: EmailSender
+    sms: SmsSender
+
+
+@dataclass
+class RunReport:
+    sent: int = 0
+    failed: int = 0
+    dropped: int = 0
+    pending: int = 0
+
+
+@dataclass
+class _Claimed:
+    id: int
+    channel: str
+    recipient: str
+    subject: str
+    body: str
+
+
+def default_senders(rt: Runtime) -> Senders:
+    from imbplus.notify.senders import SandboxSms
+
+    return Senders(email=SmtpSender(rt.settings), sms=SandboxSms())
+
+
+def backoff_s(attempts: int, cap: int) -> int:
+    return int(min(FIRST_BACKOFF_S * 2 ** max(attempts - 1, 0), cap))
+
+
+def due_ids(rt: Runtime, limit: int) -> list[int]:
+    with rt.unit_of_work() as s:
+        return list(
+            s.execute(
+                select(OutboxMessage.id)
+                .where(OutboxMessage.status == "pending")
+                .where(OutboxMessage.next_attempt_at <= clock.now())
+                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+                .limit(limit)
+            ).scalars()
+        )
+
+
+def _claim(rt: Runtime, message_id: int) -> _Claimed | str | None:
+    """The revealed message, None when another worker has it, "dropped" when erased."""
+    with rt.unit_of_work() as session:
+        row = session.execute(
+            select(OutboxMessage)
+            .where(OutboxMessage.id == message_id)
+            .with_for_update(skip_locked=True)
+        ).scalar()
+        now = clock.now()
+        if row is None or row.status != "pending" or row.next_attempt_at > now:
+            return None
+        ctx = Context(session, rt, Actor.system("outbox"), Purpose(row.purpose))
+        category = Category(row.category)
+        ctx.check(Action.READ, {category}, operation="outbox.send", subjects=[row.customer_id])
+        row.attempts += 1
+        row.next_attempt_at = now + timedelta(seconds=LEASE_S)
+        blobs = (row.recipient_ct, row.subject_ct, row.body_ct)
+        try:
+            if None in blobs:
+                raise Erased("message text is gone")
+            recipient, subject, body = ctx.keyring.open_values(
+                session,
+                TABLE,
+                str(row.id),
+                ("recipient_ct", "subject_ct", "body_ct"),
+                blobs,  # type: ignore[arg-type]
+            )
+        except Erased:
+            # the customer was erased: the message can never be sent, and must not be
+            row.status, row.last_error = "dropped", "recipient erased"
+            row.recipient_ct = row.subject_ct = row.body_ct = None
+            return "dropped"
+        kind = rt.settings.mail_processor if row.channel == "email" else rt.settings.sms_processor
+        processor = processors.for_step(ctx, kind)
+        disclosure.hand_over(
+            ctx,
+            processor,
+            categories={category},
+            fields=["email" if row.channel == "email" else "phone", "message"],
+            subject=row.customer_id,
+            reference=f"outbox:{row.id} {row.reference}",
+        )
+        return _Claimed(row.id, row.channel, recipient, subject, body)
+
+
+def _finish(rt: Runtime, message_id: int, error: str | None, claimed: bool = True) -> None:
+    with rt.unit_of_work() as session:
+        row = session.get(OutboxMessage, message_id, with_for_update=True)
+        if row is None:
+            return
+        now = clock.now()
+        if not claimed:
+            row.attempts += 1
+        if error is None:
+            row.status, row.sent_at, row.last_error = "sent", now, None
+            row.recipient_ct = row.subject_ct = row.body_ct = None  # minimise what is kept
+        else:
+            row.last_error = error
+            wait = backoff_s(row.attempts, rt.settings.outbox_max_backoff_s)
+            row.next_attempt_at = now + timedelta(seconds=wait)
+
+
+def run_once(
+    rt: Runtime,
+    senders: Senders,
+    *,
+    limit: int = 500,
+    advance: Callable[[int], None] | None = None,
+) -> RunReport:
+    """Send what is due now; failures are rescheduled. Returns what happened."""
+    report = RunReport()
+    for message_id in due_ids(rt, limit):
+        try:
+            claimed = _claim(rt, message_id)
+        except DomainError as exc:
+            # e.g. the processor's contract expired: nothing left; retried later
+            _finish(rt, message_id, exc.code, claimed=False)
+            report.failed += 1
+            claimed = None
+        if claimed == "dropped":
+            report.dropped += 1
+        elif isinstance(claimed, _Claimed):
+            error = _send(senders, claimed)
+            _finish(rt, message_id, error)
+            if error is None:
+                report.sent += 1
+            else:
+                report.failed += 1
+        if advance:
+            advance(1)
+    with rt.unit_of_work() as s:
+        report.pending = int(
+            s.execute(
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(OutboxMessage.status == "pending")
+            ).scalar_one()
+        )
+    return report
+
+
+def _send(senders: Senders, message: _Claimed) -> str | None:
+    try:
+        if message.channel == "email":
+            senders.email.send(message.recipient, message.subject, message.body)
+        else:
+            senders.sms.send(message.recipient, message.body)
+    except SendFailed as exc:
+        return exc.kind
+    return None

@@ -1,0 +1,155 @@
+"""The disclosure register (P01, P04): every hand-over of personal data to a processor.
+
+`hand_over` is the one way out to a processor: the actor handing the data over must be
+allowed to export those categories for the purpose, the processor's contract must cover
+them on that date (the gate checks its scope), and a register row names the processor, its
+contract, the purpose, the categories and fields (never their values), the subject and the
+business reference. The register is append-only (database triggers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Index, Integer, String, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from imbplus.clock import clock
+from imbplus.db import Base, UTCDateTime
+from imbplus.errors import AccessDenied
+from imbplus.privacy.access import Context
+from imbplus.privacy.catalog import Action, Category, classify_all
+from imbplus.privacy.catalog import Protection as P
+from imbplus.runtime import KEEP_ON_ROLLBACK
+
+if TYPE_CHECKING:
+    from imbplus.processors.service import ProcessorInfo
+
+
+class Disclosure(Base):
+    __tablename__ = "disclosures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recipient_kind: Mapped[str] = mapped_column(String(16))  # processor
+    recipient_id: Mapped[str] = mapped_column(String(64))
+    contract_ref: Mapped[str] = mapped_column(String(100))
+    purpose: Mapped[str] = mapped_column(String(32))
+    categories: Mapped[str] = mapped_column(String(255))
+    fields: Mapped[str] = mapped_column(String(255))
+    subject_id: Mapped[str | None] = mapped_column(String(64))
+    reference: Mapped[str] = mapped_column(String(100))
+    actor: Mapped[str] = mapped_column(String(100))
+    request_id: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (
+        Index("ix_disclosures_subject", "subject_id", "id"),
+        Index("ix_disclosures_recipient", "recipient_id", "id"),
+    )
+
+
+classify_all(
+    Disclosure.__table__,  # type: ignore[arg-type]
+    Category.AUDIT_RECORD,
+    P.CHAINED,
+    "Disclosure register field: who received which categories, why; never a value.",
+)
+
+
+@dataclass(frozen=True)
+class DisclosureRead:
+    id: int
+    at: datetime
+    recipient_kind: str
+    recipient_id: str
+    contract_ref: str
+    purpose: str
+    categories: list[str]
+    fields: list[str]
+    subject_id: str | None
+    reference: str
+    actor: str
+
+
+def hand_over(
+    ctx: Context,
+    processor: ProcessorInfo,
+    *,
+    categories: Iterable[Category],
+    fields: Iterable[str],
+    subject: str | None,
+    reference: str,
+    keep_on_rollback: bool = False,
+) -> None:
+    """Check and record one hand-over; raises AccessDenied (audited) when not allowed.
+
+    `keep_on_rollback`: the data leaves before the unit of work knows whether it will
+    commit (a card sent for authorization); the register row is written even if it fails.
+    """
+    cats = sorted(set(categories))
+    ctx.check(Action.EXPORT, cats, operation=f"disclose.{processor.kind}", subjects=[subject])
+    now = clock.now()
+    receiving = Context(ctx.session, ctx.runtime, processor.actor(now), ctx.purpose, ctx.request_id)
+    try:
+        receiving.check(Action.READ, cats, operation="processor.receive", subjects=[subject])
+    except AccessDenied as exc:
+        exc.details["processor"] = processor.id
+        if not processor.valid_at(now):
+            exc.details["contract"] = "not valid on this date"
+        raise
+    values = {
+        "at": now,
+        "recipient_kind": "processor",
+        "recipient_id": processor.id,
+        "contract_ref": processor.contract_ref,
+        "purpose": ctx.purpose.value,
+        "categories": ",".join(c.value for c in cats),
+        "fields": ",".join(fields),
+        "subject_id": subject,
+        "reference": reference[:100],
+        "actor": ctx.actor.label[:100],
+        "request_id": ctx.request_id,
+    }
+    ctx.session.add(Disclosure(**values))
+    ctx.session.flush()
+    if keep_on_rollback:
+        ctx.session.info.setdefault(KEEP_ON_ROLLBACK, []).append(
+            lambda side: side.add(Disclosure(**values))
+        )
+
+
+def register_rows(
+    ctx: Context,
+    *,
+    subject_id: str | None = None,
+    recipient_id: str | None = None,
+    limit: int = 100,
+) -> list[DisclosureRead]:
+    """The register for oversight (DPO, security purpose)."""
+    ctx.check(
+        Action.READ, {Category.AUDIT_RECORD}, operation="disclosure.read", subjects=[subject_id]
+    )
+    stmt = select(Disclosure).order_by(Disclosure.id.desc()).limit(limit)
+    if subject_id:
+        stmt = stmt.where(Disclosure.subject_id == subject_id)
+    if recipient_id:
+        stmt = stmt.where(Disclosure.recipient_id == recipient_id)
+    return [
+        DisclosureRead(
+            r.id,
+            r.at,
+            r.recipient_kind,
+            r.recipient_id,
+            r.contract_ref,
+            r.purpose,
+            r.categories.split(","),
+            r.fields.split(",") if r.fields else [],
+            r.subject_id,
+            r.reference,
+            r.actor,
+        )
+        for r in ctx.session.execute(stmt).scalars()
+    ]

@@ -1,0 +1,1 @@
+"""Processor registry (P04): contracted companies, their scope and validity."""

@@ -1,0 +1,1 @@
+"""Shipments (P08, P09, P10): records sealed on completion, amendments, labels."""

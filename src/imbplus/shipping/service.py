@@ -1,0 +1,423 @@
+"""Shipments (P08, P09, P10): created per box, status events, notices, sealing, labels.
+
+Every step runs for the `shipment_contact` purpose (a checkout for `billing` derives a
+context for it). Recipient name and address are a shipment record under the year's
+retention key (kept as proof of service, P13); phone and e-mail are shipment contact data
+under the customer's own key, used to send shipment notices and nothing else (P08).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import uuid
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from imbplus.clock import clock
+from imbplus.customers import service as customers
+from imbplus.errors import Conflict, Erased, NotFound
+from imbplus.ids import is_uuid
+from imbplus.notify import outbox
+from imbplus.privacy import disclosure
+from imbplus.privacy.access import Context
+from imbplus.privacy.catalog import Action, ActorKind, Category, Purpose
+from imbplus.privacy.crypto import key_ref
+from imbplus.privacy.retention_keys import retention_key
+from imbplus.processors import service as processors
+from imbplus.shipping import seal
+from imbplus.shipping.carrier import CarrierParcel, carrier_for
+from imbplus.shipping.models import Shipment, ShipmentAmendment, ShipmentEvent
+from imbplus.shipping.schemas import (
+    AddressRead,
+    AmendmentRead,
+    ContactRead,
+    EventRead,
+    Recipient,
+    RecipientRead,
+    SealCheck,
+    ShipmentRead,
+    ShipmentSummary,
+)
+
+TABLE = "shipments"
+RECORD = Category.SHIPMENT_RECORD
+CONTACT = Category.SHIPMENT_CONTACT
+FINAL = frozenset({"delivered", "returned", "lost"})
+NEXT: dict[str, tuple[str, ...]] = {
+    "created": ("handed_over", "lost"),
+    "handed_over": ("in_transit", "delivered", "returned", "lost"),
+    "in_transit": ("delivered", "returned", "lost"),
+}
+STATUS_PL = {
+    "created": "przygotowana do wysyłki",
+    "handed_over": "przekazana przewoźnikowi",
+    "in_transit": "w drodze",
+    "delivered": "doręczona",
+    "returned": "zwrócona do nadawcy",
+    "lost": "zaginiona (skontaktujemy się z Tobą)",
+}
+_REC_COLUMNS = ("recipient_name_ct", "street_ct", "postal_code_ct", "city_ct")
+_CON_COLUMNS = ("phone_ct", "email_ct")
+
+
+class Sealed(Conflict):
+    code = "shipment_sealed"
+
+
+def for_shipment(ctx: Context) -> Context:
+    """The same caller and request, declaring the shipment_contact purpose."""
+    if ctx.purpose is Purpose.SHIPMENT_CONTACT:
+        return ctx
+    return replace(ctx, purpose=Purpose.SHIPMENT_CONTACT)
+
+
+def new_parcel_id() -> str:
+    body = f"{secrets.randbelow(10**9):09d}"
+    check = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body)) % 10
+    return f"IMB{body}{(10 - check) % 10}"
+
+
+def _seal_value(ctx: Context, key_id: int, column: str, row_id: str, value: str) -> bytes:
+    return ctx.keyring.seal(ctx.session, key_id, TABLE, column, row_id, value)
+
+
+def create(
+    ctx: Context, *, order_id: str, customer_id: str, item: str, recipient: Recipient
+) -> str:
+    """A shipment for one box; the recipient is told by e-mail and SMS."""
+    ctx = for_shipment(ctx)
+    ctx.check(Action.WRITE, {RECORD, CONTACT}, operation="shipment.create", subjects=[customer_id])
+    now = clock.now()
+    sid = str(uuid.uuid4())
+    record_key = retention_key(ctx, "shipments", now.year)
+    customer_key = customers.data_key_id(ctx, customer_id)
+    row = Shipment(
+        id=sid,
+        order_id=order_id,
+        customer_id=customer_id,
+        parcel_id=new_parcel_id(),
+        carrier=ctx.runtime.settings.carrier_processor,
+        item=item,
+        status="created",
+        created_at=now,
+        updated_at=now,
+    )
+    values = {
+        "recipient_name_ct": (record_key, recipient.name),
+        "street_ct": (record_key, recipient.street),
+        "postal_code_ct": (record_key, recipient.postal_code),
+        "city_ct": (record_key, recipient.city),
+        "phone_ct": (customer_key, recipient.phone),
+        "email_ct": (customer_key, recipient.email),
+    }
+    for column, (key_id, value) in values.items():
+        setattr(row, column, _seal_value(ctx, key_id, column, sid, value))
+    ctx.session.add(row)
+    ctx.session.add(ShipmentEvent(shipment_id=sid, status="created", at=now, actor=ctx.actor.label))
+    ctx.session.flush()
+    _notify(ctx, row, customer_key, recipient.phone, recipient.email)
+    return sid
+
+
+def _notify(ctx: Context, row: Shipment, key_id: int, phone: str, email: str) -> None:
+    label = STATUS_PL[row.status]
+    text = (
+        f"IMB+: przesyłka {row.parcel_id} jest {label}. "
+        f"Status: https://imb-iptv.example/przesylki/{row.parcel_id}"
+    )
+    body = (
+        "Dzień dobry,\n\n"
+        f"Twoja przesyłka {row.parcel_id} z IMB+ jest {label}.\n\n"
+        "Dane kontaktowe z zamówienia służą wyłącznie do informowania o przesyłce.\n"
+        "Pozdrawiamy,\nIMB+\n"
+    )
+    reference = f"shipment:{row.id}:{row.status}"
+    common: dict[str, Any] = {
+        "customer_id": row.customer_id,
+        "key_id": key_id,
+        "reference": reference,
+        "category": CONTACT,
+    }
+    outbox.enqueue(
+        ctx,
+        channel="email",
+        recipient=email,
+        subject=f"IMB+: przesyłka {row.parcel_id} – {label}",
+        body=body,
+        **common,
+    )
+    outbox.enqueue(ctx, channel="sms", recipient=phone, subject="", body=text, **common)
+
+
+# -- reads ---------------------------------------------------------------------------------
+def _load(ctx: Context, shipment_id: str, *, lock: bool = False) -> Shipment:
+    if not is_uuid(shipment_id):
+        raise NotFound("no shipment with this id", shipment=shipment_id[:64])
+    stmt = select(Shipment).where(Shipment.id == shipment_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    row = ctx.session.execute(stmt).scalar()
+    if row is None:
+        raise NotFound("no shipment with this id", shipment=shipment_id[:64])
+    return row
+
+
+def _events(ctx: Context, shipment_id: str) -> list[ShipmentEvent]:
+    return list(
+        ctx.session.execute(
+            select(ShipmentEvent)
+            .where(ShipmentEvent.shipment_id == shipment_id)
+            .order_by(ShipmentEvent.id)
+        ).scalars()
+    )
+
+
+def _open(ctx: Context, row: Shipment, columns: tuple[str, ...]) -> list[str]:
+    blobs = [getattr(row, c) for c in columns]
+    if None in blobs:
+        raise Erased("this shipment's data was erased", shipment=row.id)
+    return ctx.keyring.open_values(ctx.session, TABLE, row.id, columns, blobs)
+
+
+def _recipient(ctx: Context, row: Shipment) -> RecipientRead:
+    name, street, postal_code, city = _open(ctx, row, _REC_COLUMNS)
+    return RecipientRead(
+        name=name, address=AddressRead(street=street, postal_code=postal_code, city=city)
+    )
+
+
+def _contact(ctx: Context, row: Shipment) -> ContactRead | None:
+    try:
+        phone, email = _open(ctx, row, _CON_COLUMNS)
+    except Erased:
+        return None
+    return ContactRead(phone=phone, email=email)
+
+
+def _amendments(ctx: Context, shipment_id: str) -> list[AmendmentRead]:
+    rows = ctx.session.execute(
+        select(ShipmentAmendment)
+        .where(ShipmentAmendment.shipment_id == shipment_id)
+        .order_by(ShipmentAmendment.at, ShipmentAmendment.id)
+    ).scalars()
+    out = []
+    for a in rows:
+        value, reason = ctx.keyring.open_values(
+            ctx.session,
+            "shipment_amendments",
+            a.id,
+            ("value_ct", "reason_ct"),
+            (a.value_ct or b"", a.reason_ct or b""),
+        )
+        out.append(
+            AmendmentRead(
+                id=a.id, kind=a.kind, reason=reason, author=a.author, at=a.at, **json.loads(value)
+            )
+        )
+    return out
+
+
+def effective(recipient: RecipientRead, amendments: list[AmendmentRead]) -> RecipientRead:
+    current = recipient.model_copy(deep=True)
+    for a in amendments:
+        if a.name is not None:
+            current.name = a.name
+        if a.address is not None:
+            current.address = a.address
+    return current
+
+
+def _summary(row: Shipment) -> ShipmentSummary:
+    return ShipmentSummary(
+        id=row.id,
+        parcel_id=row.parcel_id,
+        order_id=row.order_id,
+        customer_id=row.customer_id,
+        carrier=row.carrier,
+        item=row.item,
+        status=row.status,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        sealed_at=row.sealed_at,
+    )
+
+
+def _read_model(ctx: Context, row: Shipment) -> ShipmentRead:
+    recipient = _recipient(ctx, row)
+    amendments = _amendments(ctx, row.id)
+    return ShipmentRead(
+        **_summary(row).model_dump(),
+        recipient=recipient,
+        contact=_contact(ctx, row),
+        effective_recipient=effective(recipient, amendments),
+        events=[EventRead(status=e.status, at=e.at, actor=e.actor) for e in _events(ctx, row.id)],
+        amendments=amendments,
+        content_hash=row.content_hash,
+        retain_until=row.retain_until,
+    )
+
+
+def get(ctx: Context, shipment_id: str) -> ShipmentRead:
+    row = _load(ctx, shipment_id)
+    ctx.check(Action.READ, {RECORD, CONTACT}, operation="shipment.read", subjects=[row.customer_id])
+    return _read_model(ctx, row)
+
+
+def list_shipments(
+    ctx: Context,
+    *,
+    status: str | None = None,
+    customer_id: str | None = None,
+    order_id: str | None = None,
+    limit: int = 50,
+) -> list[ShipmentSummary]:
+    """Newest first; no personal values (one audit record per customer listed)."""
+    if ctx.actor.kind is ActorKind.CUSTOMER:
+        customer_id = ctx.actor.id
+    stmt = select(Shipment).order_by(Shipment.created_at.desc(), Shipment.id).limit(limit)
+    if status:
+        stmt = stmt.where(Shipment.status == status)
+    if customer_id:
+        stmt = stmt.where(Shipment.customer_id == customer_id)
+    if order_id:
+        stmt = stmt.where(Shipment.order_id == order_id)
+    rows = list(ctx.session.execute(stmt).scalars())
+    subjects: list[str | None] = [*sorted({r.customer_id for r in rows})] or [customer_id]
+    ctx.check(Action.READ, {RECORD}, operation="shipment.list", subjects=subjects)
+    return [_summary(r) for r in rows]
+
+
+# -- changes -------------------------------------------------------------------------------
+def change_status(ctx: Context, shipment_id: str, status: str) -> ShipmentRead:
+    ctx = for_shipment(ctx)
+    row = _load(ctx, shipment_id, lock=True)
+    subjects = [row.customer_id]
+    ctx.check(Action.WRITE, {RECORD}, operation="shipment.status", subjects=subjects)
+    ctx.check(Action.READ, {RECORD, CONTACT}, operation="shipment.read", subjects=subjects)
+    if row.sealed_at is not None:
+        raise Sealed(
+            "this shipment is completed and sealed; its record can only be amended",
+            field="status",
+            shipment=row.id,
+        )
+    allowed = NEXT.get(row.status, ())
+    if status not in allowed:
+        raise Conflict(
+            f"a shipment cannot go from {row.status} to {status}",
+            field="status",
+            allowed=list(allowed),
+        )
+    now = clock.now()
+    if status == "handed_over":
+        _hand_to_carrier(ctx, row)
+    row.status, row.updated_at = status, now
+    ctx.session.add(ShipmentEvent(shipment_id=row.id, status=status, at=now, actor=ctx.actor.label))
+    ctx.session.flush()
+    contact = _contact(ctx, row)
+    if contact is not None:
+        key_id = key_ref(row.phone_ct or b"")[0]
+        _notify(ctx, row, key_id, contact.phone, contact.email)
+    if status in FINAL:
+        _seal(ctx, row)
+    ctx.note("shipment.status", subject=row.customer_id, reason=f"shipment:{row.id} {status}")
+    return _read_model(ctx, row)
+
+
+def _hand_to_carrier(ctx: Context, row: Shipment) -> None:
+    processor = processors.for_step(ctx, row.carrier)
+    recipient = effective(_recipient(ctx, row), _amendments(ctx, row.id))
+    disclosure.hand_over(
+        ctx,
+        processor,
+        categories={RECORD},
+        fields=["name", "street", "postal_code", "city", "parcel_id"],
+        subject=row.customer_id,
+        reference=f"shipment:{row.id}",
+    )
+    carrier_for(processor.id).register_parcel(
+        CarrierParcel(
+            parcel_id=row.parcel_id,
+            name=recipient.name,
+            street=recipient.address.street,
+            postal_code=recipient.address.postal_code,
+            city=recipient.address.city,
+        )
+    )
+
+
+def _seal(ctx: Context, row: Shipment) -> None:
+    values = dict(zip(seal.PERSONAL[:4], _open(ctx, row, _REC_COLUMNS), strict=True))
+    contact = _contact(ctx, row)
+    if contact is not None:
+        values.update(phone=contact.phone, email=contact.email)
+    salt = seal.new_salt()
+    record_key = key_ref(row.recipient_name_ct or b"")[0]
+    now = clock.now()
+    row.seal_salt_ct = _seal_value(ctx, record_key, "seal_salt_ct", row.id, salt)
+    row.field_digests = json.dumps(seal.field_digests(salt, values), sort_keys=True)
+    row.sealed_at = now
+    row.retain_until = now + timedelta(days=ctx.runtime.settings.shipment_retention_days)
+    row.content_hash = seal.content_hash(row, _events(ctx, row.id))
+    ctx.session.flush()
+    ctx.note("shipment.sealed", subject=row.customer_id, reason=f"shipment:{row.id}")
+
+
+def verify(ctx: Context, shipment_id: str) -> SealCheck:
+    """Recompute the content hash and compare every field that can still be decrypted."""
+    row = _load(ctx, shipment_id)
+    ctx.check(
+        Action.READ, {RECORD, CONTACT}, operation="shipment.verify", subjects=[row.customer_id]
+    )
+    if row.sealed_at is None or row.field_digests is None or row.seal_salt_ct is None:
+        return SealCheck(shipment_id=row.id, sealed=False, hash_ok=False, fields={})
+    hash_ok = seal.content_hash(row, _events(ctx, row.id)) == row.content_hash
+    stored = json.loads(row.field_digests)
+    fields: dict[str, str] = {}
+    salt = _open(ctx, row, ("seal_salt_ct",))[0]
+    columns = {
+        **dict(zip(seal.PERSONAL[:4], _REC_COLUMNS, strict=True)),
+        "phone": "phone_ct",
+        "email": "email_ct",
+    }
+    for name, column in columns.items():
+        try:
+            value = _open(ctx, row, (column,))[0]
+        except Erased:
+            fields[name] = "erased"
+            continue
+        fresh = seal.field_digests(salt, {name: value})[name]
+        fields[name] = "ok" if fresh == stored.get(name) else "changed"
+    return SealCheck(shipment_id=row.id, sealed=True, hash_ok=hash_ok, fields=fields)
+
+
+def label(ctx: Context, shipment_id: str) -> tuple[str, bytes]:
+    """(parcel id, PDF) with only what the carrier needs (P10): the effective recipient's
+    name and address, the parcel id and its barcode."""
+    from imbplus.shipping.labels import LabelData, render_pdf
+
+    ctx = for_shipment(ctx)
+    row = _load(ctx, shipment_id)
+    ctx.check(Action.READ, {RECORD}, operation="shipment.label", subjects=[row.customer_id])
+    recipient = effective(_recipient(ctx, row), _amendments(ctx, row.id))
+    data = LabelData(
+        parcel_id=row.parcel_id,
+        name=recipient.name,
+        street=recipient.address.street,
+        postal_code=recipient.address.postal_code,
+        city=recipient.address.city,
+    )
+    return row.parcel_id, render_pdf(data)
+
+
+def kept_for_proof(ctx: Context, customer_id: str) -> tuple[int, datetime | None]:
+    """(sealed records of the customer, when the last one's retention ends)."""
+    count, until = ctx.session.execute(
+        select(func.count(), func.max(Shipment.retain_until)).where(
+            Shipment.customer_id == customer_id, Shipment.sealed_at.is_not(None)
+        )
+    ).one()
+    return int(count), until

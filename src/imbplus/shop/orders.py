@@ -1,0 +1,424 @@
+"""Checkout (P03 billing, P20, P08): one order, paid by card, in one transaction.
+
+Validation comes first (customer status, products, quantities, card number and expiry),
+then the order rows are written and flushed, then the payment provider is called, and
+only after its approval the payment, invoice, shipments (one per box) and subscriptions
+are written. A decline or timeout raises, and the unit of work rolls everything back: no
+half-made order, payment or invoice (the disclosure register and the audit log keep the
+attempt). If a write fails after the approval, the authorization is voided.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from imbplus.billing import cards, invoices, payments
+from imbplus.billing.cardcheck import CheckedCard, check_cvv, check_expiry, check_number
+from imbplus.billing.invoices import LineSpec
+from imbplus.billing.schemas import Buyer, CardIn
+from imbplus.clock import clock
+from imbplus.customers import service as customers
+from imbplus.errors import Conflict, Erased, NotFound, ValidationFailed
+from imbplus.ids import is_uuid
+from imbplus.privacy.access import Context
+from imbplus.privacy.catalog import Action, ActorKind, Category, Purpose
+from imbplus.shipping import service as shipping
+from imbplus.shipping.schemas import Recipient
+from imbplus.shop import catalog
+from imbplus.shop.models import Order, OrderLine, OrderRequest, Product, Subscription
+from imbplus.shop.schemas import (
+    OrderCreate,
+    OrderInvoice,
+    OrderLineRead,
+    OrderPayment,
+    OrderRead,
+    OrderShipment,
+    SubscriptionRead,
+)
+
+ORDER_CATEGORIES = frozenset({Category.BILLING_RECORD, Category.PAYMENT_CARD})
+
+
+class CustomerSuspended(Conflict):
+    code = "customer_suspended"
+
+
+class IdempotencyReused(Conflict):
+    code = "idempotency_key_reused"
+
+
+def _problem(field: str, problem: str) -> ValidationFailed:
+    return ValidationFailed([{"field": field, "problem": problem}])
+
+
+def period_of(at: datetime) -> str:
+    return f"{at.year:04d}-{at.month:02d}"
+
+
+# -- validation ----------------------------------------------------------------------------
+def _check_customer(ctx: Context, customer_id: str) -> None:
+    status = customers.status_of(ctx, customer_id)
+    if status == "suspended":
+        raise CustomerSuspended(
+            "the customer's account is suspended; no new orders", field="customer_id"
+        )
+    if status == "erased":
+        raise Erased("this customer's personal data was erased", customer=customer_id)
+
+
+def _products(ctx: Context, data: OrderCreate) -> dict[str, Product]:
+    found = catalog.get_many(ctx.session, {line.product_id for line in data.lines})
+    problems = []
+    packages = 0
+    for i, line in enumerate(data.lines):
+        product = found.get(line.product_id)
+        if product is None or not product.active:
+            problems.append({"field": f"lines.{i}.product_id", "problem": "unknown product"})
+            continue
+        if product.kind == "package":
+            packages += 1
+            if line.quantity != 1:
+                problems.append(
+                    {"field": f"lines.{i}.quantity", "problem": "a package is ordered once"}
+                )
+    if packages > 1:
+        problems.append({"field": "lines", "problem": "at most one package per order"})
+    if len({line.product_id for line in data.lines}) != len(data.lines):
+        problems.append({"field": "lines", "problem": "each product once (use quantity)"})
+    if problems:
+        raise ValidationFailed(problems)
+    return found
+
+
+def checked_card(card: CardIn) -> CheckedCard:
+    try:
+        pan, brand = check_number(card.number.get_secret_value())
+    except ValueError as exc:
+        raise _problem("card.number", str(exc)) from None
+    problems = []
+    try:
+        check_expiry(card.exp_month, card.exp_year, clock.now())
+    except ValueError as exc:
+        problems.append({"field": "card.exp_year", "problem": str(exc)})
+    cvv = card.cvv.get_secret_value()
+    try:
+        check_cvv(cvv, brand)
+    except ValueError as exc:
+        problems.append({"field": "card.cvv", "problem": str(exc)})
+    if problems:
+        raise ValidationFailed(problems)
+    return CheckedCard(pan, brand, card.exp_month, card.exp_year, cvv)
+
+
+def _canonical(data: OrderCreate) -> str:
+    """The request as JSON, without the card number and CVV (the masked number instead)."""
+    doc = data.model_dump(mode="json", exclude={"card": {"number", "cvv"}})
+    if data.card is not None:
+        doc["card"]["masked"] = checked_card(data.card).masked
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"))
+
+
+def _fingerprint(ctx: Context, canonical: str) -> str:
+    """Keyed (blind-index key), so it reveals nothing about the request."""
+    return ctx.keyring.blind_index(ctx.session, "order_requests", "fingerprint", canonical).hex()
+
+
+def _replay(ctx: Context, key: str, canonical: str) -> OrderRead | None:
+    row = ctx.session.execute(
+        select(OrderRequest).where(OrderRequest.actor == ctx.actor.label, OrderRequest.key == key)
+    ).scalar()
+    if row is None:
+        return None
+    candidates = ctx.keyring.blind_candidates(
+        ctx.session, "order_requests", "fingerprint", canonical
+    )
+    if row.fingerprint not in {d.hex() for d in candidates}:
+        raise IdempotencyReused(
+            "this Idempotency-Key was used for a different order", field="Idempotency-Key"
+        )
+    return get(ctx, row.order_id).model_copy(update={"replayed": True})
+
+
+# -- placing -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Line:
+    product: Product
+    quantity: int
+
+
+def place(ctx: Context, data: OrderCreate, idempotency_key: str) -> OrderRead:
+    customer_id = data.customer_id
+    ctx.check(
+        Action.WRITE, {Category.BILLING_RECORD}, operation="order.place", subjects=[customer_id]
+    )
+    _check_customer(ctx, customer_id)
+    card = checked_card(data.card) if data.card is not None else None
+    canonical = _canonical(data)
+    fingerprint = _fingerprint(ctx, canonical)
+    replayed = _replay(ctx, idempotency_key, canonical)
+    if replayed is not None:
+        return replayed
+    found = _products(ctx, data)
+    lines = [_Line(found[line.product_id], line.quantity) for line in data.lines]
+    saved = cards.active_card(ctx, data.card_id, customer_id) if data.card_id else None
+    customer = customers.get(ctx, customer_id)
+    buyer = Buyer(
+        name=customer.name,
+        street=customer.address.street,
+        postal_code=customer.address.postal_code,
+        city=customer.address.city,
+    )
+    recipient = data.recipient or Recipient.model_construct(
+        name=customer.name,
+        street=customer.address.street,
+        postal_code=customer.address.postal_code,
+        city=customer.address.city,
+        phone=customer.phone,
+        email=customer.email,
+    )
+    now = clock.now()
+    order_id = str(uuid.uuid4())
+    total = sum(line.product.price_gross * line.quantity for line in lines)
+    order = Order(
+        id=order_id,
+        customer_id=customer_id,
+        status="paid",
+        placed_by=ctx.actor.label,
+        total_gross=total,
+        currency="PLN",
+        created_at=now,
+        updated_at=now,
+    )
+    try:
+        with ctx.session.begin_nested():
+            ctx.session.add(order)
+            ctx.session.flush()
+            ctx.session.add_all(
+                OrderLine(
+                    order_id=order_id,
+                    position=pos,
+                    product_id=line.product.id,
+                    kind=line.product.kind,
+                    name=line.product.name,
+                    quantity=line.quantity,
+                    unit_gross=line.product.price_gross,
+                    vat_rate_bp=line.product.vat_rate_bp,
+                )
+                for pos, line in enumerate(lines, start=1)
+            )
+            ctx.session.add(
+                OrderRequest(
+                    actor=ctx.actor.label,
+                    key=idempotency_key,
+                    fingerprint=fingerprint,
+                    order_id=order_id,
+                    created_at=now,
+                )
+            )
+            ctx.session.flush()
+    except IntegrityError:
+        # the same key committed meanwhile (a concurrent duplicate): answer with its order
+        found_again = _replay(ctx, idempotency_key, canonical)
+        if found_again is None:
+            raise
+        return found_again
+    authorized = payments.authorize_checkout(
+        ctx,
+        customer_id=customer_id,
+        order_id=order_id,
+        amount=total,
+        card=card,
+        saved=saved,
+        save=bool(data.card and data.card.save),
+        idempotency_key=f"{ctx.actor.label}:{idempotency_key}",
+    )
+    try:
+        _complete(ctx, order, lines, authorized, buyer, recipient, now)
+    except BaseException:
+        payments.provider(ctx.runtime).void(authorized.approval.reference)
+        raise
+    ctx.note("order.placed", subject=customer_id, reason=f"order:{order_id}")
+    return get(ctx, order_id)
+
+
+def _complete(
+    ctx: Context,
+    order: Order,
+    lines: list[_Line],
+    authorized: payments.Authorized,
+    buyer: Buyer,
+    recipient: Recipient,
+    now: datetime,
+) -> None:
+    period = period_of(now)
+    specs = [
+        LineSpec(
+            description=(
+                f"{line.product.name} – abonament {period}"
+                if line.product.kind == "package"
+                else line.product.name
+            ),
+            quantity=line.quantity,
+            unit_gross=line.product.price_gross,
+            vat_rate_bp=line.product.vat_rate_bp,
+        )
+        for line in lines
+    ]
+    invoice = invoices.issue(
+        ctx,
+        customer_id=order.customer_id,
+        kind="order",
+        lines=specs,
+        buyer=buyer,
+        order_id=order.id,
+        at=now,
+    )
+    invoices.mark_paid(invoice, now)
+    invoice.charge_attempts = 1
+    payments.record(
+        ctx,
+        customer_id=order.customer_id,
+        kind="checkout",
+        amount=order.total_gross,
+        status="approved",
+        brand=authorized.brand,
+        masked=authorized.masked,
+        card_id=authorized.card_id,
+        order_id=order.id,
+        invoice_id=invoice.id,
+        provider_ref=authorized.approval.reference,
+        at=now,
+    )
+    first_box: str | None = None
+    for line in lines:
+        if line.product.kind != "stb":
+            continue
+        for _ in range(line.quantity):
+            sid = shipping.create(
+                ctx,
+                order_id=order.id,
+                customer_id=order.customer_id,
+                item=line.product.id,
+                recipient=recipient,
+            )
+            first_box = first_box or sid
+    for line in lines:
+        if line.product.kind != "package":
+            continue
+        sub = Subscription(
+            id=str(uuid.uuid4()),
+            customer_id=order.customer_id,
+            product_id=line.product.id,
+            order_id=order.id,
+            shipment_id=first_box,
+            card_id=authorized.card_id,
+            status="active",
+            monthly_gross=line.product.price_gross,
+            vat_rate_bp=line.product.vat_rate_bp,
+            started_at=now,
+        )
+        ctx.session.add(sub)
+        ctx.session.flush()
+        invoices.mark_billed(ctx, sub.id, period, invoice.id)
+    ctx.session.flush()
+
+
+# -- reading -------------------------------------------------------------------------------
+def _load(ctx: Context, order_id: str) -> Order:
+    row = ctx.session.get(Order, order_id) if is_uuid(order_id) else None
+    if row is None or (ctx.actor.kind is ActorKind.CUSTOMER and row.customer_id != ctx.actor.id):
+        raise NotFound("no order with this id", order=order_id[:64])
+    return row
+
+
+def get(ctx: Context, order_id: str) -> OrderRead:
+    row = _load(ctx, order_id)
+    ctx.check(Action.READ, ORDER_CATEGORIES, operation="order.read", subjects=[row.customer_id])
+    lines = ctx.session.execute(
+        select(OrderLine).where(OrderLine.order_id == row.id).order_by(OrderLine.position)
+    ).scalars()
+    shown, inv = invoices.of_order(ctx, row.id)
+    payment = (
+        OrderPayment(
+            status=shown.status,
+            brand=shown.brand,
+            masked=shown.masked,
+            amount_gross=shown.amount_gross,
+        )
+        if shown
+        else None
+    )
+    invoice = OrderInvoice(id=inv.id, number=inv.number) if inv else None
+    shipment_ctx = replace(ctx, purpose=Purpose.SHIPMENT_CONTACT)
+    shipments = (
+        [
+            OrderShipment(id=s.id, parcel_id=s.parcel_id, status=s.status)
+            for s in shipping.list_shipments(
+                shipment_ctx, order_id=row.id, customer_id=row.customer_id
+            )
+        ]
+        if _may_see_shipments(ctx, row.customer_id)
+        else []
+    )
+    subs = ctx.session.execute(
+        select(Subscription).where(Subscription.order_id == row.id)
+    ).scalars()
+    return OrderRead(
+        id=row.id,
+        customer_id=row.customer_id,
+        status=row.status,
+        fulfilment=_fulfilment([s.status for s in shipments]),
+        total_gross=row.total_gross,
+        currency=row.currency,
+        created_at=row.created_at,
+        lines=[
+            OrderLineRead(
+                position=ln.position,
+                product_id=ln.product_id,
+                kind=ln.kind,
+                name=ln.name,
+                quantity=ln.quantity,
+                unit_gross=ln.unit_gross,
+                vat_rate_bp=ln.vat_rate_bp,
+            )
+            for ln in lines
+        ],
+        payment=payment,
+        invoice=invoice,
+        shipments=shipments,
+        subscriptions=[SubscriptionRead.model_validate(s) for s in subs],
+    )
+
+
+def _may_see_shipments(ctx: Context, customer_id: str) -> bool:
+    gate = ctx.runtime.gate
+    return any(
+        gate.allows(role, Category.SHIPMENT_RECORD, Purpose.SHIPMENT_CONTACT, Action.READ)
+        for role in ctx.actor.roles
+    )
+
+
+def _fulfilment(statuses: list[str]) -> str:
+    if statuses and all(s in shipping.FINAL for s in statuses):
+        return "completed"
+    if any(s not in ("created",) for s in statuses):
+        return "shipped"
+    return "paid"
+
+
+def list_orders(ctx: Context, *, customer_id: str, limit: int = 50) -> list[OrderRead]:
+    if ctx.actor.kind is ActorKind.CUSTOMER:
+        customer_id = ctx.actor.id
+    ids = ctx.session.execute(
+        select(Order.id)
+        .where(Order.customer_id == customer_id)
+        .order_by(Order.created_at.desc())
+        .limit(limit)
+    ).scalars()
+    return [get(ctx, i) for i in ids]

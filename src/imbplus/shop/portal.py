@@ -1,0 +1,167 @@
+"""Portal pages of the shop: order a box and a package with a card, see orders, invoices,
+saved cards and the postpaid decision. The subscriber acts on their own record only."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import replace
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+
+from imbplus.billing import cards, credit, documents, invoices
+from imbplus.billing.money import pln
+from imbplus.errors import DomainError
+from imbplus.portal.deps import Customer, PortalContext
+from imbplus.privacy.access import Context
+from imbplus.privacy.catalog import Purpose
+from imbplus.runtime import rollback_keeping_evidence
+from imbplus.shop import catalog, orders
+from imbplus.shop import messages as _messages  # noqa: F401 - registers the texts
+from imbplus.shop.schemas import OrderCreate
+from imbplus.web import i18n
+from imbplus.web.errors import validation_problems
+from imbplus.web.pages import check_csrf, render
+
+router = APIRouter(prefix="/portal", include_in_schema=False)
+Short = Annotated[str, Form(max_length=100)]
+Optional = Annotated[str, Form(max_length=100)]
+
+
+def _billing(ctx: Context) -> Context:
+    return replace(ctx, purpose=Purpose.BILLING)
+
+
+def _shop_page(
+    request: Request,
+    user: Customer,
+    ctx: Context,
+    status: int = 200,
+    error: str | None = None,
+    chosen: tuple[str, str] = ("", ""),
+) -> Response:
+    products = catalog.list_products(ctx.session)
+    return render(
+        request,
+        "portal/shop.html",
+        status,
+        user=user,
+        pln=pln,
+        boxes=[p for p in products if p.kind == "stb"],
+        packages=[p for p in products if p.kind == "package"],
+        key=secrets.token_urlsafe(18),
+        error=error,
+        chosen=chosen,
+        saved=cards.list_cards(_billing(ctx), user.customer_id),
+    )
+
+
+@router.get("/shop")
+def shop(request: Request, user: Customer, ctx: PortalContext) -> Response:
+    return _shop_page(request, user, ctx)
+
+
+def _int(value: str) -> int | str:
+    return int(value) if value.strip().isdigit() else value
+
+
+@router.post("/shop")
+def order(
+    request: Request,
+    user: Customer,
+    ctx: PortalContext,
+    csrf: Short,
+    key: Short,
+    stb: Optional = "",
+    package: Optional = "",
+    card_number: Annotated[str, Form(max_length=40)] = "",
+    exp_month: Annotated[str, Form(max_length=4)] = "",
+    exp_year: Annotated[str, Form(max_length=6)] = "",
+    cvv: Annotated[str, Form(max_length=8)] = "",
+    save_card: Annotated[bool, Form()] = False,
+    card_id: Optional = "",
+) -> Response:
+    check_csrf(user, csrf)
+    lang = i18n.lang_of(request.scope)
+    chosen = (stb, package)
+    lines = [{"product_id": p, "quantity": 1} for p in (stb, package) if p]
+    if not lines:
+        message = i18n.translate(lang, "shop.error.nothing")
+        return _shop_page(request, user, ctx, 422, message, chosen)
+    body: dict[str, object] = {"customer_id": user.customer_id, "lines": lines}
+    if card_id:
+        body["card_id"] = card_id
+    else:
+        body["card"] = {
+            "number": card_number,
+            "exp_month": _int(exp_month),
+            "exp_year": _int(exp_year),
+            "cvv": cvv,
+            "save": save_card,
+        }
+    try:
+        data = OrderCreate.model_validate(body)
+        orders.place(_billing(ctx), data, f"portal-{key}")
+    except ValidationError as exc:
+        fields = ", ".join(p["field"] for p in validation_problems(exc.errors()))
+        message = i18n.translate(lang, "shop.error.validation_failed", fields=fields)
+        return _shop_page(request, user, ctx, 422, message, chosen)
+    except DomainError as exc:
+        rollback_keeping_evidence(ctx.session)  # nothing half-made, the evidence stays
+        return _shop_page(request, user, ctx, exc.status, _message(lang, exc), chosen)
+    return RedirectResponse(i18n.localized(lang, "/portal/orders?placed=1"), status_code=303)
+
+
+def _message(lang: str, exc: DomainError) -> str:
+    if exc.code == "validation_failed":
+        fields = ", ".join(p["field"] for p in exc.details.get("fields", []))
+        return i18n.translate(lang, "shop.error.validation_failed", fields=fields)
+    key = f"shop.error.{exc.code}"
+    text = i18n.translate(lang, key)
+    return text if text != key else i18n.translate(lang, "shop.error.other", code=exc.code)
+
+
+@router.get("/orders")
+def my_orders(request: Request, user: Customer, ctx: PortalContext, placed: int = 0) -> Response:
+    billing = _billing(ctx)
+    return render(
+        request,
+        "portal/orders.html",
+        user=user,
+        pln=pln,
+        placed=bool(placed),
+        orders=orders.list_orders(billing, customer_id=user.customer_id),
+        invoices=invoices.list_invoices(billing, customer_id=user.customer_id),
+        cards=cards.list_cards(billing, user.customer_id),
+        credit=credit.decide(replace(ctx, purpose=Purpose.CREDIT), user.customer_id),
+    )
+
+
+@router.post("/cards/{card_id}/remove")
+def remove_card(
+    request: Request, user: Customer, ctx: PortalContext, card_id: str, csrf: Short
+) -> Response:
+    check_csrf(user, csrf)
+    cards.remove(_billing(ctx), card_id)
+    lang = i18n.lang_of(request.scope)
+    return RedirectResponse(i18n.localized(lang, "/portal/orders"), status_code=303)
+
+
+@router.get("/invoices/{invoice_id}")
+def invoice_page(request: Request, user: Customer, ctx: PortalContext, invoice_id: str) -> Response:
+    invoice = invoices.get(_billing(ctx), invoice_id)
+    html = documents.render_html(request.app.state.templates.env, invoice)
+    return Response(html, media_type="text/html; charset=utf-8")
+
+
+@router.get("/invoices/{invoice_id}/pdf")
+def invoice_pdf(user: Customer, ctx: PortalContext, invoice_id: str) -> Response:
+    invoice = invoices.get(_billing(ctx), invoice_id)
+    name = invoice.number.replace("/", "-")
+    return Response(
+        documents.render_pdf(invoice),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{name}.pdf"'},
+    )
