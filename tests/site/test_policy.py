@@ -357,10 +357,10 @@ def test_send_mail_from_the_command_line(
     with rt.job("policy_notice", Purpose.SERVICE_DELIVERY) as ctx:
         mail.send_to_customer(ctx, me.id, "IMB+: test", "Treść wiadomości.", reference="t")
     env = {"IMBPLUS_SMTP_PORT": str(mail_server.port)}
-    result = imbplus(settings, "site", "send-mail", env=env)
+    result = imbplus(settings, "outbox", "run", "-q", env=env)
     assert result.returncode == 0, result.stderr
     assert "sent 1, failed 0" in result.stdout
     [message] = mail_server.mailbox.to(me.email)
     assert message.get_content().strip() == "Treść wiadomości."
-    down = imbplus(settings, "site", "send-mail", env={"IMBPLUS_SMTP_PORT": "1"})
+    down = imbplus(settings, "outbox", "run", "-q", env={"IMBPLUS_SMTP_PORT": "1"})
     assert down.returncode == 0 and "sent 0" in down.stdout  # nothing left to send

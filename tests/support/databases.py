@@ -53,6 +53,14 @@ def build_template(root: Path) -> Template:
         settings = Settings(data_dir=data_dir)
     rt = Runtime(settings)
     init(rt)
+    # The local sandbox processors (mail relay, SMS, carrier, payments) are registered as
+    # `imbplus demo` does, so that every message a test queues can be handed over.
+    from imbplus.privacy.catalog import Purpose
+    from imbplus.processors import service as processors
+
+    with rt.job("processors", Purpose.SECURITY) as ctx:
+        processors.register_sandbox(ctx)
+
     if BACKEND == "sqlite":
         raw = rt.engine.raw_connection()
         try:

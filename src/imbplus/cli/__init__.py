@@ -16,7 +16,6 @@ from imbplus.cli import (
     evidence,
     incidents,
     keys,
-    mail,
     outbox,
     policy,
     processors,
@@ -28,7 +27,6 @@ from imbplus.cli import (
     setup,
     shipping,
     shop,
-    site,
     staff,
     surveys,
     telemetry,
@@ -59,8 +57,6 @@ app.add_typer(rights.app, name="rights")
 app.add_typer(retention.app, name="retention")
 app.add_typer(staff.app, name="staff")
 app.add_typer(policy.app, name="policy")
-app.add_typer(site.app, name="site")
-app.add_typer(mail.app, name="mail")
 app.add_typer(surveys.app, name="surveys")
 app.add_typer(traffic.app, name="traffic")
 app.add_typer(devices.app, name="devices")

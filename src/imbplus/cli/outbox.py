@@ -33,11 +33,13 @@ def run(
                 bar.advance(task, n)
 
             report = worker.run_once(rt, senders, limit=limit, advance=advance)
-        if report.sent or report.failed or report.dropped or not loop:
+        if report.sent or report.failed or report.dropped or report.cancelled or not loop:
             console.print(
                 f"sent {report.sent}, failed {report.failed} (will retry), "
-                f"dropped {report.dropped} (recipient erased), pending {report.pending}"
+                f"dropped {report.dropped} (recipient erased), "
+                f"cancelled {report.cancelled} (withdrawn), pending {report.pending}"
             )
+
         if not loop:
             return
         time.sleep(interval)

@@ -75,7 +75,7 @@ def publish(
     )
     if notify if notify is not None else lang == DEFAULT:
         queued = notify_with_progress(rt, version_id)
-        console.print(f"{queued} e-mail(s) queued; send them with `imbplus site send-mail`")
+        console.print(f"{queued} e-mail(s) queued; send them with `imbplus outbox run`")
     rt.dispose()
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
+
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from imbplus.clock import clock
 from imbplus.notify.models import OutboxMessage
@@ -59,3 +63,26 @@ def counts(ctx: Context) -> dict[str, int]:
         )
     ).all()
     return {f"{status}/{channel}": n for status, channel, n in rows}
+
+
+# -- messages the customer no longer wants ------------------------------------------------
+Suppression = Callable[[Session, str], bool]  # (session, customer id) -> must not be sent
+_SUPPRESSIONS: dict[str, Suppression] = {}
+# modules that register suppressions; imported before messages are sent
+SUPPRESSION_MODULES = ("imbplus.surveys.invitations",)
+
+
+def suppress_when(reference_prefix: str, check: Suppression) -> None:
+    """Cancel queued messages whose reference starts with `reference_prefix` when
+    `check(session, customer_id)` says so at sending time (e.g. a survey invitation after
+    the customer opted out of surveys)."""
+    _SUPPRESSIONS[reference_prefix] = check
+
+
+def suppressed(session: Session, row: OutboxMessage) -> bool:
+    for module in SUPPRESSION_MODULES:
+        importlib.import_module(module)
+    return any(
+        row.reference.startswith(prefix) and check(session, row.customer_id)
+        for prefix, check in _SUPPRESSIONS.items()
+    )

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from imbplus.clock import clock
 from imbplus.errors import DomainError, Erased
+from imbplus.notify import outbox
 from imbplus.notify.models import OutboxMessage
 from imbplus.notify.outbox import TABLE
 from imbplus.notify.senders import EmailSender, SendFailed, SmsSender, SmtpSender
@@ -41,7 +42,8 @@ class Senders:
 class RunReport:
     sent: int = 0
     failed: int = 0
-    dropped: int = 0
+    dropped: int = 0  # the customer was erased: never to be sent
+    cancelled: int = 0  # the customer withdrew it (e.g. opted out of surveys)
     pending: int = 0
 
 
@@ -78,7 +80,8 @@ def due_ids(rt: Runtime, limit: int) -> list[int]:
 
 
 def _claim(rt: Runtime, message_id: int) -> _Claimed | str | None:
-    """The revealed message, None when another worker has it, "dropped" when erased."""
+    """The revealed message; None when another worker has it; "dropped" when the customer
+    was erased; "cancelled" when the customer withdrew it."""
     with rt.unit_of_work() as session:
         row = session.execute(
             select(OutboxMessage)
@@ -89,6 +92,11 @@ def _claim(rt: Runtime, message_id: int) -> _Claimed | str | None:
         if row is None or row.status != "pending" or row.next_attempt_at > now:
             return None
         ctx = Context(session, rt, Actor.system("outbox"), Purpose(row.purpose))
+        if outbox.suppressed(session, row):
+            row.status, row.last_error = "cancelled", "withdrawn by the customer"
+            row.recipient_ct = row.subject_ct = row.body_ct = None
+            ctx.note("outbox.cancelled", subject=row.customer_id, reason=row.reference)
+            return "cancelled"
         category = Category(row.category)
         ctx.check(Action.READ, {category}, operation="outbox.send", subjects=[row.customer_id])
         row.attempts += 1
@@ -158,6 +166,9 @@ def run_once(
             claimed = None
         if claimed == "dropped":
             report.dropped += 1
+        elif claimed == "cancelled":
+            report.cancelled += 1
+
         elif isinstance(claimed, _Claimed):
             error = _send(senders, claimed)
             _finish(rt, message_id, error)

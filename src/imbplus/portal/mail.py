@@ -3,8 +3,8 @@
 A message is written to the outbox (`notify.outbox.enqueue`) in the same unit of work
 as the change that caused it, so it goes out if and only if that change committed. The
 address, subject and text are encrypted under the customer's own key and dropped once the
-message is handed to the mail relay. `deliver_due` (run by `imbplus mail send`) decrypts
-through the gate, as the `outbox` system job, and sends over SMTP with retries and backoff.
+message is handed to the mail relay. The outbox worker (`imbplus outbox run`) decrypts through
+the gate, records the hand-over to the mail relay and sends with retries and backoff.
 
 Some messages must not go out once the customer has changed their mind after they were
 queued (a survey invitation after a survey opt-out): the domain registers a check for its
@@ -13,26 +13,18 @@ reference prefix with `suppress_when`, and delivery cancels a message the check 
 
 from __future__ import annotations
 
-import contextlib
-import importlib
 import logging
-import smtplib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
-from email.message import EmailMessage
-from email.utils import make_msgid
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from imbplus.clock import clock
 from imbplus.customers import service as customers
-from imbplus.errors import DomainError
-from imbplus.notify import outbox
+from imbplus.notify import outbox, worker
 from imbplus.notify.models import OutboxMessage
-from imbplus.privacy.access import Actor, Context
-from imbplus.privacy.catalog import Action, Category, Purpose
+from imbplus.privacy.access import Context
+from imbplus.privacy.catalog import Category
 from imbplus.runtime import Runtime
 
 log = logging.getLogger("imbplus.mail")
@@ -40,16 +32,7 @@ TABLE = outbox.TABLE
 PENDING, SENT, CANCELLED = "pending", "sent", "cancelled"
 _FIRST_RETRY_S = 30
 
-Suppression = Callable[[Session, str], bool]  # (session, customer id) -> must not be sent
-_SUPPRESSIONS: dict[str, Suppression] = {}
-# modules that register suppressions; imported before a delivery run
-_SUPPRESSION_MODULES = ("imbplus.surveys.invitations",)
-
-
-def suppress_when(reference_prefix: str, check: Suppression) -> None:
-    """Cancel queued messages whose reference starts with `reference_prefix` when
-    `check(session, customer_id)` says so at delivery time."""
-    _SUPPRESSIONS[reference_prefix] = check
+suppress_when = outbox.suppress_when  # registered checks live with the outbox
 
 
 def _one_line(text: str, limit: int) -> str:
@@ -121,118 +104,7 @@ class Delivery:
     cancelled: int = 0
 
 
-class _Relay:
-    """One SMTP connection for a delivery run, opened on first use."""
-
-    def __init__(self, rt: Runtime) -> None:
-        self.settings = rt.settings
-        self.smtp: smtplib.SMTP | None = None
-
-    def send(self, recipient: str, subject: str, body: str) -> None:
-        if self.smtp is None:
-            self.smtp = smtplib.SMTP(
-                self.settings.smtp_host,
-                self.settings.smtp_port,
-                timeout=self.settings.smtp_timeout_s,
-            )
-        message = EmailMessage()
-        message["From"] = self.settings.mail_from
-        message["To"] = recipient
-        message["Subject"] = subject
-        message["Message-ID"] = make_msgid(domain="imb-iptv.example")
-        message.set_content(body)
-        self.smtp.send_message(message)
-
-    def close(self) -> None:
-        if self.smtp is not None:
-            with contextlib.suppress(OSError, smtplib.SMTPException):
-                self.smtp.quit()
-            self.smtp = None
-
-
-def _backoff(rt: Runtime, attempts: int) -> timedelta:
-    return timedelta(
-        seconds=min(_FIRST_RETRY_S * 2 ** (attempts - 1), rt.settings.outbox_max_backoff_s)
-    )
-
-
-def _suppressed(session: Session, row: OutboxMessage) -> bool:
-    return any(
-        row.reference.startswith(prefix) and check(session, row.customer_id)
-        for prefix, check in _SUPPRESSIONS.items()
-    )
-
-
 def deliver_due(rt: Runtime, *, limit: int = 200) -> Delivery:
-    """Send the messages that are due; failures are retried later with a growing wait."""
-    for module in _SUPPRESSION_MODULES:
-        importlib.import_module(module)
-    report = Delivery()
-    relay = _Relay(rt)
-    try:
-        with rt.unit_of_work() as session:
-            stmt = (
-                select(OutboxMessage)
-                .where(
-                    OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= clock.now()
-                )
-                .order_by(OutboxMessage.id)
-                .limit(limit)
-            )
-            if session.get_bind().dialect.name == "postgresql":
-                stmt = stmt.with_for_update(skip_locked=True)
-            rows = list(session.execute(stmt).scalars())
-            for row in rows:
-                _deliver_one(rt, session, relay, row, report)
-    finally:
-        relay.close()
-    return report
-
-
-def _drop_text(row: OutboxMessage) -> None:
-    row.recipient_ct = row.subject_ct = row.body_ct = None
-
-
-def _deliver_one(
-    rt: Runtime, session: Session, relay: _Relay, row: OutboxMessage, report: Delivery
-) -> None:
-    ctx = Context(session, rt, Actor.system("outbox"), Purpose(row.purpose))
-    if _suppressed(session, row) or None in (row.recipient_ct, row.subject_ct, row.body_ct):
-        row.status = CANCELLED
-        _drop_text(row)
-        ctx.note("mail.cancelled", subject=row.customer_id, reason=row.reference)
-        report.cancelled += 1
-        return
-    try:
-        ctx.check(
-            Action.READ,
-            {Category(row.category)},
-            operation="mail.deliver",
-            subjects=[row.customer_id],
-        )
-        recipient, subject, body = ctx.keyring.open_values(
-            session,
-            TABLE,
-            str(row.id),
-            ("recipient_ct", "subject_ct", "body_ct"),
-            (row.recipient_ct, row.subject_ct, row.body_ct),  # type: ignore[arg-type]
-        )
-    except DomainError as exc:
-        # a refused purpose or an erased customer: this message can never be sent
-        row.status, row.last_error = CANCELLED, exc.code
-        _drop_text(row)
-        report.cancelled += 1
-        return
-    try:
-        relay.send(recipient, subject, body)
-    except (OSError, smtplib.SMTPException) as exc:
-        relay.close()
-        row.attempts += 1
-        row.last_error = type(exc).__name__
-        row.next_attempt_at = clock.now() + _backoff(rt, row.attempts)
-        log.warning("mail %s not delivered (%s), attempt %d", row.id, row.last_error, row.attempts)
-        report.failed += 1
-        return
-    row.status, row.sent_at, row.attempts = SENT, clock.now(), row.attempts + 1
-    _drop_text(row)
-    report.sent += 1
+    """Send what is due through the one outbox worker (`imbplus outbox run`)."""
+    report = worker.run_once(rt, worker.default_senders(rt), limit=limit)
+    return Delivery(report.sent, report.failed, report.cancelled + report.dropped)

@@ -162,6 +162,7 @@ SANDBOX: dict[str, tuple[str, str, list[str]]] = {
             "shipment_contact:shipment_contact",
             "contact:service_delivery",
             "contact:data_subject_request",
+            "contact:market_research",
         ],
     ),
 }
