@@ -131,3 +131,19 @@ def test_p12_cookies_are_secure_and_hsts_is_sent_behind_tls(app: FastAPI) -> Non
 
 def test_p12_untrusted_host_is_refused(client: TestClient) -> None:
     assert client.get("/", headers={"host": "imbplus.evil.example"}).status_code == 400
+
+
+def test_offer_shows_what_the_shop_sells(client: TestClient, rt: Runtime) -> None:
+    from imbplus.shop import catalog
+
+    before = client.get("/offer").text
+    assert "sklep internetowy wkrótce" in before  # example items while the catalogue is empty
+    with rt.unit_of_work() as s:
+        catalog.load_default(s)
+    page = client.get("/offer").text
+    assert "Pakiet Sport Max" in page and "99,99" in page
+    assert "sklep internetowy wkrótce" not in page and 'href="/portal/shop"' in page
+    english = client.get("/en/offer").text
+    assert (
+        "160 channels with the sports package." in english and 'href="/en/portal/shop"' in english
+    )

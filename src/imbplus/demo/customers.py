@@ -7,9 +7,11 @@ import secrets
 from collections.abc import Callable, Iterator
 
 from faker import Faker
+from sqlalchemy import func, select
 
 from imbplus.customers import service
 from imbplus.customers import validation as v
+from imbplus.customers.models import Customer
 from imbplus.customers.schemas import AddressIn, CustomerCreate
 from imbplus.portal import service as portal
 from imbplus.privacy.catalog import Purpose
@@ -48,15 +50,29 @@ def fake_customers(count: int, seed: int = 2026) -> Iterator[CustomerCreate]:
 def load(
     rt: Runtime, count: int, advance: Callable[[int], None] | None = None, batch: int = 100
 ) -> int:
+    """Create `count` more fictitious customers; people already there (same e-mail) are
+    skipped, so it can be called again on a database that has some."""
+    from imbplus.errors import Conflict
+
+    with rt.sessions() as s:
+        have = int(s.execute(select(func.count()).select_from(Customer)).scalar_one())
+    people = fake_customers(count * 2 + 100, seed=2026 + have)
     created = 0
-    pending = list(fake_customers(count))
-    for start in range(0, len(pending), batch):
+    while created < count:
+        done_before = created
         with rt.job("demo", Purpose.SERVICE_DELIVERY) as ctx:
-            for data in pending[start : start + batch]:
-                service.create(ctx, data)
+            for data in people:
+                try:
+                    service.create(ctx, data)  # checks the e-mail before it writes anything
+                except Conflict:
+                    continue
                 created += 1
+                if created == count or created - done_before == batch:
+                    break
         if advance:
-            advance(min(batch, len(pending) - start))
+            advance(created - done_before)
+        if created == done_before:
+            break  # the generator ran dry
     return created
 
 

@@ -306,6 +306,7 @@ register(
         "offer.per_month": {"pl": "{price} zł / mies.", "en": "PLN {price} / month"},
         "offer.one_off": {"pl": "{price} zł", "en": "PLN {price}"},
         "offer.vat": {"pl": "Ceny brutto (z VAT).", "en": "Prices include VAT."},
+        "offer.order_now": {"pl": "Zamów w portalu", "en": "Order in the portal"},
         "offer.order": {
             "pl": "Zamów przez portal klienta lub pod numerem 800 000 000.",
             "en": "Order in the customer portal or on 800 000 000.",

@@ -30,18 +30,38 @@ class Offer:
 
 
 def offer(session: Session, lang: str) -> Offer:
-    """Packages and boxes for the offer and home pages.
+    """Packages and boxes for the offer and home pages: the shop's active products, so the
+    site shows what the shop charges; example items only while the catalogue is empty."""
+    from imbplus.shop import catalog
 
-    The one place the site reads the offer from: today fixed example items; once the shop's
-    catalogue exists, its active products (kind `package` / `stb`), same shape.
-    """
-    del session  # the catalogue query goes here
-    items = _PLACEHOLDERS["pl" if lang == "pl" else "en"]
+    products = catalog.list_products(session)
+    if not products:
+        items = _PLACEHOLDERS["pl" if lang == "pl" else "en"]
+        return Offer(
+            packages=[i for i in items if i.kind == "package"],
+            boxes=[i for i in items if i.kind == "stb"],
+            preview=True,
+        )
+    english = _CATALOGUE_EN if lang == "en" else {}
+    items = [
+        OfferItem(p.id, p.kind, p.name, english.get(p.id, p.description), p.price_gross)
+        for p in products
+    ]
     return Offer(
         packages=[i for i in items if i.kind == "package"],
         boxes=[i for i in items if i.kind == "stb"],
-        preview=True,
+        preview=False,
     )
+
+
+# English texts of the demo catalogue's products (the catalogue itself is Polish).
+_CATALOGUE_EN: dict[str, str] = {
+    "stb-hd-s1": "HD set-top box, HDMI, Wi-Fi 5, remote control.",
+    "stb-4k-x2": "4K HDR set-top box, Wi-Fi 6, voice remote.",
+    "pkg-start": "60 channels, 40 of them in HD.",
+    "pkg-family": "120 channels, cartoons, VOD.",
+    "pkg-sport": "160 channels with the sports package.",
+}
 
 
 _PLACEHOLDERS: dict[str, list[OfferItem]] = {
