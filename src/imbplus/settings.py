@@ -105,7 +105,7 @@ class Settings(BaseSettings):
         "(the wait doubles after each failure; messages are never dropped).",
     )
 
-    # -- customer portal, surveys, request log (issue 5, portal part) ----------------------
+    # -- customer portal, surveys, request log ----------------------------------------------
     portal_confirm_hours: int = Field(
         default=48, ge=1, description="A registration's e-mail confirmation link works this long."
     )
@@ -152,7 +152,7 @@ class Settings(BaseSettings):
         default=["/static/", "/healthz"],
         description="Paths not written to the request log.",
     )
-    # -- shop, billing, shipments, notifications (issue: shop) ---------------------------
+    # -- shop, billing, shipments, notifications --------------------------------------------
     payment_processor: str = Field(
         default="sandbox-payments",
         description="Processor id of the payment provider (registered with its contract).",
