@@ -17,7 +17,7 @@ from imbplus.billing.schemas import (
 )
 from imbplus.shop.schemas import UUID
 from imbplus.web.deps import ApiContext
-from imbplus.web.responses import API_ERRORS, pdf_response
+from imbplus.web.responses import API_ERRORS, pdf_file, pdf_response
 
 router = APIRouter(prefix="/api/v1", tags=["billing"], responses=API_ERRORS)
 CustomerId = Annotated[str, Query(pattern=UUID)]
@@ -51,12 +51,7 @@ def invoice_html(request: Request, ctx: ApiContext, invoice_id: str) -> HTMLResp
 @router.get("/invoices/{invoice_id}/pdf", response_class=Response, responses=pdf_response("PDF"))
 def invoice_pdf(ctx: ApiContext, invoice_id: str) -> Response:
     invoice = invoices.get(ctx, invoice_id)
-    name = invoice.number.replace("/", "-")
-    return Response(
-        documents.render_pdf(invoice),
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{name}.pdf"'},
-    )
+    return pdf_file(documents.render_pdf(invoice), documents.pdf_name(invoice))
 
 
 @router.get("/cards")

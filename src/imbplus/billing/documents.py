@@ -140,3 +140,7 @@ def render_pdf(invoice: InvoiceRead) -> bytes:
     ]
     doc.build(story)
     return buffer.getvalue()
+
+
+def pdf_name(invoice: InvoiceRead) -> str:
+    return invoice.number.replace("/", "-") + ".pdf"

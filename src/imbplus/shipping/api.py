@@ -19,7 +19,7 @@ from imbplus.shipping.schemas import (
 )
 from imbplus.shop.schemas import UUID
 from imbplus.web.deps import ApiContext
-from imbplus.web.responses import API_ERRORS, pdf_response
+from imbplus.web.responses import API_ERRORS, pdf_file, pdf_response
 
 router = APIRouter(prefix="/api/v1/shipments", tags=["shipments"], responses=API_ERRORS)
 
@@ -60,8 +60,4 @@ def verify_seal(ctx: ApiContext, shipment_id: str) -> SealCheck:
 def label(ctx: ApiContext, shipment_id: str) -> Response:
     """Recipient name, address, parcel id and barcode only (P10)."""
     parcel_id, content = service.label(ctx, shipment_id)
-    return Response(
-        content,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="label-{parcel_id}.pdf"'},
-    )
+    return pdf_file(content, f"label-{parcel_id}.pdf")

@@ -14,6 +14,7 @@ from imbplus.shipping import amendments, service
 from imbplus.shipping.schemas import AmendmentCreate
 from imbplus.web.errors import validation_problems
 from imbplus.web.pages import ConsoleContext, User, check_csrf, render
+from imbplus.web.responses import pdf_file
 
 router = APIRouter(prefix="/console/shipments", include_in_schema=False)
 Short = Annotated[str, Form(max_length=64)]
@@ -102,8 +103,4 @@ def amend(
 @router.get("/{shipment_id}/label")
 def label(user: User, ctx: ConsoleContext, shipment_id: str) -> Response:
     parcel_id, content = service.label(ctx, shipment_id)
-    return Response(
-        content,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="label-{parcel_id}.pdf"'},
-    )
+    return pdf_file(content, f"label-{parcel_id}.pdf")

@@ -39,6 +39,7 @@ from imbplus.shop.schemas import (
     OrderPayment,
     OrderRead,
     OrderShipment,
+    OrderSummary,
     SubscriptionRead,
 )
 
@@ -422,3 +423,14 @@ def list_orders(ctx: Context, *, customer_id: str, limit: int = 50) -> list[Orde
         .limit(limit)
     ).scalars()
     return [get(ctx, i) for i in ids]
+
+
+def list_recent(ctx: Context, *, status: str | None = None, limit: int = 50) -> list[OrderSummary]:
+    """The newest orders of every customer, for billing staff (one audited read)."""
+    stmt = select(Order).order_by(Order.created_at.desc()).limit(limit)
+    if status:
+        stmt = stmt.where(Order.status == status)
+    rows = list(ctx.session.execute(stmt).scalars())
+    subjects: list[str | None] = [*sorted({r.customer_id for r in rows})] or [None]
+    ctx.check(Action.READ, {Category.BILLING_RECORD}, operation="order.list", subjects=subjects)
+    return [OrderSummary.model_validate(r) for r in rows]

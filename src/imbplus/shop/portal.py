@@ -24,6 +24,7 @@ from imbplus.shop.schemas import OrderCreate
 from imbplus.web import i18n
 from imbplus.web.errors import validation_problems
 from imbplus.web.pages import check_csrf, render
+from imbplus.web.responses import pdf_file
 
 router = APIRouter(prefix="/portal", include_in_schema=False)
 Short = Annotated[str, Form(max_length=100)]
@@ -159,9 +160,4 @@ def invoice_page(request: Request, user: Customer, ctx: PortalContext, invoice_i
 @router.get("/invoices/{invoice_id}/pdf")
 def invoice_pdf(user: Customer, ctx: PortalContext, invoice_id: str) -> Response:
     invoice = invoices.get(_billing(ctx), invoice_id)
-    name = invoice.number.replace("/", "-")
-    return Response(
-        documents.render_pdf(invoice),
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{name}.pdf"'},
-    )
+    return pdf_file(documents.render_pdf(invoice), documents.pdf_name(invoice))

@@ -105,3 +105,16 @@ class OrderRead(BaseModel):
     replayed: bool = Field(
         default=False, description="true when an earlier request with this key made it"
     )
+
+
+class OrderSummary(BaseModel):
+    """An order in a staff list: no personal values, only the customer's id."""
+
+    model_config = ConfigDict(from_attributes=True)
+    id: str
+    customer_id: str
+    status: str
+    placed_by: str
+    total_gross: int
+    currency: str
+    created_at: datetime

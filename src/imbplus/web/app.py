@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     portal_deps.install(app)
 
     from imbplus.billing import api as billing_api
+    from imbplus.billing import pages as billing_pages
     from imbplus.customers import api as customers_api
     from imbplus.customers import pages as customers_pages
     from imbplus.devices import api as devices_api
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         processors_api.router,
         shop_portal.router,
         shipping_pages.router,
+        billing_pages.router,
         site_pages.router,
         consent_pages.router,
         policy_pages.router,

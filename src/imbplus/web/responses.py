@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict
 
 
@@ -45,3 +46,12 @@ PAYMENT_ERRORS: dict[int | str, dict[str, Any]] = {
 
 def pdf_response(description: str) -> dict[int | str, dict[str, Any]]:
     return {200: {"content": {"application/pdf": {}}, "description": description}}
+
+
+def pdf_file(content: bytes, filename: str) -> Response:
+    """A PDF shown in the browser, saved under `filename`."""
+    return Response(
+        content,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+    )

@@ -1,0 +1,114 @@
+"""Console pages for billing staff (P03 billing and credit, P20): recent orders and
+invoices without personal values, an invoice with its masked payments and PDF, a
+customer's billing account, the credit decision only for the credit purpose; other roles
+and purposes see nothing."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from imbplus.billing.models import Invoice
+from imbplus.runtime import Runtime
+from tests.staff.test_console import choose, login
+from tests.support.factories import make_customer, make_staff
+from tests.support.shop import VISA, place_order, setup_shop
+
+MASKED = "424242******4242"
+
+
+def test_billing_staff_follow_an_order_to_its_invoice_and_the_customer_account(
+    client: TestClient, rt: Runtime
+) -> None:
+    setup_shop(rt)
+    customer = make_customer(rt)
+    order = place_order(rt, customer.id)
+    assert order.invoice is not None
+    staff, _ = make_staff(rt, "billing")
+    login(client, staff.username)
+    choose(client, "billing")
+
+    overview = client.get("/console/billing")
+    assert overview.status_code == 200
+    assert order.invoice.number in overview.text and f"/console/billing/orders/{order.id}" in (
+        overview.text
+    )
+    for personal in (customer.name, customer.email, customer.address.street):
+        assert personal not in overview.text  # lists carry ids, not people
+    unpaid = client.get("/console/billing", params={"invoices_status": "unpaid"})
+    assert order.invoice.number not in unpaid.text  # the checkout invoice is paid
+
+    invoice = client.get(f"/console/billing/invoices/{order.invoice.id}")
+    assert invoice.status_code == 200
+    assert customer.name in invoice.text and MASKED in invoice.text
+    assert VISA.replace(" ", "") not in invoice.text
+    pdf = client.get(f"/console/billing/invoices/{order.invoice.id}/pdf")
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert re.search(rb"%PDF-1\.\d", pdf.content[:10])
+
+    page = client.get(f"/console/billing/orders/{order.id}")
+    assert page.status_code == 200
+    assert order.invoice.number in page.text and order.lines[0].name in page.text
+    assert "shown to shipping staff" in page.text  # parcels are read for shipment_contact
+    assert order.shipments[0].parcel_id not in page.text
+
+    account = client.get(f"/console/billing/customers/{customer.id}")
+    assert account.status_code == 200
+    assert customer.email in account.text and MASKED in account.text
+    assert order.invoice.number in account.text
+
+
+def test_the_credit_decision_needs_the_credit_purpose(client: TestClient, rt: Runtime) -> None:
+    setup_shop(rt)
+    customer = make_customer(rt)
+    place_order(rt, customer.id)
+    staff, _ = make_staff(rt, "billing")
+    login(client, staff.username)
+    choose(client, "billing")
+    refused = client.get(f"/console/billing/credit/{customer.id}")
+    assert refused.status_code == 400 and "credit purpose" in refused.text
+    choose(client, "credit")
+    decision = client.get(f"/console/billing/credit/{customer.id}")
+    assert decision.status_code == 200
+    assert "not eligible" in decision.text  # one paid invoice, a new customer
+    assert "1 paid invoices (at least 3 needed)" in decision.text
+    assert customer.email not in decision.text
+    # the credit purpose reads no invoices or cards
+    assert client.get(f"/console/billing/customers/{customer.id}").status_code == 403
+
+
+def test_other_roles_and_purposes_see_no_billing(client: TestClient, rt: Runtime) -> None:
+    setup_shop(rt)
+    customer = make_customer(rt)
+    order = place_order(rt, customer.id)
+    with rt.sessions() as s:
+        invoice_id = s.execute(select(Invoice.id)).scalar_one()
+    for role, purpose in (("support", "service_delivery"), ("marketing", "marketing")):
+        staff, _ = make_staff(rt, role)
+        client.cookies.clear()
+        login(client, staff.username)
+        choose(client, purpose)
+        for url in (
+            "/console/billing",
+            f"/console/billing/invoices/{invoice_id}",
+            f"/console/billing/orders/{order.id}",
+            f"/console/billing/customers/{customer.id}",
+        ):
+            refused = client.get(url)
+            assert refused.status_code == 403, (role, url)
+            assert customer.name not in refused.text and MASKED not in refused.text
+        assert 'href="/console/billing"' not in client.get("/console").text
+
+
+def test_unknown_invoice_and_order_ids_are_not_found(client: TestClient, rt: Runtime) -> None:
+    setup_shop(rt)
+    staff, _ = make_staff(rt, "billing")
+    login(client, staff.username)
+    choose(client, "billing")
+    assert client.get("/console/billing/invoices/not-an-id").status_code == 404
+    assert (
+        client.get("/console/billing/orders/00000000-0000-4000-8000-000000000000").status_code
+        == 404
+    )
