@@ -10,9 +10,10 @@ import re
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from imbplus.billing.models import Invoice
+from imbplus.billing.models import Invoice, Payment
 from imbplus.runtime import Runtime
-from tests.staff.test_console import choose, login
+from imbplus.shop.models import Order
+from tests.staff.test_console import choose, csrf_of, login
 from tests.support.factories import make_customer, make_staff
 from tests.support.shop import VISA, place_order, setup_shop
 
@@ -112,3 +113,74 @@ def test_unknown_invoice_and_order_ids_are_not_found(client: TestClient, rt: Run
         client.get("/console/billing/orders/00000000-0000-4000-8000-000000000000").status_code
         == 404
     )
+
+
+def _phone_order(client: TestClient, customer_id: str, **fields: str) -> tuple[str, dict[str, str]]:
+    url = f"/console/billing/customers/{customer_id}/order"
+    form = client.get(url)
+    assert form.status_code == 200
+    key = re.search(r'name="key" value="([^"]+)"', form.text)
+    assert key is not None
+    data = {"csrf": csrf_of(form), "key": key.group(1), **fields}
+    return url, data
+
+
+def _orders(rt: Runtime) -> list[Order]:
+    with rt.sessions() as s:
+        return list(s.execute(select(Order)).scalars())
+
+
+def test_billing_staff_take_an_order_by_phone(client: TestClient, rt: Runtime) -> None:
+    setup_shop(rt)
+    customer = make_customer(rt)
+    staff, _ = make_staff(rt, "billing")
+    login(client, staff.username)
+    choose(client, "billing")
+    card = {"card_number": VISA, "exp_month": "12", "exp_year": "2030", "cvv": "902"}
+    url, data = _phone_order(client, customer.id, stb="stb-4k-x2", package="pkg-family", **card)
+    data["save_card"] = "true"
+    placed = client.post(url, data=data, follow_redirects=False)
+    assert placed.status_code == 303
+    page = client.get(placed.headers["location"])
+    assert "Order placed and paid" in page.text and "shipment created" in page.text
+    assert MASKED in page.text and VISA.replace(" ", "") not in page.text
+    again = client.post(url, data=data, follow_redirects=False)  # a double click: same key
+    assert again.headers["location"] == placed.headers["location"]
+    [order] = _orders(rt)
+    assert order.placed_by == f"staff:{staff.id}" and order.customer_id == customer.id
+    # the saved card is offered next time, masked
+    assert MASKED in client.get(url).text
+
+
+def test_a_refused_phone_order_leaves_nothing_and_echoes_no_card(
+    client: TestClient, rt: Runtime
+) -> None:
+    setup_shop(rt)
+    customer = make_customer(rt)
+    staff, _ = make_staff(rt, "billing")
+    login(client, staff.username)
+    choose(client, "billing")
+    declined = "4000 0000 0000 0002"
+    cases = [
+        ({"package": "pkg-family", "card_number": declined, "cvv": "902"}, 402, "declined"),
+        (
+            {"package": "pkg-family", "card_number": "4242 4242 4242 4241", "cvv": "902"},
+            422,
+            "card.number",
+        ),
+        ({"package": "no-such-product", "card_number": VISA, "cvv": "902"}, 422, "product"),
+        ({"card_number": VISA, "cvv": "902"}, 422, "choose a box, a package or both"),
+        ({"package": "pkg-family", "card_number": VISA, "cvv": "9"}, 422, "card.cvv"),
+    ]
+    for fields, status, named in cases:
+        url, data = _phone_order(client, customer.id, exp_month="12", exp_year="2030", **fields)
+        refused = client.post(url, data=data)
+        assert refused.status_code == status, (fields, refused.text[-500:])
+        assert named in refused.text
+        assert fields["card_number"] not in refused.text
+        assert fields["card_number"].replace(" ", "") not in refused.text
+        assert 'value="902"' not in refused.text
+    assert _orders(rt) == []
+    with rt.sessions() as s:
+        assert s.execute(select(Invoice)).first() is None
+        assert s.execute(select(Payment).where(Payment.status == "approved")).first() is None

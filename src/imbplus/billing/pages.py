@@ -8,25 +8,40 @@ the `billing` purpose, the credit decision for `credit` only. Card numbers are s
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
+import secrets
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
 
 from imbplus.billing import cards, credit, documents, invoices
 from imbplus.billing.money import pln
 from imbplus.customers import service as customers
-from imbplus.shop import orders
-from imbplus.web.pages import ConsoleContext, User, render
+from imbplus.errors import DomainError
+from imbplus.runtime import rollback_keeping_evidence
+from imbplus.shop import catalog, orders
+from imbplus.shop.forms import OrderForm
+from imbplus.shop.schemas import OrderCreate
+from imbplus.web.errors import validation_problems
+from imbplus.web.pages import ConsoleContext, User, check_csrf, render
 from imbplus.web.responses import pdf_file
 
 router = APIRouter(prefix="/console/billing", include_in_schema=False)
 INVOICE_STATUSES = ("unpaid", "paid")
 ORDER_STATUSES = ("paid", "shipped", "completed", "cancelled")
+Short = Annotated[str, Form(max_length=100)]
 
 
 def _render(
-    request: Request, template: str, user: User, ctx: ConsoleContext, **extra: object
+    request: Request,
+    template: str,
+    user: User,
+    ctx: ConsoleContext,
+    status: int = 200,
+    **extra: object,
 ) -> Response:
-    return render(request, template, 200, user=user, purpose=ctx.purpose, pln=pln, **extra)
+    return render(request, template, status, user=user, purpose=ctx.purpose, pln=pln, **extra)
 
 
 @router.get("")
@@ -67,8 +82,80 @@ def invoice_pdf(user: User, ctx: ConsoleContext, invoice_id: str) -> Response:
 
 
 @router.get("/orders/{order_id}")
-def order(request: Request, user: User, ctx: ConsoleContext, order_id: str) -> Response:
-    return _render(request, "console/order.html", user, ctx, order=orders.get(ctx, order_id))
+def order(
+    request: Request, user: User, ctx: ConsoleContext, order_id: str, placed: int = 0
+) -> Response:
+    found = orders.get(ctx, order_id)
+    return _render(request, "console/order.html", user, ctx, order=found, placed=bool(placed))
+
+
+def _order_form(
+    request: Request,
+    user: User,
+    ctx: ConsoleContext,
+    customer_id: str,
+    status: int = 200,
+    problems: list[dict[str, str]] | None = None,
+    chosen: tuple[str, str] = ("", ""),
+) -> Response:
+    customer = customers.get(ctx, customer_id)
+    products = catalog.list_products(ctx.session)
+    return _render(
+        request,
+        "console/order_new.html",
+        user,
+        ctx,
+        status=status,
+        customer=customer,
+        boxes=[p for p in products if p.kind == "stb"],
+        packages=[p for p in products if p.kind == "package"],
+        cards=cards.list_cards(ctx, customer.id),
+        key=secrets.token_urlsafe(18),
+        problems=problems or [],
+        chosen=chosen,
+    )
+
+
+@router.get("/customers/{customer_id}/order")
+def order_form(request: Request, user: User, ctx: ConsoleContext, customer_id: str) -> Response:
+    """A phone order: the customer's box and package, paid with a card they read out or a
+    card they saved."""
+    return _order_form(request, user, ctx, customer_id)
+
+
+@router.post("/customers/{customer_id}/order")
+def place_order(
+    request: Request,
+    user: User,
+    ctx: ConsoleContext,
+    customer_id: str,
+    csrf: Short,
+    key: Short,
+    stb: Short = "",
+    package: Short = "",
+    card_number: Annotated[str, Form(max_length=40)] = "",
+    exp_month: Annotated[str, Form(max_length=4)] = "",
+    exp_year: Annotated[str, Form(max_length=6)] = "",
+    cvv: Annotated[str, Form(max_length=8)] = "",
+    save_card: Annotated[bool, Form()] = False,
+    card_id: Short = "",
+) -> Response:
+    check_csrf(user, csrf)
+    form = OrderForm(stb, package, card_number, exp_month, exp_year, cvv, save_card, card_id)
+    body = form.body(customer_id)
+    if body is None:
+        problem = {"field": "lines", "problem": "choose a box, a package or both"}
+        return _order_form(request, user, ctx, customer_id, 422, [problem], form.chosen)
+    try:
+        placed = orders.place(ctx, OrderCreate.model_validate(body), f"console-{key}")
+    except ValidationError as exc:
+        problems = validation_problems(exc.errors())
+        return _order_form(request, user, ctx, customer_id, 422, problems, form.chosen)
+    except DomainError as exc:
+        rollback_keeping_evidence(ctx.session)  # nothing half-made, the evidence stays
+        problems = exc.details.get("fields") or [{"field": exc.code, "problem": exc.message}]
+        return _order_form(request, user, ctx, customer_id, exc.status, problems, form.chosen)
+    return RedirectResponse(f"/console/billing/orders/{placed.id}?placed=1", status_code=303)
 
 
 @router.get("/customers/{customer_id}")

@@ -20,6 +20,7 @@ from imbplus.privacy.catalog import Purpose
 from imbplus.runtime import rollback_keeping_evidence
 from imbplus.shop import catalog, orders
 from imbplus.shop import messages as _messages  # noqa: F401 - registers the texts
+from imbplus.shop.forms import OrderForm
 from imbplus.shop.schemas import OrderCreate
 from imbplus.web import i18n
 from imbplus.web.errors import validation_problems
@@ -64,10 +65,6 @@ def shop(request: Request, user: Customer, ctx: PortalContext) -> Response:
     return _shop_page(request, user, ctx)
 
 
-def _int(value: str) -> int | str:
-    return int(value) if value.strip().isdigit() else value
-
-
 @router.post("/shop")
 def order(
     request: Request,
@@ -86,32 +83,20 @@ def order(
 ) -> Response:
     check_csrf(user, csrf)
     lang = i18n.lang_of(request.scope)
-    chosen = (stb, package)
-    lines = [{"product_id": p, "quantity": 1} for p in (stb, package) if p]
-    if not lines:
+    form = OrderForm(stb, package, card_number, exp_month, exp_year, cvv, save_card, card_id)
+    body = form.body(user.customer_id)
+    if body is None:
         message = i18n.translate(lang, "shop.error.nothing")
-        return _shop_page(request, user, ctx, 422, message, chosen)
-    body: dict[str, object] = {"customer_id": user.customer_id, "lines": lines}
-    if card_id:
-        body["card_id"] = card_id
-    else:
-        body["card"] = {
-            "number": card_number,
-            "exp_month": _int(exp_month),
-            "exp_year": _int(exp_year),
-            "cvv": cvv,
-            "save": save_card,
-        }
+        return _shop_page(request, user, ctx, 422, message, form.chosen)
     try:
-        data = OrderCreate.model_validate(body)
-        orders.place(_billing(ctx), data, f"portal-{key}")
+        orders.place(_billing(ctx), OrderCreate.model_validate(body), f"portal-{key}")
     except ValidationError as exc:
         fields = ", ".join(p["field"] for p in validation_problems(exc.errors()))
         message = i18n.translate(lang, "shop.error.validation_failed", fields=fields)
-        return _shop_page(request, user, ctx, 422, message, chosen)
+        return _shop_page(request, user, ctx, 422, message, form.chosen)
     except DomainError as exc:
         rollback_keeping_evidence(ctx.session)  # nothing half-made, the evidence stays
-        return _shop_page(request, user, ctx, exc.status, _message(lang, exc), chosen)
+        return _shop_page(request, user, ctx, exc.status, _message(lang, exc), form.chosen)
     return RedirectResponse(i18n.localized(lang, "/portal/orders?placed=1"), status_code=303)
 
 

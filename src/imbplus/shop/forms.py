@@ -1,0 +1,46 @@
+"""The order form shared by the portal and the staff console: one box and/or one package,
+paid with a new card or a saved one. Builds the `OrderCreate` body; the card number and
+CVV go straight into the schema's secret fields and are never echoed back to a page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class OrderForm:
+    stb: str = ""
+    package: str = ""
+    card_number: str = ""
+    exp_month: str = ""
+    exp_year: str = ""
+    cvv: str = ""
+    save_card: bool = False
+    card_id: str = ""
+
+    @property
+    def chosen(self) -> tuple[str, str]:
+        """What to show again on a refused form (never the card)."""
+        return self.stb, self.package
+
+    def body(self, customer_id: str) -> dict[str, object] | None:
+        """The order body, or None when neither a box nor a package was chosen."""
+        lines = [{"product_id": p, "quantity": 1} for p in (self.stb, self.package) if p]
+        if not lines:
+            return None
+        body: dict[str, object] = {"customer_id": customer_id, "lines": lines}
+        if self.card_id:
+            body["card_id"] = self.card_id
+        else:
+            body["card"] = {
+                "number": self.card_number,
+                "exp_month": _int(self.exp_month),
+                "exp_year": _int(self.exp_year),
+                "cvv": self.cvv,
+                "save": self.save_card,
+            }
+        return body
+
+
+def _int(value: str) -> int | str:
+    return int(value) if value.strip().isdigit() else value
