@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Index, Integer, String, select
+from sqlalchemy import Index, Integer, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from imbplus.clock import clock
@@ -153,3 +153,29 @@ def register_rows(
         )
         for r in ctx.session.execute(stmt).scalars()
     ]
+
+
+@dataclass(frozen=True)
+class DisclosureTotal:
+    recipient_id: str
+    purpose: str
+    categories: str
+    count: int
+    last_at: datetime
+
+
+def totals(ctx: Context) -> list[DisclosureTotal]:
+    """How many hand-overs each processor received, per purpose and categories."""
+    ctx.check(Action.READ, {Category.AUDIT_RECORD}, operation="disclosure.totals")
+    stmt = (
+        select(
+            Disclosure.recipient_id,
+            Disclosure.purpose,
+            Disclosure.categories,
+            func.count(),
+            func.max(Disclosure.at),
+        )
+        .group_by(Disclosure.recipient_id, Disclosure.purpose, Disclosure.categories)
+        .order_by(Disclosure.recipient_id, Disclosure.purpose, Disclosure.categories)
+    )
+    return [DisclosureTotal(*row) for row in ctx.session.execute(stmt).all()]

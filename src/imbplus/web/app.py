@@ -64,6 +64,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     from imbplus.privacy import evidence_pages, incident_pages
     from imbplus.privacy import pages as privacy_pages
     from imbplus.processors import api as processors_api
+    from imbplus.processors import pages as processors_pages
     from imbplus.shipping import api as shipping_api
     from imbplus.shipping import pages as shipping_pages
     from imbplus.shop import api as shop_api
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         shop_portal.router,
         shipping_pages.router,
         billing_pages.router,
+        processors_pages.router,
         site_pages.router,
         consent_pages.router,
         policy_pages.router,
