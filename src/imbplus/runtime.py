@@ -9,7 +9,7 @@ from functools import cached_property
 from sqlalchemy.orm import Session
 
 from imbplus.db import make_engine, make_sessionmaker
-from imbplus.privacy import audit, masterkey
+from imbplus.privacy import audit, erasure_journal, masterkey
 from imbplus.privacy.access import Actor, Context, Gate
 from imbplus.privacy.catalog import Purpose
 from imbplus.privacy.crypto import Keyring
@@ -39,6 +39,7 @@ class Runtime:
         self.sessions = make_sessionmaker(self.engine)
         self.checkpoint = audit.Checkpoint(settings.checkpoint_file)
         audit.install(self.sessions, self.checkpoint)
+        erasure_journal.install(self.sessions, settings.erasure_journal)
 
     @cached_property
     def gate(self) -> Gate:

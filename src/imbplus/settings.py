@@ -29,6 +29,28 @@ class Settings(BaseSettings):
         description="Checkpoint of the audit chain head, kept outside the database; "
         "default <data_dir>/audit.head.",
     )
+    erasure_journal_file: Path | None = Field(
+        default=None,
+        description="Ids of erased customers, kept outside the database so that a restored "
+        "backup is erased again; default <data_dir>/erasures.journal.",
+    )
+    backup_dir: Path | None = Field(
+        default=None,
+        description="Where `imbplus backup create` writes; default <data_dir>/backups. "
+        "Put it on another volume than the database; never next to the master key.",
+    )
+    backup_keep: int = Field(
+        default=14,
+        ge=1,
+        le=1000,
+        description="Complete backups kept; older ones are deleted after each new backup "
+        "(erased customers' data leaves the backups with them).",
+    )
+    backup_drill_max_age_days: int = Field(
+        default=35,
+        ge=1,
+        description="The evidence report fails when no restore drill passed within this time.",
+    )
     session_idle_minutes: int = Field(
         default=30, ge=1, description="Console and portal sessions expire after this idle time."
     )
@@ -248,6 +270,14 @@ class Settings(BaseSettings):
     @cached_property
     def checkpoint_file(self) -> Path:
         return self.audit_checkpoint_file or self.data_dir / "audit.head"
+
+    @cached_property
+    def erasure_journal(self) -> Path:
+        return self.erasure_journal_file or self.data_dir / "erasures.journal"
+
+    @cached_property
+    def backup_root(self) -> Path:
+        return self.backup_dir or self.data_dir / "backups"
 
 
 def load_settings() -> Settings:

@@ -8,6 +8,8 @@ import os
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from imbplus.backup import drill as drills
+from imbplus.backup import service as backups
 from imbplus.privacy import evidence, retention
 from imbplus.runtime import Runtime
 from imbplus.settings import Settings
@@ -26,6 +28,7 @@ def test_b04_checks_pass_on_a_healthy_system(rt: Runtime) -> None:
     make_customer(rt)
     load_policy(rt)
     retention.run(rt)
+    assert drills.run(rt, backups.create(rt).path).passed
     report = evidence.run_all(rt)
     failing = [c for c in report["checks"] if c["status"] != "pass"]
     assert failing == []
@@ -89,6 +92,8 @@ def test_b04_cli_writes_json_and_html_and_exits_1_on_failure(
     load_policy(rt)  # a policy in force (P22), as `imbplus demo` or `policy publish` gives
     rt.dispose()
     assert imbplus(settings, "retention", "run").returncode == 0
+    assert imbplus(settings, "backup", "create", "-q").returncode == 0
+    assert imbplus(settings, "backup", "drill", "-q").returncode == 0
     last = imbplus(settings, "evidence")
     assert last.returncode == 0, last.stdout
 

@@ -9,6 +9,7 @@ import typer
 from imbplus.cli import (
     access,
     audit,
+    backup,
     billing,
     catalog,
     demo,
@@ -51,6 +52,7 @@ ropa.register(app)
 seed.register(app)
 app.add_typer(access.app, name="access")
 app.add_typer(audit.app, name="audit")
+app.add_typer(backup.app, name="backup")
 app.add_typer(incidents.app, name="incidents")
 app.add_typer(keys.app, name="keys")
 app.add_typer(rights.app, name="rights")

@@ -5,6 +5,8 @@ import secrets
 import typer
 from sqlalchemy import func, select
 
+from imbplus.backup import drill as drills
+from imbplus.backup import service as backups
 from imbplus.bootstrap import init
 from imbplus.cli.common import console, phases, runtime
 from imbplus.cli.serve import run_server
@@ -109,6 +111,12 @@ def register(app: typer.Typer) -> None:
             )
         console.print(
             f"demo orders: {demo_shop.load(rt, first)} new (catalogue and sandbox processors ready)"
+        )
+        backup = backups.create(rt)
+        drill = drills.run(rt, backup.path)
+        console.print(
+            f"backup: {backup.path} (restore drill {'passed' if drill.passed else 'FAILED'}; "
+            "`imbplus backup --help`)"
         )
 
         rt.dispose()

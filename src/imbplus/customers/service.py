@@ -27,7 +27,7 @@ from imbplus.customers.schemas import (
 from imbplus.errors import Conflict, Erased, NotFound, ValidationFailed
 from imbplus.paging import decode_cursor, encode_cursor, is_uuid
 from imbplus.perf import gc_paused
-from imbplus.privacy import erasure
+from imbplus.privacy import erasure, erasure_journal
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Action, Category
 from imbplus.privacy.crypto import SCOPE_CUSTOMER
@@ -336,7 +336,8 @@ def id_for_login(rt: Runtime, session: Session, email: str) -> str | None:
 
 def erase(ctx: Context, customer_id: str) -> ErasureReport:
     """Erase a customer: every domain's hook, then crypto-shredding of the customer's key
-    (which makes every copy unreadable, backups included) and removal of the ciphertexts."""
+    and removal of the ciphertexts. The id goes to the erasure journal, so that restoring
+    an older backup (which still holds the wrapped key) erases the customer again."""
     ctx.check(Action.DELETE, ALL_CATEGORIES, operation="customer.erase", subjects=[customer_id])
     row = _load(ctx, customer_id)
     report = ErasureReport(customer_id)
@@ -351,6 +352,7 @@ def erase(ctx: Context, customer_id: str) -> ErasureReport:
     row.updated_at = clock.now()
     report.erased.append("customers")
     ctx.session.flush()
+    erasure_journal.record(ctx.session, customer_id)
     ctx.note(
         "customer.erased",
         subject=customer_id,

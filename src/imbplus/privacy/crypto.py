@@ -5,7 +5,8 @@
 * Associated data binds a ciphertext to its table, column and row, so a value copied to
   another row or column does not decrypt.
 * Each customer has a data key of their own: destroying it (crypto-shredding) makes every
-  copy of their data unreadable, backups included.
+  copy of their data in the system unreadable. A backup made earlier still holds the
+  wrapped key; a restore erases the customer again (`backup.restore`, erasure journal).
 * Exact lookups use a keyed blind index (HMAC-SHA256), never decryption of every row.
 
 Unwrapped keys are cached per database session only, so a shredded key stops working for

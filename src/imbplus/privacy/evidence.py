@@ -59,6 +59,7 @@ CHECK_MODULES = [
     "imbplus.site.evidence",
     "imbplus.surveys.evidence",
     "imbplus.shipping.evidence",
+    "imbplus.backup.evidence",
 ]
 
 

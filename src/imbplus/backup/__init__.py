@@ -1,0 +1,1 @@
+"""Backups, restore drills and restores (P11, P13)."""

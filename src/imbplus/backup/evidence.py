@@ -1,0 +1,39 @@
+"""Live check for the evidence report (B04): P11's restore drill."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from imbplus.backup.service import backups
+from imbplus.clock import clock, us_to_datetime
+from imbplus.privacy.evidence import Outcome, register
+from imbplus.privacy.models import AuditRecord
+from imbplus.runtime import Runtime
+
+
+@register("P11", "A backup was restored and checked by a drill recently")
+def restore_drill(rt: Runtime) -> Outcome:
+    max_age = rt.settings.backup_drill_max_age_days
+    with rt.sessions() as s:
+        last = s.execute(
+            select(AuditRecord.ts_us, AuditRecord.result, AuditRecord.reason)
+            .where(AuditRecord.action == "backup.drill")
+            .order_by(AuditRecord.seq.desc())
+            .limit(1)
+        ).first()
+    kept = len(backups(rt.settings.backup_root))
+    if last is None:
+        return Outcome(
+            False,
+            "no restore drill yet (imbplus backup create, then imbplus backup drill)",
+            {"backups_kept": kept},
+        )
+    age_days = (clock.now() - us_to_datetime(last.ts_us)).total_seconds() / 86_400
+    ok = last.result == "passed" and age_days <= max_age
+    sentence = (
+        f"the last drill {last.result} {age_days:.1f} days ago ({last.reason})"
+        if ok
+        else f"the last drill {last.result} {age_days:.1f} days ago; a passed drill within "
+        f"{max_age} days is required (imbplus backup drill)"
+    )
+    return Outcome(ok, sentence, {"backups_kept": kept, "last_drill_age_days": round(age_days, 1)})
