@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     backup_dir: Path | None = Field(
         default=None,
         description="Where `imbplus backup create` writes; default <data_dir>/backups. "
-        "Put it on another volume than the database; never next to the master key.",
+        "In production, another volume than the database and than the master key.",
     )
     backup_keep: int = Field(
         default=14,

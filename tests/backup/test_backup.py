@@ -3,18 +3,19 @@ scratch database, and a restore that erases again everyone erased since the back
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from pathlib import Path
 
 import pyarrow as pa
 import pytest
 from sqlalchemy import select, text
-from sqlalchemy.engine import make_url
 
 from imbplus.backup import database, service
 from imbplus.backup import drill as drills
 from imbplus.backup import manifest as mf
 from imbplus.backup import restore as restores
-from imbplus.backup.evidence import restore_drill
+from imbplus.backup.evidence import erasures_journalled, restore_drill
 from imbplus.customers import service as customers
 from imbplus.customers.models import Customer
 from imbplus.customers.schemas import CustomerSearch
@@ -72,7 +73,9 @@ def test_a_backup_passes_its_drill_and_a_damaged_one_fails(rt: Runtime) -> None:
     m = made.manifest
     assert m.tables["customers"] == 3 and len(m.telemetry) == 1 and m.telemetry[0].rows == 50
     assert m.audit_head is not None and m.master_versions
-    assert not any(p.name.endswith(".key") for p in made.path.rglob("*"))  # no master key
+    key = rt.settings.key_file.read_bytes()
+    for file in (f for f in made.path.rglob("*") if f.is_file()):
+        assert key not in file.read_bytes(), file  # the master key is never in a backup
     raw = (made.path / m.database.path).read_bytes()
     assert people[0].email.encode() not in raw  # ciphertext only, like the database
 
@@ -167,16 +170,42 @@ def test_the_journal_holds_only_committed_erasures(rt: Runtime) -> None:
     with open(rt.settings.erasure_journal, "a") as fh:
         fh.write('{"customer": "torn')  # a crash while appending
     assert erasure_journal.read(rt.settings.erasure_journal) == [person.id]
+    later = make_customer(rt)
+    _erase(rt, later.id)  # the next line starts on a line of its own
+    assert erasure_journal.read(rt.settings.erasure_journal) == [person.id, later.id]
+
+
+def test_a_failed_journal_write_keeps_the_erasure_and_shows_in_the_evidence(
+    rt: Runtime,
+) -> None:
+    person = make_customer(rt)
+    rt.settings.erasure_journal.mkdir(parents=True)  # not writable as a file
+    _erase(rt, person.id)
+    assert _statuses(rt)[person.id] == "erased"
+    unreadable = erasures_journalled(rt)
+    assert not unreadable.passed and "cannot be read" in unreadable.detail
+    rt.settings.erasure_journal.rmdir()
+    outcome = erasures_journalled(rt)
+    assert not outcome.passed and outcome.figures["missing"] == 1
+    assert service.sync_journal(rt) == 1
+    assert erasures_journalled(rt).passed
+    assert erasure_journal.read(rt.settings.erasure_journal) == [person.id]
 
 
 def test_old_backups_are_pruned(rt: Runtime) -> None:
     rt.settings.backup_keep = 2
-    made = [service.create(rt, telemetry=False) for _ in range(3)]
+    made = [service.create(rt, telemetry=False) for _ in range(2)]
+    abandoned = rt.settings.backup_root / ".partial-abandoned"
+    abandoned.mkdir()
+    (abandoned / mf.NAME).write_text("{}")  # a crash just before the final rename
+    os.utime(abandoned, (0, 0))
+    assert abandoned not in service.backups(rt.settings.backup_root)
+    made.append(service.create(rt, telemetry=False))
     assert [p.name for p in service.backups(rt.settings.backup_root)] == [
         m.path.name for m in made[1:]
     ]
-    assert made[2].pruned == [made[0].path]
-    (rt.settings.backup_root / ".partial-abandoned").mkdir()
+    assert sorted(made[2].pruned) == sorted([made[0].path, abandoned])
+    assert not abandoned.exists()
     assert service.resolve(rt, None) == made[2].path
 
 
@@ -207,15 +236,54 @@ def test_a_postgresql_backup_is_a_dump_inside_one_snapshot(rt: Runtime) -> None:
     made = service.create(rt, telemetry=False)
     assert made.manifest.database.path == database.PG_FILE
     assert (made.path / database.PG_FILE).read_bytes()[:5] == b"PGDMP"
-    name = make_url(rt.settings.db_url).database
     with rt.engine.connect() as conn:
         left = conn.execute(
             text("SELECT count(*) FROM pg_database WHERE datname LIKE 'imbplus_drill_%'")
         ).scalar_one()
-    drills.run(rt, made.path)
+    assert drills.run(rt, made.path).passed
     with rt.engine.connect() as conn:
         after = conn.execute(
             text("SELECT count(*) FROM pg_database WHERE datname LIKE 'imbplus_drill_%'")
         ).scalar_one()
     assert after == left  # the scratch database is dropped
-    assert name
+
+
+def test_a_drill_of_an_unreadable_schema_fails_without_crashing(rt: Runtime) -> None:
+    if not rt.settings.db_url.startswith("sqlite"):
+        pytest.skip("edits the SQLite copy in place")
+    make_customer(rt)
+    made = service.create(rt, telemetry=False)
+    copy = made.path / made.manifest.database.path
+    conn = sqlite3.connect(copy)
+    conn.execute("ALTER TABLE audit_log DROP COLUMN request_id")
+    conn.commit()
+    conn.close()
+    size, digest = mf.hash_file(copy)
+    made.manifest.database = mf.FileEntry(made.manifest.database.path, size, digest)
+    mf.write(made.path, made.manifest)
+    report = drills.run(rt, made.path)
+    assert not report.passed
+    failed = [s for s in report.steps if not s.ok]
+    assert failed and "OperationalError" in failed[0].detail
+    assert not restore_drill(rt).passed  # the failed drill was recorded
+
+
+def test_restore_after_the_journal_was_lost_reads_the_old_database(rt: Runtime) -> None:
+    gone = make_customer(rt)
+    made = service.create(rt, telemetry=False)
+    _erase(rt, gone.id)
+    rt.settings.erasure_journal.unlink()  # lost with its volume
+    settings = rt.settings
+    rt.dispose()
+    done = restores.restore(settings, made.path)
+    try:
+        assert done.live_readable and done.erased_again == [gone.id]
+        # journalled before the database was replaced: a second run would still know
+        assert erasure_journal.read(settings.erasure_journal) == [gone.id]
+        back = Runtime(settings)
+        try:
+            assert _statuses(back)[gone.id] == "erased"
+        finally:
+            back.dispose()
+    finally:
+        _drop_kept(settings, done.kept_old)

@@ -157,12 +157,16 @@ def _admin(url: str):  # type: ignore[no-untyped-def]
     return create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
 
 
+def _q(conn: Connection, name: str) -> str:
+    return conn.dialect.identifier_preparer.quote(name)
+
+
 def load_postgres(url: str, dump: Path, name: str) -> str:
     """Restore `dump` into a new database `name` on the same server; returns its URL."""
     admin = _admin(url)
     try:
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            conn.execute(text(f"CREATE DATABASE {_q(conn, name)} TEMPLATE template0"))
     except Exception as exc:
         raise BackupFailed(
             f"could not create database {name} (the role needs CREATEDB): {str(exc)[:200]}"
@@ -177,30 +181,35 @@ def load_postgres(url: str, dump: Path, name: str) -> str:
             env,
             "pg_restore",
         )
-    except BackupFailed:
+    except BaseException:
         drop_postgres(url, name)
         raise
     return target.render_as_string(hide_password=False)
 
 
 def drop_postgres(url: str, name: str) -> None:
+    """Drop a database (PostgreSQL 13 or later: other sessions are ended)."""
     admin = _admin(url)
     try:
         with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f"DROP DATABASE IF EXISTS {_q(conn, name)} WITH (FORCE)"))
     finally:
         admin.dispose()
 
 
 def swap_postgres(url: str, restored: str) -> str:
-    """Put database `restored` in the place of the live one; the old one is kept under a
-    new name, which is returned. Other sessions on the live database are ended."""
+    """Put database `restored` in the place of the live one, both renames in one
+    transaction; the old one is kept under a new name, which is returned. New connections
+    to the live database are refused first and the open ones ended."""
     live = make_url(url).database
     assert live
-    kept = f"{live[:40]}_before_restore_{secrets.token_hex(3)}"
+    short = live.encode()[:40].decode(errors="ignore")
+    kept = f"{short}_before_restore_{secrets.token_hex(3)}"
     admin = _admin(url)
+    renamer = create_engine(make_url(url).set(database="postgres"))  # transactional
     try:
         with admin.connect() as conn:
+            conn.execute(text(f"ALTER DATABASE {_q(conn, live)} ALLOW_CONNECTIONS false"))
             conn.execute(
                 text(
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
@@ -208,11 +217,22 @@ def swap_postgres(url: str, restored: str) -> str:
                 ),
                 {"name": live},
             )
-            conn.execute(text(f'ALTER DATABASE "{live}" RENAME TO "{kept}"'))
-            conn.execute(text(f'ALTER DATABASE "{restored}" RENAME TO "{live}"'))
+            try:
+                with renamer.begin() as tx:
+                    tx.execute(text(f"ALTER DATABASE {_q(tx, live)} RENAME TO {_q(tx, kept)}"))
+                    tx.execute(text(f"ALTER DATABASE {_q(tx, restored)} RENAME TO {_q(tx, live)}"))
+            finally:
+                current = kept if _exists(conn, kept) else live
+                conn.execute(text(f"ALTER DATABASE {_q(conn, current)} ALLOW_CONNECTIONS true"))
     finally:
+        renamer.dispose()
         admin.dispose()
     return kept
+
+
+def _exists(conn: Connection, name: str) -> bool:
+    found = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+    return found.first() is not None
 
 
 def scratch_name(prefix: str) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from sqlalchemy import select
 
+from imbplus import schema
 from imbplus.backup import database
 from imbplus.backup import manifest as mf
 from imbplus.customers.models import Customer
@@ -89,6 +90,10 @@ def _database_steps(report: DrillReport, manifest: mf.Manifest, settings: Settin
             if not wrong
             else f"differ (restored, manifest): {dict(list(wrong.items())[:5])}",
         )
+        if snap.revision != schema.head_revision():
+            # an older backup: bring the scratch copy to this version, as a restore would
+            before, after = schema.upgrade(rt.engine)
+            report.add("schema upgrades", True, f"{before} -> {after}")
         with rt.sessions() as session:
             result = audit.verify(session, rt.checkpoint)
         report.add(
@@ -183,14 +188,19 @@ def _restore_and_check(rt: Runtime, path: Path, manifest: mf.Manifest, report: D
             pg_name = database.scratch_name("drill")
             url = database.load_postgres(live.db_url, path / manifest.database.path, pg_name)
         report.add("database restores", True, f"into a scratch {manifest.backend} database")
-        _database_steps(
-            report, manifest, _scratch_settings(live, scratch, url, manifest.audit_head)
-        )
+        scratch_settings = _scratch_settings(live, scratch, url, manifest.audit_head)
+        _database_steps(report, manifest, scratch_settings)
     except database.BackupFailed as exc:
         report.add("database restores", False, exc.message)
+    except Exception as exc:  # a backup the code cannot read is a failed drill, not a crash
+        first = (str(exc).splitlines() or [""])[0][:200]
+        report.add("drill ran to the end", False, f"{type(exc).__name__}: {first}")
     finally:
         if pg_name:
-            database.drop_postgres(live.db_url, pg_name)
+            try:
+                database.drop_postgres(live.db_url, pg_name)
+            except Exception as exc:
+                report.add("scratch database dropped", False, f"{pg_name}: {type(exc).__name__}")
         shutil.rmtree(scratch, ignore_errors=True)
     _telemetry_step(report, path, manifest)
 

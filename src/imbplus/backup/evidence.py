@@ -37,3 +37,29 @@ def restore_drill(rt: Runtime) -> Outcome:
         f"{max_age} days is required (imbplus backup drill)"
     )
     return Outcome(ok, sentence, {"backups_kept": kept, "last_drill_age_days": round(age_days, 1)})
+
+
+@register("P13", "Every erased customer is in the erasure journal a restore replays")
+def erasures_journalled(rt: Runtime) -> Outcome:
+    from imbplus.customers.models import Customer
+    from imbplus.privacy import erasure_journal
+
+    with rt.sessions() as s:
+        erased = set(s.execute(select(Customer.id).where(Customer.status == "erased")).scalars())
+    try:
+        journalled = set(erasure_journal.read(rt.settings.erasure_journal))
+    except OSError as exc:
+        return Outcome(
+            False,
+            f"the erasure journal {rt.settings.erasure_journal} cannot be read: {exc.strerror}",
+            {"erased": len(erased)},
+        )
+    missing = len(erased - journalled)
+    return Outcome(
+        not missing,
+        "a restored backup would erase every one of them again"
+        if not missing
+        else f"{missing} erased customer(s) missing from {rt.settings.erasure_journal}: "
+        "check that the file is writable, then add them with `imbplus backup journal-sync`",
+        {"erased": len(erased), "journalled": len(journalled), "missing": missing},
+    )

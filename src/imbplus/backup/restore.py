@@ -19,6 +19,7 @@ Stop the server and the jobs first. The steps:
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,24 +44,25 @@ from imbplus.telemetry.store import fsync_dir
 class Restored:
     backup: str
     kept_old: str
+    live_readable: bool
     erased_again: list[str] = field(default_factory=list)
     telemetry_files: int = 0
 
 
-def _erased_live(settings: Settings) -> list[str]:
-    """Ids of erased customers in the live database, when it can still be read."""
+def _erased_live(settings: Settings) -> list[str] | None:
+    """Ids of erased customers in the live database; None when it cannot be read."""
     rt = Runtime(settings)
     try:
         with rt.sessions() as s:
             return list(s.execute(select(Customer.id).where(Customer.status == "erased")).scalars())
-    except Exception:
-        return []
+    except Exception:  # a lost or damaged database: the journal must do
+        return None
     finally:
         rt.dispose()
 
 
 def _stamp() -> str:
-    return clock.now().strftime("%Y%m%dT%H%M%SZ")
+    return clock.now().strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
 
 
 def _replace_sqlite(settings: Settings, path: Path, manifest: mf.Manifest) -> str:
@@ -110,20 +112,31 @@ def restore(
             f"a {manifest.backend} backup cannot be restored into {backend}",
             backup=manifest.name,
         )
-    erased = list(
-        dict.fromkeys([*erasure_journal.read(settings.erasure_journal), *_erased_live(settings)])
-    )
+    journalled = erasure_journal.read(settings.erasure_journal)
+    live = _erased_live(settings)
+    # Before anything is replaced, the journal learns every erasure the live database knows,
+    # so that a restore interrupted later and run again still erases them.
+    known = set(journalled)
+    only_live = [c for c in live or [] if c not in known]
+    if only_live:
+        erasure_journal.append(settings.erasure_journal, only_live)
+    erased = [*journalled, *only_live]
+    # The backup's head is a prefix of the live chain, so setting it first is safe either way.
+    checkpoint = audit.Checkpoint(settings.checkpoint_file)
+    checkpoint.reset()
+    if manifest.audit_head is not None:
+        checkpoint.advance(*manifest.audit_head)
     if backend == "sqlite":
         kept = _replace_sqlite(settings, path, manifest)
     else:
         name = database.scratch_name("restore")
         database.load_postgres(settings.db_url, path / manifest.database.path, name)
-        kept = database.swap_postgres(settings.db_url, name)
-    checkpoint = audit.Checkpoint(settings.checkpoint_file)
-    checkpoint.reset()
-    if manifest.audit_head is not None:
-        checkpoint.advance(*manifest.audit_head)
-    result = Restored(manifest.name, kept)
+        try:
+            kept = database.swap_postgres(settings.db_url, name)
+        except BaseException:
+            database.drop_postgres(settings.db_url, name)
+            raise
+    result = Restored(manifest.name, kept, live is not None)
     rt = Runtime(settings)
     try:
         init(rt)

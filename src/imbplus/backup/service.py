@@ -16,10 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow.parquet as pq
+from sqlalchemy import select
 
 from imbplus.backup import database
 from imbplus.backup import manifest as mf
 from imbplus.clock import clock
+from imbplus.customers.models import Customer
+from imbplus.privacy import erasure_journal
 from imbplus.privacy.catalog import Purpose
 from imbplus.runtime import Runtime
 from imbplus.telemetry.store import Store, fsync_dir
@@ -58,16 +61,21 @@ def _copy_telemetry(root: Path, directory: Path, progress: Progress) -> list[mf.
     entries: list[mf.FileEntry] = []
     for _attempt in range(3):
         entries = []
+        listed = telemetry_files(root)
         try:
-            for path in telemetry_files(root):
+            for path in listed:
                 rel = f"{TELEMETRY}/{path.relative_to(root).as_posix()}"
                 entry = mf.copy_hashed(path, directory, rel, progress)
                 rows = pq.ParquetFile(directory / rel).metadata.num_rows
                 entries.append(mf.FileEntry(entry.path, entry.bytes, entry.sha256, rows))
-            return entries
+            # a compaction between listing and copying (new file renamed in, old ones not
+            # yet removed) would hold events twice: the set must not have changed
+            if telemetry_files(root) == listed:
+                return entries
         except FileNotFoundError:
-            # compaction or retention replaced files meanwhile: copy the new set again
-            shutil.rmtree(directory / TELEMETRY, ignore_errors=True)
+            pass
+        # compaction or retention replaced files meanwhile: copy the new set again
+        shutil.rmtree(directory / TELEMETRY, ignore_errors=True)
     raise database.BackupFailed("the telemetry dataset kept changing during the backup")
 
 
@@ -115,7 +123,8 @@ def create(rt: Runtime, *, telemetry: bool = True, phases: Phases = _quiet) -> C
     with rt.job("backup", Purpose.SECURITY) as ctx:
         ctx.note(
             "backup.created",
-            reason=f"backup={name} tables={len(snap.tables)} files={len(manifest.files())} "
+            reason=f"backup={manifest.name} tables={len(snap.tables)} "
+            f"files={len(manifest.files())} "
             f"bytes={manifest.total_bytes()}",
         )
     return Created(final, manifest, prune(rt))
@@ -125,7 +134,11 @@ def backups(root: Path) -> list[Path]:
     """Complete backups, oldest first."""
     if not root.exists():
         return []
-    return sorted(p for p in root.iterdir() if p.is_dir() and (p / mf.NAME).is_file())
+    return sorted(
+        p
+        for p in root.iterdir()
+        if p.is_dir() and not p.name.startswith(PARTIAL) and (p / mf.NAME).is_file()
+    )
 
 
 def prune(rt: Runtime) -> list[Path]:
@@ -165,3 +178,15 @@ def resolve(rt: Runtime, given: str | None) -> Path:
 def verify(path: Path, progress: Progress | None = None) -> tuple[mf.Manifest, list[str]]:
     manifest = mf.read(path)
     return manifest, mf.check_files(path, manifest, progress)
+
+
+def sync_journal(rt: Runtime) -> int:
+    """Add to the erasure journal every erased customer it lacks (after a write failed)."""
+    path = rt.settings.erasure_journal
+    with rt.sessions() as s:
+        erased = list(s.execute(select(Customer.id).where(Customer.status == "erased")).scalars())
+    known = set(erasure_journal.read(path))
+    missing = [c for c in erased if c not in known]
+    if missing:
+        erasure_journal.append(path, missing)
+    return len(missing)

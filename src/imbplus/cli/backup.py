@@ -155,8 +155,21 @@ def restore(
             telemetry=telemetry,
             progress=phases("checking files", manifest.total_bytes()),
         )
+    if not done.live_readable:
+        err_console.print(
+            "[yellow]warning:[/yellow] the previous database could not be read; customers "
+            "were erased again from the erasure journal alone"
+        )
     console.print(
         f"restored {done.backup}; the previous database is kept as {done.kept_old}; "
         f"{len(done.erased_again)} customer(s) erased since the backup were erased again"
         + (f"; {done.telemetry_files} telemetry files restored" if telemetry else "")
     )
+
+
+@app.command("journal-sync")
+def journal_sync() -> None:
+    """Add every erased customer missing from the erasure journal (after a failed write)."""
+    rt = ready_runtime()
+    added = service.sync_journal(rt)
+    console.print(f"erasure journal: {added} customer id(s) added")
