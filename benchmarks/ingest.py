@@ -10,6 +10,8 @@
   busy neighbour on a shared machine does not favour one of them.
 * limit_events_per_s: PyArrow writing the same events from ready-made Arrow columns as
   durable files (same format, temp name + fsync + rename + directory fsync), 5,000 a file.
+* direct_arrow_events_per_s: the same service on the same events sent as Arrow IPC
+  streams (the columnar body firmware can send), measured in the same rounds.
 * naive_events_per_s: one ORM insert per event into a table, committed per batch.
 
 Prints one JSON line and saves it in benchmarks/results/ingest.json.
@@ -46,7 +48,7 @@ from imbplus.devices.schemas import DeviceCreate
 from imbplus.privacy.catalog import Purpose
 from imbplus.runtime import Runtime
 from imbplus.settings import Settings
-from imbplus.telemetry.ingest import Stamp, parse, stored, validate
+from imbplus.telemetry.ingest import ARROW_STREAM, Stamp, parse, stored, validate
 from imbplus.telemetry.service import Ingestor
 from imbplus.telemetry.store import INGEST_WRITE, Store, write_durable
 
@@ -123,30 +125,52 @@ def limit(out: Path, tables: list[pa.Table], batches: int, start: int = 0) -> fl
 
 
 def direct(
-    ingestor: Ingestor, bodies: list[bytes], tokens: list[str], batches: int, start: int = 0
+    ingestor: Ingestor,
+    bodies: list[bytes],
+    tokens: list[str],
+    batches: int,
+    start: int = 0,
+    content_type: str | None = None,
 ) -> float:
     started = time.perf_counter()
     for i in range(start, start + batches):
-        ingestor.ingest(tokens[i % len(tokens)], bodies[i % len(bodies)])
+        ingestor.ingest(tokens[i % len(tokens)], bodies[i % len(bodies)], None, content_type)
     return batches * BATCH / (time.perf_counter() - started)
+
+
+def arrow_bodies(bodies: list[bytes]) -> list[bytes]:
+    """The same events as Arrow IPC streams, as a box with columnar firmware sends them."""
+    out = []
+    for body in bodies:
+        table = parse(body)
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, table.schema) as writer:
+            writer.write_table(table)
+        out.append(sink.getvalue().to_pybytes())
+    return out
 
 
 def interleaved(
     rt: Runtime, bodies: list[bytes], tokens: list[str], batches: int, rounds: int
-) -> tuple[float, float]:
-    """Best round of each, the two measured turn by turn so that both see the same machine
+) -> tuple[float, float, float]:
+    """Best round of each, measured turn by turn so that all see the same machine
     (other work on a shared machine slows whichever runs at that moment)."""
     tables = ready_tables(rt, bodies)
+    columnar = arrow_bodies(bodies)
     out = Path(tempfile.mkdtemp(prefix="limit-", dir=rt.settings.data_dir))
     ingestor = Ingestor(rt)
     for token in tokens:  # steady state: every box checked once and its last-seen recorded
         ingestor.tokens.mark_seen(ingestor.tokens.authenticate(token), "127.0.0.1")
     per_round = max(1, batches // rounds)
-    best_limit = best_direct = 0.0
+    best_limit = best_direct = best_arrow = 0.0
     for r in range(rounds):
-        best_limit = max(best_limit, limit(out, tables, per_round, r * per_round))
-        best_direct = max(best_direct, direct(ingestor, bodies, tokens, per_round, r * per_round))
-    return best_limit, best_direct
+        at = r * per_round
+        best_limit = max(best_limit, limit(out, tables, per_round, at))
+        best_direct = max(best_direct, direct(ingestor, bodies, tokens, per_round, at))
+        best_arrow = max(
+            best_arrow, direct(ingestor, columnar, tokens, per_round, at, ARROW_STREAM)
+        )
+    return best_limit, best_direct, best_arrow
 
 
 class _Base(DeclarativeBase):
@@ -261,7 +285,9 @@ def main() -> None:
         init(rt)
         tokens = make_tokens(rt, args.devices)
         bodies = make_bodies(8)
-        limit_eps, direct_eps = interleaved(rt, bodies, tokens, args.batches, args.rounds)
+        limit_eps, direct_eps, arrow_eps = interleaved(
+            rt, bodies, tokens, args.batches, args.rounds
+        )
         naive_eps = naive(Path(tmp), bodies, args.naive_batches)
         rt.dispose()
         http_eps, failed = http(settings, bodies, tokens, args.batches, args.clients)
@@ -281,6 +307,8 @@ def main() -> None:
             "limit_events_per_s": round(limit_eps),
             "naive_events_per_s": round(naive_eps),
             "direct_share_of_limit": round(direct_eps / limit_eps, 3),
+            "direct_arrow_events_per_s": round(arrow_eps),
+            "direct_arrow_share_of_limit": round(arrow_eps / limit_eps, 3),
             "http_goal_min": 150_000,
             "direct_share_goal_min": 0.5,
             "files_written": stored_files,

@@ -37,10 +37,14 @@ _EVENT = {
 _BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
-        "description": "Up to 5,000 events / 1 MiB: NDJSON (one event per line) or a JSON "
-        "array. Accepted whole or refused whole.",
+        "description": "Up to 5,000 events / 1 MiB: NDJSON (one event per line), a JSON "
+        "array, or an Arrow IPC stream of the same columns (`ts` a timestamp). Accepted "
+        "whole or refused whole.",
         "content": {
             "application/x-ndjson": {"schema": {"type": "string"}},
+            "application/vnd.apache.arrow.stream": {
+                "schema": {"type": "string", "format": "binary"}
+            },
             "application/json": {"schema": {"type": "array", "items": _EVENT, "maxItems": 5000}},
         },
     },
@@ -72,5 +76,9 @@ async def post_events(request: Request) -> IngestAnswer:
     body = await request.body()
     address = request.client.host if request.client else None
     return await run_in_threadpool(
-        ingestor.ingest, token.strip() if scheme.lower() == "bearer" else None, body, address
+        ingestor.ingest,
+        token.strip() if scheme.lower() == "bearer" else None,
+        body,
+        address,
+        request.headers.get("content-type"),
     )

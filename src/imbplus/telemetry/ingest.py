@@ -103,7 +103,12 @@ def _first_byte(body: bytes) -> int:
     return body[at] if at < len(body) else 0
 
 
-def parse(body: bytes) -> pa.Table:
+ARROW_STREAM = "application/vnd.apache.arrow.stream"
+
+
+def parse(body: bytes, content_type: str | None = None) -> pa.Table:
+    if content_type and content_type.split(";")[0].strip().lower() == ARROW_STREAM:
+        return _parse_arrow(body)
     first = _first_byte(body)
     if first == 0:
         raise BatchRefused(None, "the batch holds no events")
@@ -154,6 +159,55 @@ def _parse_array(body: bytes) -> pa.Table:
         index = pc.index(pc.is_null(flat), True).as_py()
         raise BatchRefused(index, "must be a JSON object")
     return pa.Table.from_struct_array(flat)
+
+
+def _parse_arrow(body: bytes) -> pa.Table:
+    """An Arrow IPC stream of event columns (names as in JSON): already columnar, so only
+    checked and brought to the input types. Unknown columns are ignored, missing optional
+    ones are nulls; `ts` is a timestamp (naive means UTC) or ISO 8601 text."""
+    try:
+        table = pa.ipc.open_stream(pa.BufferReader(body)).read_all()
+        table.validate(full=True)  # untrusted buffers: offsets and lengths checked
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError, OSError):
+        raise MalformedBatch(None, "not an Arrow IPC stream") from None
+    names = table.schema.names
+    columns = []
+    for field in INPUT_SCHEMA:
+        found = names.count(field.name)
+        if found > 1:
+            raise MalformedBatch(None, "column given twice", field=field.name)
+        if not found:
+            columns.append(pa.nulls(table.num_rows, field.type))
+            continue
+        column = table.column(field.name)
+        if field.name == "ts":
+            kind = column.type
+            if not (
+                pa.types.is_timestamp(kind)
+                or pa.types.is_string(kind)
+                or pa.types.is_large_string(kind)
+            ):
+                raise MalformedBatch(None, f"expected {_ARROW_KIND['ts']}", field="ts")
+            if pa.types.is_timestamp(column.type) and column.type.tz is None:
+                column = pc.assume_timezone(column, "UTC")
+        try:
+            columns.append(pc.cast(column, field.type))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+            raise MalformedBatch(
+                None, f"expected {_ARROW_KIND[field.name]}", field=field.name
+            ) from None
+    return pa.Table.from_arrays(columns, schema=INPUT_SCHEMA)
+
+
+_ARROW_KIND = {
+    "ts": "a timestamp column (or ISO 8601 text)",
+    "type": "a text column",
+    "channel": "a text column",
+    "content_id": "a text column",
+    "duration_s": "an integer column",
+    "error_code": "a text column",
+    "firmware": "a text column",
+}
 
 
 def _ndjson_lines(body: bytes) -> list[str]:
@@ -309,13 +363,14 @@ def ingest_body(
     stamp: Stamp,
     limits: Limits,
     before_write: Callable[[int], None] | None = None,
+    content_type: str | None = None,
 ) -> Accepted:
     """Parse, validate and durably store one batch. Returns only once it is on disk."""
     if len(body) > limits.max_bytes:
         raise BatchTooLarge(
             f"request body over {limits.max_bytes} bytes", max_bytes=limits.max_bytes
         )
-    table = parse(body)
+    table = parse(body, content_type)
     ts = validate(table, limits, clock.now_us() // 1000)
     if before_write is not None:
         before_write(table.num_rows)

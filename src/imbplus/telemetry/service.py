@@ -32,7 +32,13 @@ class Ingestor:
             retention_days=s.telemetry_retention_days,
         )
 
-    def ingest(self, token: str | None, body: bytes, address: str | None = None) -> IngestAnswer:
+    def ingest(
+        self,
+        token: str | None,
+        body: bytes,
+        address: str | None = None,
+        content_type: str | None = None,
+    ) -> IngestAnswer:
         auth = self.tokens.authenticate(token)
         self.limiter.take(auth.device_id, 1)  # an exhausted box is refused before parsing
         stamp = Stamp(auth.pseudonym, auth.model, auth.firmware, auth.region)
@@ -42,6 +48,7 @@ class Ingestor:
             stamp,
             self.limits,
             before_write=lambda n: self.limiter.take(auth.device_id, n - 1),
+            content_type=content_type,
         )
         self.tokens.mark_seen(auth, address)
         return IngestAnswer(accepted=accepted.events, batch=accepted.batch)

@@ -1,0 +1,81 @@
+"""P02 ingest of Arrow IPC streams: boxes whose firmware sends columns get the same rules,
+the same durability and the same whole-batch refusals as NDJSON."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from fastapi.testclient import TestClient
+
+from imbplus.clock import clock
+from imbplus.runtime import Runtime
+from imbplus.telemetry.ingest import ARROW_STREAM
+from tests.support.factories import make_customer, make_device
+from tests.telemetry.helpers import events
+from tests.telemetry.test_ingest import URL, stored_rows
+
+
+def ipc(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def columns(items: list[dict[str, object]]) -> pa.Table:
+    """The events as columns, the way a box would build them (naive UTC timestamps,
+    dictionary-encoded type, 32-bit durations)."""
+    names = list(dict.fromkeys(k for e in items for k in e))
+    table = pa.table({k: [e.get(k) for e in items] for k in names})
+    ts = pc.cast(pc.cast(table["ts"], pa.timestamp("ms", tz="UTC")), pa.timestamp("ms"))
+    return table.set_column(0, "ts", ts).set_column(
+        table.schema.get_field_index("type"), "type", pc.dictionary_encode(table["type"])
+    )
+
+
+def _post(client: TestClient, token: str, body: bytes):  # type: ignore[no-untyped-def]
+    return client.post(
+        URL,
+        content=body,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": ARROW_STREAM},
+    )
+
+
+def test_p02_an_arrow_stream_is_stored_like_ndjson(client: TestClient, rt: Runtime) -> None:
+    _, token = make_device(rt, make_customer(rt).id)
+    batch = events(30)
+    answer = _post(client, token, ipc(columns(batch)))
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["accepted"] == 30
+    rows = stored_rows(rt)
+    assert [r["type"] for r in rows] == [e["type"] for e in batch]
+    assert {r["channel"] for r in rows} == {None, "tvp1"}
+    first = rows[0]["ts"]
+    assert abs(first - clock.now().replace(tzinfo=None) + timedelta(minutes=600)) < timedelta(
+        seconds=1
+    )
+
+
+def test_p02_a_bad_arrow_batch_is_refused_whole_and_named(client: TestClient, rt: Runtime) -> None:
+    _, token = make_device(rt, make_customer(rt).id)
+    good = columns(events(20))
+    unknown = good.set_column(
+        good.schema.get_field_index("type"),
+        "type",
+        pa.array(["heartbeat"] * 7 + ["reboot"] + ["heartbeat"] * 12),
+    )
+    cases = [
+        (b"not arrow at all", 400, None, None),
+        (ipc(good)[:200], 400, None, None),
+        (ipc(good.set_column(0, "ts", pa.array(range(20)))), 400, "ts", None),
+        (ipc(good.append_column("channel", pa.array(["x"] * 20))), 400, "channel", None),
+        (ipc(unknown), 422, "type", 7),
+        (ipc(good.drop_columns(["ts"])), 422, "ts", 0),
+    ]
+    for body, status, field, index in cases:
+        answer = _post(client, token, body)
+        assert answer.status_code == status, (field, answer.text)
+        assert answer.json().get("field") == field and answer.json().get("index") == index
+    assert stored_rows(rt) == []
