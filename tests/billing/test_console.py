@@ -184,3 +184,50 @@ def test_a_refused_phone_order_leaves_nothing_and_echoes_no_card(
     with rt.sessions() as s:
         assert s.execute(select(Invoice)).first() is None
         assert s.execute(select(Payment).where(Payment.status == "approved")).first() is None
+
+
+def test_billing_staff_charge_an_unpaid_invoice_now(client: TestClient, rt: Runtime) -> None:
+    from datetime import UTC, datetime
+
+    from imbplus.billing import run as billing_run
+    from imbplus.clock import clock
+    from tests.support.shop import card
+
+    clock.freeze(datetime(2026, 11, 10, 9, 0, tzinfo=UTC))
+    setup_shop(rt)
+    later = make_customer(rt)  # first recurring charge declined, the next one approved
+    place_order(rt, later.id, ("pkg-family", 1), card=card("4000 0025 0000 3155", save=True))
+    never = make_customer(rt)  # every recurring charge declined
+    place_order(rt, never.id, ("pkg-start", 1), card=card("4000000000000341", save=True))
+    clock.freeze(datetime(2026, 12, 1, 6, 0, tzinfo=UTC))
+    assert billing_run.run_month(rt, "2026-12").declined == 2
+    with rt.sessions() as s:
+        unpaid = dict(
+            s.execute(
+                select(Invoice.customer_id, Invoice.id).where(Invoice.status == "unpaid")
+            ).all()
+        )
+    staff, _ = make_staff(rt, "billing")
+    login(client, staff.username)
+    choose(client, "billing")
+    for customer_id, outcome, shown in (
+        (later.id, "paid", "Charged: the invoice is paid."),
+        (never.id, "declined", "The card was declined"),
+    ):
+        url = f"/console/billing/invoices/{unpaid[customer_id]}"
+        page = client.get(url)
+        assert "Charge the saved card now" in page.text
+        charged = client.post(f"{url}/charge", data={"csrf": csrf_of(page)}, follow_redirects=False)
+        assert charged.headers["location"] == f"{url}?charged={outcome}"
+        assert shown in client.get(charged.headers["location"]).text
+    paid_page = client.get(f"/console/billing/invoices/{unpaid[later.id]}")
+    assert "Charge the saved card now" not in paid_page.text
+    again = client.post(
+        f"/console/billing/invoices/{unpaid[later.id]}/charge", data={"csrf": csrf_of(paid_page)}
+    )
+    assert again.status_code == 409 and "already paid" in again.text
+    with rt.sessions() as s:
+        attempts = s.execute(
+            select(Payment.status).where(Payment.invoice_id == unpaid[later.id])
+        ).scalars()
+        assert sorted(attempts) == ["approved", "declined"]

@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from imbplus.billing import cards, credit, documents, invoices
+from imbplus.billing import run as billing_run
 from imbplus.billing.money import pln
 from imbplus.customers import service as customers
 from imbplus.errors import DomainError
@@ -69,9 +70,23 @@ def overview(
 
 
 @router.get("/invoices/{invoice_id}")
-def invoice(request: Request, user: User, ctx: ConsoleContext, invoice_id: str) -> Response:
-    return _render(
-        request, "console/invoice.html", user, ctx, invoice=invoices.get(ctx, invoice_id)
+def invoice(
+    request: Request, user: User, ctx: ConsoleContext, invoice_id: str, charged: str = ""
+) -> Response:
+    found = invoices.get(ctx, invoice_id)
+    outcome = charged if charged in ("paid", "declined") else ""
+    return _render(request, "console/invoice.html", user, ctx, invoice=found, charged=outcome)
+
+
+@router.post("/invoices/{invoice_id}/charge")
+def charge(
+    request: Request, user: User, ctx: ConsoleContext, invoice_id: str, csrf: Short
+) -> Response:
+    """Charge an unpaid subscription invoice to its saved card now."""
+    check_csrf(user, csrf)
+    outcome = billing_run.charge_now(ctx, invoice_id)
+    return RedirectResponse(
+        f"/console/billing/invoices/{invoice_id}?charged={outcome}", status_code=303
     )
 
 

@@ -23,9 +23,10 @@ from imbplus.billing.models import BilledPeriod, Card, Invoice
 from imbplus.billing.schemas import Buyer
 from imbplus.clock import clock
 from imbplus.customers import service as customers
-from imbplus.errors import Erased, ValidationFailed
+from imbplus.errors import Conflict, Erased, NotFound, ValidationFailed
+from imbplus.ids import is_uuid
 from imbplus.privacy.access import Context
-from imbplus.privacy.catalog import Purpose
+from imbplus.privacy.catalog import Action, Category, Purpose
 from imbplus.runtime import Runtime
 from imbplus.shop import subscriptions
 
@@ -151,3 +152,36 @@ def retry_failed(rt: Runtime, advance: Advance | None = None) -> RetryReport:
         if advance:
             advance(1)
     return report
+
+
+class NothingToCharge(Conflict):
+    code = "nothing_to_charge"
+
+
+def charge_now(ctx: Context, invoice_id: str) -> str:
+    """Billing staff charge an unpaid subscription invoice to its saved card at once (the
+    customer asked, or the card was renewed); counts as an attempt like a scheduled retry.
+    Returns `paid` or `declined`."""
+    invoice = (
+        ctx.session.get(Invoice, invoice_id, with_for_update=True) if is_uuid(invoice_id) else None
+    )
+    if invoice is None:
+        raise NotFound("no invoice with this id", invoice=invoice_id[:64])
+    ctx.check(
+        Action.WRITE,
+        {Category.BILLING_RECORD, Category.PAYMENT_CARD},
+        operation="invoice.charge",
+        subjects=[invoice.customer_id],
+    )
+    if invoice.status != "unpaid":
+        raise NothingToCharge("this invoice is already paid", invoice=invoice.number)
+    sub = subscriptions.billable(ctx.session, invoice.subscription_id or "")
+    card = ctx.session.get(Card, sub.card_id) if sub and sub.card_id else None
+    if card is None or card.status != "active":
+        raise NothingToCharge(
+            "no saved card for this subscription: the customer pays in the portal",
+            invoice=invoice.number,
+        )
+    payment = payments.charge_invoice(ctx, invoice, card)
+    ctx.note("invoice.charged_by_staff", subject=invoice.customer_id, result=payment.status)
+    return "paid" if payment.status == "approved" else "declined"
