@@ -79,3 +79,31 @@ def test_p02_a_bad_arrow_batch_is_refused_whole_and_named(client: TestClient, rt
         assert answer.status_code == status, (field, answer.text)
         assert answer.json().get("field") == field and answer.json().get("index") == index
     assert stored_rows(rt) == []
+
+
+def test_p02_arrow_bodies_cannot_make_the_server_allocate_much(
+    client: TestClient, rt: Runtime
+) -> None:
+    _, token = make_device(rt, make_customer(rt).id)
+    good = columns(events(20))
+    # zstd would unpack a small body into a large one: refused before reading
+    sink = pa.BufferOutputStream()
+    options = pa.ipc.IpcWriteOptions(compression="zstd")
+    with pa.ipc.new_stream(sink, good.schema, options=options) as writer:
+        writer.write_table(good)
+    packed = _post(client, token, sink.getvalue().to_pybytes())
+    assert packed.status_code == 400 and "compressed" in packed.json()["message"]
+    # every row pointing at one long dictionary value: refused at the first such row
+    long = "x" * 100_000
+    channel = pa.DictionaryArray.from_arrays(
+        pa.array([0] * 5 + [1] * 15, pa.int32()), pa.array(["tvp1", long])
+    )
+    bomb = good.set_column(good.schema.get_field_index("channel"), "channel", channel)
+    answer = _post(client, token, ipc(bomb))
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["index"] == 5 and answer.json()["field"] == "channel"
+    # more rows than a batch may hold, with no columns to carry them
+    empty = pa.RecordBatch.from_arrays([pa.nulls(6000)], names=["unused"])
+    rows = _post(client, token, ipc(pa.Table.from_batches([empty])))
+    assert rows.status_code == 413
+    assert stored_rows(rt) == []

@@ -106,9 +106,11 @@ def _first_byte(body: bytes) -> int:
 ARROW_STREAM = "application/vnd.apache.arrow.stream"
 
 
-def parse(body: bytes, content_type: str | None = None) -> pa.Table:
+def parse(body: bytes, content_type: str | None = None, max_rows: int = 5000) -> pa.Table:
     if content_type and content_type.split(";")[0].strip().lower() == ARROW_STREAM:
-        return _parse_arrow(body)
+        from imbplus.telemetry.arrow_body import parse_arrow  # it builds on this module
+
+        return parse_arrow(body, max_rows)
     first = _first_byte(body)
     if first == 0:
         raise BatchRefused(None, "the batch holds no events")
@@ -159,55 +161,6 @@ def _parse_array(body: bytes) -> pa.Table:
         index = pc.index(pc.is_null(flat), True).as_py()
         raise BatchRefused(index, "must be a JSON object")
     return pa.Table.from_struct_array(flat)
-
-
-def _parse_arrow(body: bytes) -> pa.Table:
-    """An Arrow IPC stream of event columns (names as in JSON): already columnar, so only
-    checked and brought to the input types. Unknown columns are ignored, missing optional
-    ones are nulls; `ts` is a timestamp (naive means UTC) or ISO 8601 text."""
-    try:
-        table = pa.ipc.open_stream(pa.BufferReader(body)).read_all()
-        table.validate(full=True)  # untrusted buffers: offsets and lengths checked
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError, OSError):
-        raise MalformedBatch(None, "not an Arrow IPC stream") from None
-    names = table.schema.names
-    columns = []
-    for field in INPUT_SCHEMA:
-        found = names.count(field.name)
-        if found > 1:
-            raise MalformedBatch(None, "column given twice", field=field.name)
-        if not found:
-            columns.append(pa.nulls(table.num_rows, field.type))
-            continue
-        column = table.column(field.name)
-        if field.name == "ts":
-            kind = column.type
-            if not (
-                pa.types.is_timestamp(kind)
-                or pa.types.is_string(kind)
-                or pa.types.is_large_string(kind)
-            ):
-                raise MalformedBatch(None, f"expected {_ARROW_KIND['ts']}", field="ts")
-            if pa.types.is_timestamp(column.type) and column.type.tz is None:
-                column = pc.assume_timezone(column, "UTC")
-        try:
-            columns.append(pc.cast(column, field.type))
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
-            raise MalformedBatch(
-                None, f"expected {_ARROW_KIND[field.name]}", field=field.name
-            ) from None
-    return pa.Table.from_arrays(columns, schema=INPUT_SCHEMA)
-
-
-_ARROW_KIND = {
-    "ts": "a timestamp column (or ISO 8601 text)",
-    "type": "a text column",
-    "channel": "a text column",
-    "content_id": "a text column",
-    "duration_s": "an integer column",
-    "error_code": "a text column",
-    "firmware": "a text column",
-}
 
 
 def _ndjson_lines(body: bytes) -> list[str]:
@@ -370,7 +323,7 @@ def ingest_body(
         raise BatchTooLarge(
             f"request body over {limits.max_bytes} bytes", max_bytes=limits.max_bytes
         )
-    table = parse(body, content_type)
+    table = parse(body, content_type, limits.max_events)
     ts = validate(table, limits, clock.now_us() // 1000)
     if before_write is not None:
         before_write(table.num_rows)
