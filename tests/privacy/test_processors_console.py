@@ -61,3 +61,71 @@ def test_other_roles_cannot_read_the_register(client: TestClient, rt: Runtime) -
         login(client, staff.username)
         assert client.get("/console/processors").status_code == 403
         assert 'href="/console/processors"' not in client.get("/console").text
+
+
+def test_the_dpo_registers_and_ends_a_contract(client: TestClient, rt: Runtime) -> None:
+    from tests.staff.test_console import csrf_of
+
+    dpo, _ = make_staff(rt, "dpo")
+    login(client, dpo.username)
+    page = client.get("/console/processors")
+    form = {
+        "csrf": csrf_of(page),
+        "processor_id": "fast-courier",
+        "name": "Fast Courier sp. z o.o.",
+        "kind": "carrier",
+        "contract_ref": "UP/2026/41",
+        "scope": "shipment_record:shipment_contact\nshipment_contact:shipment_contact\n",
+        "valid_from": "2026-01-01",
+        "valid_until": "2031-01-01",
+    }
+    saved = client.post("/console/processors", data=form, follow_redirects=False)
+    assert saved.status_code == 303
+    with rt.job("check", Purpose.SECURITY) as ctx:
+        info = processors.get(ctx, "fast-courier")
+        assert info.valid_at(clock.now()) and len(info.scope) == 2
+    bad = client.post(
+        "/console/processors",
+        data=form | {"scope": "payment_card:marketing\nnot-a-pair", "valid_until": "soon"},
+    )
+    assert bad.status_code == 422 and "valid_until: a date" in bad.text
+    assert "Fast Courier sp. z o.o." in bad.text  # the form keeps what was typed
+    wrong_scope = client.post("/console/processors", data=form | {"scope": "nothing:here"})
+    assert wrong_scope.status_code == 422 and "scope:" in wrong_scope.text
+    ended = client.post(
+        "/console/processors/fast-courier/end",
+        data={"csrf": csrf_of(page)},
+        follow_redirects=False,
+    )
+    assert ended.status_code == 303
+    with rt.job("check", Purpose.SECURITY) as ctx:
+        assert not processors.get(ctx, "fast-courier").valid_at(clock.now())
+        assert processors.get(ctx, "fast-courier").actor().scope == frozenset()
+    assert (
+        client.post("/console/processors/no-such/end", data={"csrf": csrf_of(page)}).status_code
+        == 404
+    )
+
+
+def test_only_the_dpo_changes_contracts(client: TestClient, rt: Runtime) -> None:
+    from tests.staff.test_console import csrf_of
+
+    admin, _ = make_staff(rt, "admin")
+    login(client, admin.username)
+    home = client.get("/console")
+    refused = client.post(
+        "/console/processors",
+        data={
+            "csrf": csrf_of(home),
+            "processor_id": "x-courier",
+            "name": "X",
+            "kind": "carrier",
+            "contract_ref": "X/1",
+            "scope": "shipment_record:shipment_contact",
+            "valid_from": "2026-01-01",
+            "valid_until": "2027-01-01",
+        },
+    )
+    assert refused.status_code == 403
+    with rt.job("check", Purpose.SECURITY) as ctx:
+        assert "x-courier" not in [p.id for p in processors.list_all(ctx)]

@@ -5,22 +5,33 @@ Read for security oversight, like the audit trail; the register holds no persona
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime, time
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
 
 from imbplus.clock import clock
+from imbplus.errors import ValidationFailed
 from imbplus.privacy import disclosure
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Purpose
 from imbplus.processors import service
 from imbplus.web.deps import Db, get_runtime
-from imbplus.web.pages import User, render
+from imbplus.web.pages import User, check_csrf, render
 
 router = APIRouter(prefix="/console/processors", include_in_schema=False)
 _RECIPIENT = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 _SUBJECT = re.compile(r"^[0-9a-f-]{36}$")
+
+
+Short = Annotated[str, Form(max_length=200)]
+
+
+def _ctx(request: Request, session: Db, user: User) -> Context:
+    return Context(
+        session, get_runtime(request), user.actor, Purpose.SECURITY, request.state.request_id
+    )
 
 
 @router.get("")
@@ -31,15 +42,29 @@ def processors(
     recipient: Annotated[str, Query(max_length=64)] = "",
     subject: Annotated[str, Query(max_length=64)] = "",
 ) -> Response:
-    ctx = Context(
-        session, get_runtime(request), user.actor, Purpose.SECURITY, request.state.request_id
-    )
+    return _page(request, _ctx(request, session, user), user, recipient, subject)
+
+
+def _page(
+    request: Request,
+    ctx: Context,
+    user: User,
+    recipient: str = "",
+    subject: str = "",
+    status: int = 200,
+    problems: list[dict[str, str]] | None = None,
+    form: dict[str, str] | None = None,
+) -> Response:
     registry = service.list_for_oversight(ctx)
     recipient = recipient if _RECIPIENT.match(recipient) else ""
     subject = subject if _SUBJECT.match(subject) else ""
     return render(
         request,
         "console/processors.html",
+        status,
+        problems=problems or [],
+        form=form or {},
+        kinds=service.KINDS,
         user=user,
         now=clock.now(),
         processors=registry,
@@ -50,3 +75,66 @@ def processors(
         recipient=recipient,
         subject=subject,
     )
+
+
+def _day(value: str, field: str) -> datetime:
+    try:
+        return datetime.combine(date.fromisoformat(value), time(), tzinfo=UTC)
+    except ValueError:
+        raise ValidationFailed([{"field": field, "problem": "a date, YYYY-MM-DD"}]) from None
+
+
+@router.post("")
+def register(
+    request: Request,
+    session: Db,
+    user: User,
+    csrf: Annotated[str, Form(max_length=64)],
+    processor_id: Annotated[str, Form(max_length=64)],
+    name: Short,
+    kind: Annotated[str, Form(max_length=16)],
+    contract_ref: Short,
+    scope: Annotated[str, Form(max_length=2000)],
+    valid_from: Annotated[str, Form(max_length=10)],
+    valid_until: Annotated[str, Form(max_length=10)],
+) -> Response:
+    """Register a processor's contract or replace its terms (one category:purpose a line)."""
+    check_csrf(user, csrf)
+    ctx = _ctx(request, session, user)
+    form = {
+        "processor_id": processor_id,
+        "name": name,
+        "kind": kind,
+        "contract_ref": contract_ref,
+        "scope": scope,
+        "valid_from": valid_from,
+        "valid_until": valid_until,
+    }
+    try:
+        service.register_by_staff(
+            ctx,
+            processor_id=processor_id.strip(),
+            name=name,
+            kind=kind,
+            contract_ref=contract_ref,
+            scope=[line for line in scope.splitlines() if line.strip()],
+            valid_from=_day(valid_from, "valid_from"),
+            valid_until=_day(valid_until, "valid_until"),
+        )
+    except ValidationFailed as exc:
+        return _page(request, ctx, user, status=422, problems=exc.details["fields"], form=form)
+    return RedirectResponse("/console/processors", status_code=303)
+
+
+@router.post("/{processor_id}/end")
+def end(
+    request: Request,
+    session: Db,
+    user: User,
+    processor_id: str,
+    csrf: Annotated[str, Form(max_length=64)],
+) -> Response:
+    """End a contract now: the processor receives nothing from this moment."""
+    check_csrf(user, csrf)
+    service.end_contract(_ctx(request, session, user), processor_id)
+    return RedirectResponse("/console/processors", status_code=303)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -185,3 +186,24 @@ def register_sandbox(ctx: Context, *, days: int = 365) -> list[ProcessorInfo]:
         )
         for pid, (name, kind, scope) in SANDBOX.items()
     ]
+
+
+def register_by_staff(ctx: Context, **terms: Any) -> ProcessorInfo:
+    """`register` for an employee in the console: the DPO's oversight right is required."""
+    ctx.check(Action.WRITE, {Category.AUDIT_RECORD}, operation="processor.register")
+    return register(ctx, **terms)
+
+
+def end_contract(ctx: Context, processor_id: str) -> ProcessorInfo:
+    """End a processor's contract now: from this moment it receives nothing."""
+    ctx.check(Action.WRITE, {Category.AUDIT_RECORD}, operation="processor.end")
+    row = ctx.session.get(Processor, processor_id)
+    if row is None:
+        raise NotFound("no processor with this id", processor=processor_id[:64])
+    now = clock.now()
+    if row.valid_until > now:
+        row.valid_until = max(now, row.valid_from)
+        row.updated_at = now
+        ctx.session.flush()
+        ctx.note("processor.ended", reason=f"processor:{row.id} contract={row.contract_ref}")
+    return _info(row)
