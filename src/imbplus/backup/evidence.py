@@ -41,11 +41,11 @@ def restore_drill(rt: Runtime) -> Outcome:
 
 @register("P13", "Every erased customer is in the erasure journal a restore replays")
 def erasures_journalled(rt: Runtime) -> Outcome:
-    from imbplus.customers.models import Customer
+    from imbplus.customers import service as customers
     from imbplus.privacy import erasure_journal
 
     with rt.sessions() as s:
-        erased = set(s.execute(select(Customer.id).where(Customer.status == "erased")).scalars())
+        erased = set(customers.erased_ids(s))
     try:
         journalled = set(erasure_journal.read(rt.settings.erasure_journal))
     except OSError as exc:

@@ -54,7 +54,7 @@ def _erased_live(settings: Settings) -> list[str] | None:
     rt = Runtime(settings)
     try:
         with rt.sessions() as s:
-            return list(s.execute(select(Customer.id).where(Customer.status == "erased")).scalars())
+            return customers.erased_ids(s)
     except Exception:  # a lost or damaged database: the journal must do
         return None
     finally:

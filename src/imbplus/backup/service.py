@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow.parquet as pq
-from sqlalchemy import select
 
 from imbplus.backup import database
 from imbplus.backup import manifest as mf
 from imbplus.clock import clock
-from imbplus.customers.models import Customer
+from imbplus.customers import service as customers
 from imbplus.privacy import erasure_journal
 from imbplus.privacy.catalog import Purpose
 from imbplus.runtime import Runtime
@@ -184,7 +183,7 @@ def sync_journal(rt: Runtime) -> int:
     """Add to the erasure journal every erased customer it lacks (after a write failed)."""
     path = rt.settings.erasure_journal
     with rt.sessions() as s:
-        erased = list(s.execute(select(Customer.id).where(Customer.status == "erased")).scalars())
+        erased = customers.erased_ids(s)
     known = set(erasure_journal.read(path))
     missing = [c for c in erased if c not in known]
     if missing:

@@ -22,7 +22,7 @@ from imbplus.customers import service as customers
 from imbplus.errors import DomainError
 from imbplus.runtime import rollback_keeping_evidence
 from imbplus.shop import catalog, orders
-from imbplus.shop.forms import OrderForm
+from imbplus.shop.forms import OrderFields
 from imbplus.shop.schemas import OrderCreate
 from imbplus.web.errors import validation_problems
 from imbplus.web.pages import ConsoleContext, User, check_csrf, render
@@ -146,17 +146,9 @@ def place_order(
     customer_id: str,
     csrf: Short,
     key: Short,
-    stb: Short = "",
-    package: Short = "",
-    card_number: Annotated[str, Form(max_length=40)] = "",
-    exp_month: Annotated[str, Form(max_length=4)] = "",
-    exp_year: Annotated[str, Form(max_length=6)] = "",
-    cvv: Annotated[str, Form(max_length=8)] = "",
-    save_card: Annotated[bool, Form()] = False,
-    card_id: Short = "",
+    form: OrderFields,
 ) -> Response:
     check_csrf(user, csrf)
-    form = OrderForm(stb, package, card_number, exp_month, exp_year, cvv, save_card, card_id)
     body = form.body(customer_id)
     if body is None:
         problem = {"field": "lines", "problem": "choose a box, a package or both"}

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from imbplus.billing import invoices, payments
 from imbplus.billing.invoices import LineSpec
@@ -117,11 +118,22 @@ def _bill_one(ctx: Context, sub_id: str, month: str) -> str:
     )
     # a concurrent run's row makes this fail before any charge
     invoices.mark_billed(ctx, sub.id, month, invoice.id)
-    card = session.get(Card, sub.card_id) if sub.card_id else None
-    if card is None or card.status != "active":
+    card = _active_card(session, sub.card_id)
+    if card is None:
         return "no_card"
     payment = payments.charge_invoice(ctx, invoice, card)
     return "paid" if payment.status == "approved" else "declined"
+
+
+def _active_card(session: Session, card_id: str | None) -> Card | None:
+    card = session.get(Card, card_id) if card_id else None
+    return card if card is not None and card.status == "active" else None
+
+
+def saved_card_of(session: Session, invoice: Invoice) -> Card | None:
+    """The active saved card of the subscription an invoice bills, if any."""
+    sub = subscriptions.billable(session, invoice.subscription_id or "")
+    return _active_card(session, sub.card_id) if sub else None
 
 
 def retry_failed(rt: Runtime, advance: Advance | None = None) -> RetryReport:
@@ -139,9 +151,8 @@ def retry_failed(rt: Runtime, advance: Advance | None = None) -> RetryReport:
         with rt.job("billing_run", Purpose.BILLING) as ctx:
             invoice = ctx.session.get(Invoice, invoice_id, with_for_update=True)
             assert invoice is not None
-            sub = subscriptions.billable(ctx.session, invoice.subscription_id or "")
-            card = ctx.session.get(Card, sub.card_id) if sub and sub.card_id else None
-            if invoice.status != "unpaid" or card is None or card.status != "active":
+            card = saved_card_of(ctx.session, invoice)
+            if invoice.status != "unpaid" or card is None:
                 invoice.next_charge_at = None
                 continue
             payment = payments.charge_invoice(ctx, invoice, card)
@@ -175,9 +186,8 @@ def charge_now(ctx: Context, invoice_id: str) -> str:
     )
     if invoice.status != "unpaid":
         raise NothingToCharge("this invoice is already paid", invoice=invoice.number)
-    sub = subscriptions.billable(ctx.session, invoice.subscription_id or "")
-    card = ctx.session.get(Card, sub.card_id) if sub and sub.card_id else None
-    if card is None or card.status != "active":
+    card = saved_card_of(ctx.session, invoice)
+    if card is None:
         raise NothingToCharge(
             "no saved card for this subscription: the customer pays in the portal",
             invoice=invoice.number,

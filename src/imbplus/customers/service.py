@@ -312,6 +312,11 @@ def data_key_id(ctx: Context, customer_id: str) -> int:
     return _load(ctx, customer_id).key_id
 
 
+def erased_ids(session: Session) -> list[str]:
+    """Ids of erased customers (ids only: what backups and their restores need)."""
+    return list(session.execute(select(Customer.id).where(Customer.status == "erased")).scalars())
+
+
 def status_of(ctx: Context, customer_id: str) -> str:
     """active, suspended or erased (not personal data; no gate decision needed)."""
     row = ctx.session.get(Customer, customer_id) if is_uuid(customer_id) else None

@@ -62,7 +62,7 @@ def list_processors(ctx: ApiContext) -> list[ProcessorRead]:
 def list_disclosures(
     ctx: ApiContext,
     subject_id: Annotated[str | None, Query(pattern=UUID)] = None,
-    recipient_id: Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9-]{1,63}$")] = None,
+    recipient_id: Annotated[str | None, Query(pattern=service.PROCESSOR_ID.pattern)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[DisclosureRead]:
     """Every hand-over of personal data to a processor (P04)."""

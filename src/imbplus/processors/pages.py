@@ -4,7 +4,6 @@ Read for security oversight, like the audit trail; the register holds no persona
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime, time
 from typing import Annotated
 
@@ -13,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from imbplus.clock import clock
 from imbplus.errors import ValidationFailed
+from imbplus.ids import is_uuid
 from imbplus.privacy import disclosure
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Purpose
@@ -21,8 +21,6 @@ from imbplus.web.deps import Db, get_runtime
 from imbplus.web.pages import User, check_csrf, render
 
 router = APIRouter(prefix="/console/processors", include_in_schema=False)
-_RECIPIENT = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
-_SUBJECT = re.compile(r"^[0-9a-f-]{36}$")
 
 
 Short = Annotated[str, Form(max_length=200)]
@@ -56,8 +54,8 @@ def _page(
     form: dict[str, str] | None = None,
 ) -> Response:
     registry = service.list_for_oversight(ctx)
-    recipient = recipient if _RECIPIENT.match(recipient) else ""
-    subject = subject if _SUBJECT.match(subject) else ""
+    recipient = recipient if service.PROCESSOR_ID.match(recipient) else ""
+    subject = subject if is_uuid(subject) else ""
     return render(
         request,
         "console/processors.html",

@@ -5,6 +5,9 @@ CVV go straight into the schema's secret fields and are never echoed back to a p
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Form
 
 
 @dataclass(frozen=True)
@@ -44,3 +47,23 @@ class OrderForm:
 
 def _int(value: str) -> int | str:
     return int(value) if value.strip().isdigit() else value
+
+
+Choice = Annotated[str, Form(max_length=100)]
+
+
+def order_fields(
+    stb: Choice = "",
+    package: Choice = "",
+    card_number: Annotated[str, Form(max_length=40)] = "",
+    exp_month: Annotated[str, Form(max_length=4)] = "",
+    exp_year: Annotated[str, Form(max_length=6)] = "",
+    cvv: Annotated[str, Form(max_length=8)] = "",
+    save_card: Annotated[bool, Form()] = False,
+    card_id: Choice = "",
+) -> OrderForm:
+    """The order form's fields, as the portal and the console post them."""
+    return OrderForm(stb, package, card_number, exp_month, exp_year, cvv, save_card, card_id)
+
+
+OrderFields = Annotated[OrderForm, Depends(order_fields)]

@@ -20,7 +20,7 @@ from imbplus.privacy.catalog import Purpose
 from imbplus.runtime import rollback_keeping_evidence
 from imbplus.shop import catalog, orders
 from imbplus.shop import messages as _messages  # noqa: F401 - registers the texts
-from imbplus.shop.forms import OrderForm
+from imbplus.shop.forms import OrderFields
 from imbplus.shop.schemas import OrderCreate
 from imbplus.web import i18n
 from imbplus.web.errors import validation_problems
@@ -29,7 +29,6 @@ from imbplus.web.responses import pdf_file
 
 router = APIRouter(prefix="/portal", include_in_schema=False)
 Short = Annotated[str, Form(max_length=100)]
-Optional = Annotated[str, Form(max_length=100)]
 
 
 def _billing(ctx: Context) -> Context:
@@ -72,18 +71,10 @@ def order(
     ctx: PortalContext,
     csrf: Short,
     key: Short,
-    stb: Optional = "",
-    package: Optional = "",
-    card_number: Annotated[str, Form(max_length=40)] = "",
-    exp_month: Annotated[str, Form(max_length=4)] = "",
-    exp_year: Annotated[str, Form(max_length=6)] = "",
-    cvv: Annotated[str, Form(max_length=8)] = "",
-    save_card: Annotated[bool, Form()] = False,
-    card_id: Optional = "",
+    form: OrderFields,
 ) -> Response:
     check_csrf(user, csrf)
     lang = i18n.lang_of(request.scope)
-    form = OrderForm(stb, package, card_number, exp_month, exp_year, cvv, save_card, card_id)
     body = form.body(user.customer_id)
     if body is None:
         message = i18n.translate(lang, "shop.error.nothing")
