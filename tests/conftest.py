@@ -12,6 +12,7 @@ from imbplus.runtime import Runtime
 from imbplus.settings import Settings
 from imbplus.web.app import create_app
 from tests.support import databases
+from tests.support.clocks import FIXED_NOW
 from tests.support.smtp import Mailbox, SmtpServer
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -33,6 +34,13 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[databases.Tem
     tpl = databases.build_template(tmp_path_factory.mktemp("imbplus"))
     yield tpl
     databases.drop_template(tpl)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The run's clock starts at noon UTC of a fixed mid-month day, whatever the time of day
+    # the suite runs at, and ticks from there; servers and commands the tests start inherit
+    # it (tests/support/cli.py). `clock.reset()` comes back to this course.
+    clock.start_at(FIXED_NOW)
 
 
 @pytest.fixture(autouse=True)

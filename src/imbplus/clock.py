@@ -1,16 +1,34 @@
-"""The one clock. Tests move it to exercise expiry, retention and sealing."""
+"""The one clock. Tests move it to exercise expiry, retention and sealing.
+
+Tests start every case at one fixed instant (`start_at`), so that nothing depends on the
+time of day the suite runs at; the clock then ticks with the wall clock. A process started
+by a test (a server, a CLI command) inherits the shift through `IMBPLUS_CLOCK_OFFSET_S`, so
+both sides agree on "now". Production never sets it; `imbplus serve` names it when it is.
+"""
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import UTC, datetime
+
+OFFSET_ENV = "IMBPLUS_CLOCK_OFFSET_S"
+
+
+def _env_offset() -> float:
+    raw = os.environ.get(OFFSET_ENV, "")
+    try:
+        return float(raw) if raw else 0.0
+    except ValueError:
+        return 0.0
 
 
 class Clock:
     """Wall clock in UTC; `offset_s` shifts it (tests and drills only)."""
 
     def __init__(self) -> None:
-        self.offset_s = 0.0
+        self._base = _env_offset()
+        self.offset_s = self._base
         self._frozen: float | None = None
 
     def time(self) -> float:
@@ -27,12 +45,23 @@ class Clock:
         self.offset_s += seconds
 
     def freeze(self, at: datetime | None = None) -> None:
-        self._frozen = (at or datetime.now(tz=UTC)).timestamp()
+        self._frozen = (at or self.now()).timestamp()
         self.offset_s = 0.0
 
+    def start_at(self, at: datetime) -> None:
+        """Tick from `at` on (the wall clock's pace, a fixed starting point); `reset`
+        comes back to this course."""
+        self._base = at.timestamp() - time.time()
+        self.reset()
+
+    @property
+    def shifted(self) -> bool:
+        return self._frozen is not None or abs(self.offset_s) > 1
+
     def reset(self) -> None:
+        """Undo `freeze` and `advance`: back to the process's own course."""
         self._frozen = None
-        self.offset_s = 0.0
+        self.offset_s = self._base
 
 
 clock = Clock()

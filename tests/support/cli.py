@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 
+from imbplus.clock import OFFSET_ENV, clock
 from imbplus.settings import Settings
 
 
@@ -15,6 +17,7 @@ def env_for(settings: Settings) -> dict[str, str]:
     if settings.database_url:
         env["IMBPLUS_DATABASE_URL"] = settings.database_url
     env["COLUMNS"] = "200"
+    env[OFFSET_ENV] = repr(clock.time() - time.time())  # the child's "now" is the test's
     return env
 
 

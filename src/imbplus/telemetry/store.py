@@ -113,7 +113,9 @@ class Store:
 
     # -- writing -------------------------------------------------------------------------
     def write_batch(self, table: pa.Table) -> list[Path]:
-        """Make one accepted batch durable; returns the visible files."""
+        """Make one accepted batch durable; returns the visible files (none for no rows)."""
+        if table.num_rows == 0:
+            return []
         bounds = pc.min_max(table.column("ts"))
         first, last = bounds["min"].as_py().date(), bounds["max"].as_py().date()
         name = self.batch_name()
