@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import typer
@@ -7,7 +8,7 @@ from rich.table import Table
 
 from imbplus.cli.common import console, phases, ready_runtime
 from imbplus.privacy.catalog import Purpose
-from imbplus.telemetry import maintenance, queries
+from imbplus.telemetry import maintenance, queries, readable
 from imbplus.telemetry.store import Store
 
 app = typer.Typer(
@@ -80,11 +81,14 @@ def stats(
             console.print(_table("Regions (groups under 10 boxes hidden)", r.rows, cols))
             if r.suppressed_groups:
                 console.print(f"{r.suppressed_groups} small group(s) suppressed")
+    _warn_unreadable(readable.broken(store), "left out of these reports")
 
 
 @app.command("compact")
 def compact(
-    min_files: int = typer.Option(8, min=2, help="Compact a day from this many files."),
+    min_files: int = typer.Option(
+        8, min=2, max=100_000, help="Compact a day from this many files."
+    ),
     include_today: bool = typer.Option(False, help="Also today's (still growing) partition."),
 ) -> None:
     """Merge each day's small batch files into one."""
@@ -100,6 +104,14 @@ def compact(
         f"compacted {report.days} day(s): {report.files_before} files -> "
         f"{report.files_after}, {report.rows} events; {report.rollups} day(s) of rollups"
     )
+    if report.unreadable:
+        _warn_unreadable(report.unreadable, "left as they are")
+        raise typer.Exit(1)
+
+
+def _warn_unreadable(days: dict[date, str], what: str) -> None:
+    for day, problem in sorted(days.items()):
+        console.print(f"[red]day {day.isoformat()} cannot be read ({problem}); {what}[/red]")
 
 
 @app.command("retention")

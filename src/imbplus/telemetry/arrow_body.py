@@ -37,7 +37,8 @@ _KIND = {
     "firmware": "a text column",
 }
 _TEXT_MAX = {**MAX_LEN, "type": 32, "ts": 64}
-_ERRORS = (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError, OSError)
+# ValueError: field names that are not UTF-8 (and ArrowInvalid, its subclass)
+_ERRORS = (pa.ArrowException, OSError, ValueError, struct.error, IndexError)
 
 
 # -- the flatbuffer header of an IPC message (Arrow's Message.fbs) ---------------------------

@@ -46,9 +46,11 @@ INPUT_SCHEMA = pa.schema(
     ]
 )
 _NDJSON = pj.ParseOptions(explicit_schema=INPUT_SCHEMA, unexpected_field_behavior="ignore")
+# The array is parsed inside a wrapper object; "infer" keeps any key the body smuggled next
+# to the array (`[...],"x":1`) as a column of its own, so that such a body is refused.
 _ARRAY = pj.ParseOptions(
     explicit_schema=pa.schema([("e", pa.list_(pa.struct(INPUT_SCHEMA)))]),
-    unexpected_field_behavior="ignore",
+    unexpected_field_behavior="infer",
     newlines_in_values=True,
 )
 _TYPES = pa.array(TYPES)
@@ -94,7 +96,22 @@ class Stamp:
 
 
 # -- parsing -------------------------------------------------------------------------------
+# Arrow's JSON reader is fast but not built for hostile input: a top-level `null` as the
+# first value crashes the process, and it stores string bytes without checking that they
+# are UTF-8. So the body's shape is checked before the reader sees it (C-speed scans, no
+# per-event Python work), and what it returns is checked against the body afterwards.
 _LEADING_SPACE = re.compile(rb"\s*")
+_LINE_NOT_AN_OBJECT = re.compile(rb"\n[ \t\r]*[^{ \t\r\n]")
+
+ARROW_STREAM = "application/vnd.apache.arrow.stream"
+JSON_TYPES = frozenset(
+    {"application/json", "application/x-ndjson", "application/ndjson", "application/jsonl"}
+)
+
+
+class UnsupportedBody(DomainError):
+    status = 415
+    code = "unsupported_media_type"
 
 
 def _first_byte(body: bytes) -> int:
@@ -103,20 +120,40 @@ def _first_byte(body: bytes) -> int:
     return body[at] if at < len(body) else 0
 
 
-ARROW_STREAM = "application/vnd.apache.arrow.stream"
+def media_type(content_type: str | None) -> str | None:
+    """The body's kind from its Content-Type: None (sniffed as JSON), a JSON type or Arrow;
+    any other type is refused before the body is looked at."""
+    if not content_type or not content_type.strip():
+        return None
+    kind = content_type.split(";")[0].strip().lower()
+    if kind == ARROW_STREAM or kind in JSON_TYPES:
+        return kind
+    raise UnsupportedBody(
+        "send application/x-ndjson, application/json or " + ARROW_STREAM,
+        content_type=kind[:80],
+    )
 
 
 def parse(body: bytes, content_type: str | None = None, max_rows: int = 5000) -> pa.Table:
-    if content_type and content_type.split(";")[0].strip().lower() == ARROW_STREAM:
+    if media_type(content_type) == ARROW_STREAM:
         from imbplus.telemetry.arrow_body import parse_arrow  # it builds on this module
 
         return parse_arrow(body, max_rows)
+    _require_utf8(body)
     first = _first_byte(body)
     if first == 0:
         raise BatchRefused(None, "the batch holds no events")
     if first == ord("["):
         return _parse_array(body)
     return _parse_ndjson(body)
+
+
+def _require_utf8(body: bytes) -> None:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        line = body.count(b"\n", 0, bad.start)
+        raise MalformedBatch(None, f"the body is not UTF-8 (line {line + 1})") from None
 
 
 def _read_options(size: int) -> pj.ReadOptions:
@@ -126,13 +163,23 @@ def _read_options(size: int) -> pj.ReadOptions:
 
 
 def _parse_ndjson(body: bytes) -> pa.Table:
+    if _first_byte(body) != ord("{") or _LINE_NOT_AN_OBJECT.search(body):
+        _locate_syntax(_ndjson_lines(body))  # names the line that is not an object
+        raise MalformedBatch(None, "not newline-delimited JSON objects")
     try:
-        return pj.read_json(
+        table = pj.read_json(
             pa.BufferReader(body), read_options=_read_options(len(body)), parse_options=_NDJSON
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         _locate_syntax(_ndjson_lines(body))
-    raise MalformedBatch(None, "not newline-delimited JSON objects")
+        raise MalformedBatch(None, "not newline-delimited JSON objects") from None
+    if table.num_rows != body.count(b"\n{") + 1:
+        # Lines indented, blank lines, or several values on one line: count them properly.
+        lines = _ndjson_lines(body)
+        _locate_syntax(lines)
+        if len(lines) != table.num_rows:
+            raise MalformedBatch(None, "one JSON object per line")
+    return table
 
 
 def _parse_array(body: bytes) -> pa.Table:
@@ -143,14 +190,13 @@ def _parse_array(body: bytes) -> pa.Table:
             parse_options=_ARRAY,
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        try:
-            items = json.loads(body)
-        except (ValueError, RecursionError):
-            raise MalformedBatch(None, "the body is not valid JSON") from None
-        if not isinstance(items, list):
-            raise MalformedBatch(None, "expected a JSON array of events") from None
+        # Slow path: a bad event to name, or unknown fields whose types vary between events.
+        items = _json_array(body)
         _locate_syntax([json.dumps(i) for i in items])
-        raise MalformedBatch(None, "not a JSON array of event objects") from None
+        return _table_of(items)
+    if wrapped.num_rows != 1 or wrapped.schema.names != ["e"]:
+        _json_array(body)  # text after the array: not one JSON value
+        raise MalformedBatch(None, "expected one JSON array of events")
     events = wrapped.column("e")
     if events.null_count:
         raise MalformedBatch(None, "expected a JSON array of events")
@@ -160,7 +206,24 @@ def _parse_array(body: bytes) -> pa.Table:
     if flat.null_count:
         index = pc.index(pc.is_null(flat), True).as_py()
         raise BatchRefused(index, "must be a JSON object")
-    return pa.Table.from_struct_array(flat)
+    return pa.Table.from_struct_array(flat).select(INPUT_SCHEMA.names)
+
+
+def _json_array(body: bytes) -> list[Any]:
+    try:
+        items = json.loads(body)
+    except (ValueError, RecursionError):
+        raise MalformedBatch(None, "the body is not valid JSON") from None
+    if not isinstance(items, list):
+        raise MalformedBatch(None, "expected a JSON array of events")
+    return items
+
+
+def _table_of(items: list[dict[str, Any]]) -> pa.Table:
+    """Checked event objects (`_locate_syntax` passed) as input columns."""
+    text = INPUT_SCHEMA.set(0, pa.field("ts", pa.string()))
+    table = pa.Table.from_pylist([{k: i.get(k) for k in text.names} for i in items], text)
+    return table.set_column(0, "ts", pc.cast(table.column("ts"), _TS_TYPE))
 
 
 def _ndjson_lines(body: bytes) -> list[str]:
@@ -233,6 +296,26 @@ def _too_long(column: pa.ChunkedArray, max_len: int) -> np.ndarray | None:
     return _np(pc.fill_null(pc.greater(pc.utf8_length(column), max_len), False))
 
 
+_CONTROL = r"[\x00-\x1f\x7f-\x9f]"
+
+
+def _controls(column: pa.ChunkedArray) -> np.ndarray | None:
+    """Mask of values holding control characters (C0, DEL, C1), or None when none does: the
+    text bytes are scanned at once; only a hit pays for a per-value kernel."""
+    for chunk in column.chunks:
+        if chunk.null_count == len(chunk):
+            continue
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)
+        start, end = offsets[chunk.offset], offsets[chunk.offset + len(chunk)]
+        data = np.frombuffer(chunk.buffers()[2], dtype=np.uint8)[start:end]
+        c1 = (data[:-1] == 0xC2) & (data[1:] >= 0x80) & (data[1:] <= 0x9F)
+        if (data < 0x20).any() or (data == 0x7F).any() or c1.any():
+            break
+    else:
+        return None
+    return _np(pc.fill_null(pc.match_substring_regex(column, _CONTROL), False))
+
+
 def validate(table: pa.Table, limits: Limits, now_ms: int) -> pa.ChunkedArray:
     """Check every rule on whole columns; returns the timestamps. Raises on the first bad
     event (lowest index over all rules)."""
@@ -264,6 +347,9 @@ def validate(table: pa.Table, limits: Limits, now_ms: int) -> pa.ChunkedArray:
         long = _too_long(table.column(field), max_len)
         if long is not None:
             rules.append((long, field, f"longer than {max_len} characters"))
+        controls = _controls(table.column(field))
+        if controls is not None:
+            rules.append((controls, field, "holds control characters"))
     duration = _np(pc.fill_null(table.column("duration_s"), 0))
     rules.append(
         (

@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 from imbplus.clock import clock
 from imbplus.privacy.catalog import Action, Category, Purpose
 from imbplus.runtime import Runtime
-from imbplus.telemetry import rollup
+from imbplus.telemetry import readable, rollup
 from imbplus.telemetry.store import COMPACT_WRITE, EVENT_SCHEMA, Store
 
 Progress = Callable[[int, int], None]
@@ -36,6 +36,7 @@ class CompactReport:
     files_after: int = 0
     rows: int = 0
     rollups: int = 0
+    unreadable: dict[date, str] = field(default_factory=dict)  # left as they are
 
 
 def compact(
@@ -75,29 +76,49 @@ def compact_store(
         files = store.files(day)
         merge = len(files) >= min_files
         if files and (merge or day not in fresh):
-            parts: list[tuple[pa.Table, Path]] = []
-            remove = []
-            name = store.batch_name()
-            if merge:
-                table = pa.concat_tables(
-                    [pq.read_table(f, schema=EVENT_SCHEMA) for f in files]
-                ).sort_by([("device", "ascending"), ("ts", "ascending")])
-                parts.append((table, store.day_dir(day) / f"compact-{name}"))
-                remove += files
-                report.days += 1
-                report.files_before += len(files)
-                report.files_after += 1
-                report.rows += table.num_rows
-            for kind, summary in rollup.compute(con, files).items():
-                target = rollup.rollup_dir(store, kind, day)
-                store.ensure_dir(target)
-                remove += rollup.rollup_files(store, kind, day)
-                parts.append((summary, target / name))  # written last: newest mtime
-            store._commit(parts, remove=remove, options=COMPACT_WRITE)
-            report.rollups += 1
+            try:
+                _compact_day(store, con, day, files, merge, report)
+            except (duckdb.Error, OSError, pa.ArrowException):
+                # an unreadable day stays as it is; the others go on (readable.py)
+                report.unreadable[day] = readable.problem_of([files]) or "damaged file"
         progress(done, len(days))
     con.close()
     return report
+
+
+def _compact_day(
+    store: Store,
+    con: duckdb.DuckDBPyConnection,
+    day: date,
+    files: list[Path],
+    merge: bool,
+    report: CompactReport,
+) -> None:
+    """Merge one day's files (when `merge`) and write its rollups, in one commit; the report
+    counts the day only once the commit is made."""
+    parts: list[tuple[pa.Table, Path]] = []
+    remove = []
+    name = store.batch_name()
+    rows = 0
+    if merge:
+        table = pa.concat_tables([pq.read_table(f, schema=EVENT_SCHEMA) for f in files]).sort_by(
+            [("device", "ascending"), ("ts", "ascending")]
+        )
+        parts.append((table, store.day_dir(day) / f"compact-{name}"))
+        remove += files
+        rows = table.num_rows
+    for kind, summary in rollup.compute(con, files).items():
+        target = rollup.rollup_dir(store, kind, day)
+        store.ensure_dir(target)
+        remove += rollup.rollup_files(store, kind, day)
+        parts.append((summary, target / name))  # written last: newest mtime
+    store._commit(parts, remove=remove, options=COMPACT_WRITE)
+    report.rollups += 1
+    if merge:
+        report.days += 1
+        report.files_before += len(files)
+        report.files_after += 1
+        report.rows += rows
 
 
 @dataclass

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from imbplus.telemetry import charts, queries
+from imbplus.telemetry import charts, queries, readable
 from imbplus.telemetry.store import Store
 from imbplus.web.deps import get_runtime
 from imbplus.web.pages import ConsoleContext, User, render
@@ -54,4 +54,5 @@ def stats(
         )
     if "regions" in reports:
         view["regions"] = queries.regions(ctx, store, days)
+    view["unreadable"] = sorted(readable.broken(store).items())
     return render(request, "console/telemetry.html", user=user, purpose=ctx.purpose, **view)

@@ -7,7 +7,7 @@ groups (regions, titles) hide any group of fewer than MIN_BOXES distinct boxes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
@@ -18,7 +18,7 @@ from imbplus.clock import clock
 from imbplus.errors import ValidationFailed
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Action, Category, Purpose
-from imbplus.telemetry import rollup
+from imbplus.telemetry import readable, rollup
 from imbplus.telemetry.store import Store
 
 T = TypeVar("T")
@@ -59,18 +59,55 @@ class Window:
         return cls(today - timedelta(days=days - 1), today)
 
 
-def connect(store: Store, *, use_rollups: bool = True) -> duckdb.DuckDBPyConnection | None:
+def connect(
+    store: Store, *, use_rollups: bool = True, skip: Collection[date] = ()
+) -> duckdb.DuckDBPyConnection | None:
     """A DuckDB connection with the `events` view and the rollup views (`boxes`,
-    `channels`, `errors`, `region_channels`), or None while the store is empty."""
+    `channels`, `errors`, `region_channels`) over every day but `skip`, or None while the
+    store is empty."""
     store.recover()
     if not store.has_data():
         return None
     con = duckdb.connect()
     con.execute("SET threads TO 2")
-    source = f"read_parquet('{_quote(store.pattern)}', hive_partitioning = true)"
-    con.execute(f"CREATE VIEW events AS SELECT * FROM {source}")  # noqa: S608 - our path
-    rollup.create_views(con, store, use_rollups=use_rollups)
+    if skip:
+        days = [d for d in store.days() if d not in skip and store.files(d)]
+        globs = [str(store.day_dir(d) / "*.parquet") for d in days]
+    else:
+        globs = [store.pattern]
+    if not globs:
+        con.close()
+        return None
+    listing = ", ".join(f"'{_quote(g)}'" for g in globs)
+    source = f"read_parquet([{listing}], hive_partitioning = true)"
+    con.execute(f"CREATE VIEW events AS SELECT * FROM {source}")  # noqa: S608 - our paths
+    rollup.create_views(con, store, use_rollups=use_rollups, skip=skip)
     return con
+
+
+def run_readable(
+    store: Store,
+    empty: Callable[[], T],
+    run: Callable[[duckdb.DuckDBPyConnection], T],
+    *,
+    use_rollups: bool = True,
+) -> T:
+    """`run` on a connection over the readable days; a failure makes every day be probed,
+    and `run` is tried once more without the broken ones (`readable.broken` names them)."""
+    skip = readable.broken(store)
+    for last_try in (False, True):
+        con = connect(store, use_rollups=use_rollups, skip=skip)
+        if con is None:
+            return empty()
+        try:
+            with con:
+                return run(con)
+        except duckdb.Error:
+            found = readable.find_broken(store)
+            if last_try or set(found) <= set(skip):
+                raise
+            skip = found
+    raise AssertionError("unreachable")
 
 
 def _quote(text: str) -> str:
@@ -88,11 +125,7 @@ def _report(
     """Gate, window, connection: what every report does before its SQL."""
     _authorize(ctx, report)
     window = Window.last_days(days)
-    con = connect(store)
-    if con is None:
-        return empty(window)
-    with con:
-        return run(con, window)
+    return run_readable(store, lambda: empty(window), lambda con: run(con, window))
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
@@ -308,18 +341,14 @@ def box_activity(
     """Events per day and type of one box (its pseudonyms come from the devices service,
     which passed the gate for STB activity)."""
     window = Window.last_days(days)
-    con = connect(store)
-    if con is None or not pseudonyms:
+    if not pseudonyms:
         return []
     marks = ", ".join("?" for _ in pseudonyms)
-    with con:
-        return _rows(
-            con,
-            f"""
-            SELECT day, type, count(*) AS events, max(ts) AS last_ts,
-                   string_agg(DISTINCT error_code, ', ') AS error_codes
-            FROM events WHERE day BETWEEN ? AND ? AND device IN ({marks})
-            GROUP BY day, type ORDER BY day DESC, type
-            """,  # noqa: S608 - placeholders only
-            [window.first, window.last, *pseudonyms],
-        )
+    sql = f"""
+        SELECT day, type, count(*) AS events, max(ts) AS last_ts,
+               string_agg(DISTINCT error_code, ', ') AS error_codes
+        FROM events WHERE day BETWEEN ? AND ? AND device IN ({marks})
+        GROUP BY day, type ORDER BY day DESC, type
+    """  # noqa: S608 - placeholders only
+    params = [window.first, window.last, *pseudonyms]
+    return run_readable(store, list, lambda con: _rows(con, sql, params))

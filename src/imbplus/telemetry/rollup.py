@@ -14,6 +14,7 @@ carry the same pseudonyms as the events, so retention and erasure treat them ali
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from pathlib import Path
 
@@ -71,11 +72,17 @@ def _dates(days: list[date]) -> str:
     return ", ".join(f"DATE '{d.isoformat()}'" for d in days)
 
 
-def create_views(con: duckdb.DuckDBPyConnection, store: Store, *, use_rollups: bool = True) -> None:
+def create_views(
+    con: duckdb.DuckDBPyConnection,
+    store: Store,
+    *,
+    use_rollups: bool = True,
+    skip: Collection[date] = (),
+) -> None:
     """One view per rollup kind, with a `day` column: the stored rollup for fresh days, an
-    aggregate of the raw events (view `events`) for the others."""
-    fresh = sorted(fresh_days(store)) if use_rollups else []
-    raw = [d for d in store.days() if d not in set(fresh)]
+    aggregate of the raw events (view `events`) for the others; `skip` days in neither."""
+    fresh = sorted(d for d in fresh_days(store) if d not in skip) if use_rollups else []
+    raw = [d for d in store.days() if d not in set(fresh) and d not in skip]
     # the SQL below is built only from our own paths and from dates of our directories
     for kind, sql in KINDS.items():
         parts = []

@@ -11,6 +11,7 @@ import time
 import uuid
 from typing import Any
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("imbplus.request")
@@ -32,8 +33,15 @@ _STATIC_HEADERS = [
 HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 
 
-class TooLarge(Exception):
-    pass
+class TooLarge(HTTPException):
+    """The body grew past the limit while it was read (chunked, or a lying Content-Length).
+
+    An HTTP exception, so that FastAPI's body parsing passes it on as a 413 instead of
+    answering 400 "error parsing the body"; a handler that reads the body itself lets it
+    reach this middleware, which answers 413 too."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"request body over {limit} bytes")
 
 
 class RequestMiddleware:
@@ -69,7 +77,7 @@ class RequestMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise TooLarge
+                    raise TooLarge(limit)
             return message
 
         async def send_with_headers(message: Message) -> None:
