@@ -28,7 +28,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
         if not is_uuid(row_id):
             raise ValueError
         return us_to_datetime(int(stamp)), row_id
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, OverflowError, OSError):  # out-of-range stamps
         raise ValidationFailed(
             [{"field": "cursor", "problem": "not a cursor from a previous page"}]
         ) from None

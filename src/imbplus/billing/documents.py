@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 
 from jinja2 import Environment
 from reportlab.lib import colors
@@ -32,59 +33,50 @@ def render_html(env: Environment, invoice: InvoiceRead) -> str:
     return template.render(invoice=invoice, seller=SELLER, pln=pln, vat_label=vat_label)
 
 
-def render_pdf(invoice: InvoiceRead) -> bytes:
-    pdf.fonts()
-    t = pdf.text
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        title=f"Faktura {invoice.number}",
-        author="IMB+",
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=18 * mm,
-        bottomMargin=18 * mm,
-        invariant=True,
-    )
+@dataclass(frozen=True)
+class _Styles:
+    base: ParagraphStyle
+    head: ParagraphStyle
+    bold: ParagraphStyle
+
+
+def _styles() -> _Styles:
     base = ParagraphStyle("base", fontName=pdf.REGULAR, fontSize=9.5, leading=13)
     head = ParagraphStyle("head", parent=base, fontName=pdf.BOLD, fontSize=15, leading=19)
-    bold = ParagraphStyle("bold", parent=base, fontName=pdf.BOLD)
-    story = [
-        Paragraph(t(f"Faktura VAT {invoice.number}"), head),
-        Paragraph(
-            t(
-                f"Data wystawienia: {invoice.issued_at:%Y-%m-%d} · "
-                f"Termin płatności: {invoice.due_date:%Y-%m-%d}"
-                + (f" · Okres: {invoice.period}" if invoice.period else "")
-            ),
-            base,
-        ),
-        Spacer(1, 6 * mm),
-    ]
+    return _Styles(base, head, ParagraphStyle("bold", parent=base, fontName=pdf.BOLD))
+
+
+def _lines(*values: str) -> str:
+    """Values as paragraph markup, one per line; every value is escaped."""
+    return "<br/>".join(pdf.markup(value) for value in values)
+
+
+def _parties(invoice: InvoiceRead, st: _Styles) -> Table:
     buyer = invoice.buyer
-    parties = Table(
+    return Table(
         [
-            [Paragraph(t("Sprzedawca"), bold), Paragraph(t("Nabywca"), bold)],
+            [Paragraph(_lines("Sprzedawca"), st.bold), Paragraph(_lines("Nabywca"), st.bold)],
             [
-                Paragraph(t("<br/>".join(SELLER)), base),
+                Paragraph(_lines(*SELLER), st.base),
                 Paragraph(
-                    t(f"{buyer.name}<br/>{buyer.street}<br/>{buyer.postal_code} {buyer.city}"),
-                    base,
+                    _lines(buyer.name, buyer.street, f"{buyer.postal_code} {buyer.city}"),
+                    st.base,
                 ),
             ],
         ],
         colWidths=[87 * mm, 87 * mm],
     )
-    story += [parties, Spacer(1, 6 * mm)]
-    rows: list[list[str | Paragraph]] = [
-        ["Lp.", "Nazwa", "Ilość", "Cena brutto", "VAT", "Netto", "Kwota VAT", "Brutto"]
-    ]
+
+
+def _items(invoice: InvoiceRead, st: _Styles) -> Table:
+    t = pdf.text  # plain table cells are drawn literally; only Paragraphs read markup
+    header = ["Lp.", "Nazwa", "Ilość", "Cena brutto", "VAT", "Netto", "Kwota VAT", "Brutto"]
+    rows: list[list[str | Paragraph]] = [[t(cell) for cell in header]]
     for line in invoice.lines:
         rows.append(
             [
                 str(line.position),
-                Paragraph(t(line.description), base),
+                Paragraph(_lines(line.description), st.base),
                 str(line.quantity),
                 t(pln(line.unit_gross)),
                 vat_label(line.vat_rate_bp),
@@ -93,18 +85,8 @@ def render_pdf(invoice: InvoiceRead) -> bytes:
                 t(pln(line.gross)),
             ]
         )
-    rows.append(
-        [
-            "",
-            "Razem",
-            "",
-            "",
-            "",
-            t(pln(invoice.net_total)),
-            t(pln(invoice.vat_total)),
-            t(pln(invoice.gross_total)),
-        ]
-    )
+    totals = (invoice.net_total, invoice.vat_total, invoice.gross_total)
+    rows.append(["", "Razem", "", "", "", *(t(pln(amount)) for amount in totals)])
     table = Table(
         rows,
         colWidths=[9 * mm, 55 * mm, 12 * mm, 22 * mm, 12 * mm, 22 * mm, 20 * mm, 22 * mm],
@@ -124,21 +106,52 @@ def render_pdf(invoice: InvoiceRead) -> bytes:
             ]
         )
     )
+    return table
+
+
+def render_pdf(invoice: InvoiceRead) -> bytes:
+    pdf.fonts()
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=f"Faktura {invoice.number}",
+        author="IMB+",
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        invariant=True,
+    )
+    st = _styles()
+    dates = (
+        f"Data wystawienia: {invoice.issued_at:%Y-%m-%d} · "
+        f"Termin płatności: {invoice.due_date:%Y-%m-%d}"
+        + (f" · Okres: {invoice.period}" if invoice.period else "")
+    )
     status = "opłacona" if invoice.status == "paid" else "do zapłaty"
-    story += [
-        table,
-        Spacer(1, 6 * mm),
-        Paragraph(t(f"Do zapłaty: {pln(invoice.gross_total)} · Status: {status}"), bold),
-        Spacer(1, 3 * mm),
-        Paragraph(
-            t(
-                "Faktura przechowywana przez 5 lat od końca roku wystawienia (przepisy "
-                f"podatkowe), do {invoice.retain_until:%Y-%m-%d}."
+    doc.build(
+        [
+            Paragraph(_lines(f"Faktura VAT {invoice.number}"), st.head),
+            Paragraph(_lines(dates), st.base),
+            Spacer(1, 6 * mm),
+            _parties(invoice, st),
+            Spacer(1, 6 * mm),
+            _items(invoice, st),
+            Spacer(1, 6 * mm),
+            Paragraph(
+                _lines(f"Do zapłaty: {pln(invoice.gross_total)} · Status: {status}"), st.bold
             ),
-            base,
-        ),
-    ]
-    doc.build(story)
+            Spacer(1, 3 * mm),
+            Paragraph(
+                _lines(
+                    "Faktura przechowywana przez 5 lat od końca roku wystawienia (przepisy "
+                    f"podatkowe), do {invoice.retain_until:%Y-%m-%d}."
+                ),
+                st.base,
+            ),
+        ]
+    )
     return buffer.getvalue()
 
 

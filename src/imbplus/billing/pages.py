@@ -11,13 +11,14 @@ from __future__ import annotations
 import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from imbplus.billing import cards, credit, documents, invoices
 from imbplus.billing import run as billing_run
 from imbplus.billing.money import pln
+from imbplus.bounds import Flag
 from imbplus.customers import service as customers
 from imbplus.errors import DomainError
 from imbplus.runtime import rollback_keeping_evidence
@@ -98,7 +99,11 @@ def invoice_pdf(user: User, ctx: ConsoleContext, invoice_id: str) -> Response:
 
 @router.get("/orders/{order_id}")
 def order(
-    request: Request, user: User, ctx: ConsoleContext, order_id: str, placed: int = 0
+    request: Request,
+    user: User,
+    ctx: ConsoleContext,
+    order_id: str,
+    placed: Annotated[Flag, Query()] = 0,
 ) -> Response:
     found = orders.get(ctx, order_id)
     return _render(request, "console/order.html", user, ctx, order=found, placed=bool(placed))

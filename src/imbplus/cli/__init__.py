@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import typer
 
 from imbplus.cli import (
@@ -33,8 +31,7 @@ from imbplus.cli import (
     telemetry,
     traffic,
 )
-from imbplus.cli.common import err_console
-from imbplus.errors import DomainError
+from imbplus.cli.errors import CommandLine
 
 app = typer.Typer(
     name="imbplus",
@@ -42,6 +39,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=CommandLine,
 )
 setup.register(app)
 serve.register(app)
@@ -71,14 +69,4 @@ app.add_typer(processors.app, name="processors")
 
 
 def main() -> None:
-    try:
-        app()
-    except DomainError as exc:
-        details = ", ".join(f"{k}={v}" for k, v in exc.details.items() if k != "fields")
-        problems = "; ".join(f"{p['field']}: {p['problem']}" for p in exc.details.get("fields", []))
-        err_console.print(
-            f"[red]error:[/red] {exc.message}"
-            + (f" ({problems})" if problems else "")
-            + (f" [{details}]" if details and not problems else "")
-        )
-        sys.exit(2)
+    app()  # CommandLine.main answers a user's mistake with one line and exit 2

@@ -17,6 +17,9 @@ app = typer.Typer(
 def matrix(role: str | None = typer.Option(None, help="Only this role.")) -> None:
     """Print the policy as a table: role x category -> purposes and actions."""
     gate = Gate()
+    known = sorted({r for r, *_ in gate.rules()})
+    if role is not None and role not in known:
+        raise typer.BadParameter(f"unknown role; one of {', '.join(known)}", param_hint="'--role'")
     cells: dict[tuple[str, str], list[str]] = defaultdict(list)
     for r, category, purpose, action in gate.rules():
         if role is None or r == role:

@@ -2,15 +2,36 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
+import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeRemainingColumn
 
+from imbplus.ids import is_uuid
 from imbplus.runtime import Runtime
 from imbplus.settings import load_settings
 
 console = Console()
-err_console = Console(stderr=True)
+# Messages are never wrapped: an error stays on one line, whatever the terminal's width.
+err_console = Console(stderr=True, soft_wrap=True)
+
+
+def uuid_value(value: str | None) -> str | None:
+    """Callback of an id parameter: a malformed id is refused before anything runs."""
+    if value is not None and not is_uuid(value):
+        raise typer.BadParameter("not an id (a UUID such as 6f1c2a4e-...)")
+    return value
+
+
+def output_file(path: Path | None) -> Path | None:
+    """Callback of an output-file option: a file that could never be written is refused
+    before the work that would fill it."""
+    if path is not None and not path.parent.is_dir():
+        raise typer.BadParameter("its directory does not exist")
+    if path is not None and path.is_dir():
+        raise typer.BadParameter("is a directory")
+    return path
 
 
 def runtime() -> Runtime:

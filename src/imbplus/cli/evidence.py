@@ -8,7 +8,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from rich.progress import Progress
 from rich.table import Table
 
-from imbplus.cli.common import console, err_console, ready_runtime
+from imbplus.cli.common import console, err_console, output_file, ready_runtime
 from imbplus.privacy import evidence
 from imbplus.web.pages import templates_dir
 
@@ -16,8 +16,12 @@ from imbplus.web.pages import templates_dir
 def register(app: typer.Typer) -> None:
     @app.command("evidence")
     def evidence_cmd(
-        json_out: Path | None = typer.Option(None, "--json", help="Write the report as JSON."),
-        html_out: Path | None = typer.Option(None, "--html", help="Write the report as HTML."),
+        json_out: Path | None = typer.Option(
+            None, "--json", help="Write the report as JSON.", callback=output_file
+        ),
+        html_out: Path | None = typer.Option(
+            None, "--html", help="Write the report as HTML.", callback=output_file
+        ),
     ) -> None:
         """Run the live checks of every clause (B04); exit 1 if any fails."""
         rt = ready_runtime()

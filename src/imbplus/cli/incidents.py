@@ -3,6 +3,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
+from imbplus.bounds import INT32_MAX
 from imbplus.cli.common import console, ready_runtime
 from imbplus.privacy import incidents
 from imbplus.privacy.catalog import Purpose
@@ -60,7 +61,7 @@ def list_cmd(all_: bool = typer.Option(False, "--all", help="Include closed ones
 
 @app.command("update")
 def update(
-    incident_id: int = typer.Argument(...),
+    incident_id: int = typer.Argument(..., min=1, max=INT32_MAX),
     status: str = typer.Option(..., help=f"One of: {', '.join(incidents.STATUSES)}."),
     note: str = typer.Option("", help="What was found or done."),
 ) -> None:

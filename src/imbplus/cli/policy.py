@@ -7,6 +7,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress
 from rich.table import Table
 
+from imbplus.bounds import INT32_MAX
 from imbplus.cli.common import console, err_console, ready_runtime
 from imbplus.errors import ValidationFailed
 from imbplus.privacy.catalog import Purpose
@@ -85,6 +86,7 @@ def list_versions(
     site: str = typer.Option(policy.MAIN_SITE, "--site"),
 ) -> None:
     """Versions of a site's policy, newest first."""
+    policy.check_target(site, lang)
     rt = ready_runtime()
     with rt.sessions() as session:
         in_force = policy.current(session, site, lang)
@@ -112,11 +114,12 @@ def list_versions(
 
 @app.command("notify")
 def notify_cmd(
-    version: int = typer.Option(..., "--version", min=1, help="Version number."),
+    version: int = typer.Option(..., "--version", min=1, max=INT32_MAX, help="Version number."),
     lang: str = typer.Option(DEFAULT, "--lang"),
     site: str = typer.Option(policy.MAIN_SITE, "--site"),
 ) -> None:
     """(Again) queue the e-mail about a version to customers not told yet."""
+    policy.check_target(site, lang)
     rt = ready_runtime()
     with rt.sessions() as session:
         version_id = policy.get(session, site, lang, version).id

@@ -3,7 +3,8 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from imbplus.cli.common import console, ready_runtime
+from imbplus.bounds import INT32_MAX
+from imbplus.cli.common import console, ready_runtime, uuid_value
 from imbplus.privacy import retention
 from imbplus.privacy.catalog import Purpose
 from imbplus.privacy.retention_models import LegalHold
@@ -61,7 +62,7 @@ def run_cmd(
 
 @holds.command("add")
 def hold_add(
-    subject: str = typer.Option(..., help="Customer id."),
+    subject: str = typer.Option(..., help="Customer id.", callback=uuid_value),
     reason: str = typer.Option(..., help="Why (case or request reference)."),
 ) -> None:
     rt = ready_runtime()
@@ -71,7 +72,7 @@ def hold_add(
 
 
 @holds.command("release")
-def hold_release(hold_id: int = typer.Argument(...)) -> None:
+def hold_release(hold_id: int = typer.Argument(..., min=1, max=INT32_MAX)) -> None:
     rt = ready_runtime()
     with rt.job("cli", Purpose.LEGAL_OBLIGATION) as ctx:
         retention.release_hold(ctx, hold_id)

@@ -6,7 +6,8 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from imbplus.cli.common import console, ready_runtime
+from imbplus.bounds import INT32_MAX
+from imbplus.cli.common import console, output_file, ready_runtime, uuid_value
 from imbplus.privacy import rights
 from imbplus.privacy.catalog import Purpose
 
@@ -17,7 +18,7 @@ app = typer.Typer(
 
 @app.command("open")
 def open_cmd(
-    customer: str = typer.Option(..., help="Customer id."),
+    customer: str = typer.Option(..., help="Customer id.", callback=uuid_value),
     kind: str = typer.Option(..., help=", ".join(rights.KINDS)),
     channel: str = typer.Option("email", help=", ".join(rights.CHANNELS)),
 ) -> None:
@@ -48,7 +49,7 @@ def list_cmd() -> None:
 
 @app.command("close")
 def close_cmd(
-    request_id: int = typer.Argument(...),
+    request_id: int = typer.Argument(..., min=1, max=INT32_MAX),
     status: str = typer.Option("done", help="done or refused"),
     outcome: str = typer.Option(..., help="What was done, or why refused."),
 ) -> None:
@@ -60,7 +61,8 @@ def close_cmd(
 
 @app.command("export")
 def export_cmd(
-    customer: str = typer.Option(...), out: Path = typer.Option(..., help="File to write (JSON).")
+    customer: str = typer.Option(..., callback=uuid_value),
+    out: Path = typer.Option(..., help="File to write (JSON).", callback=output_file),
 ) -> None:
     """Everything held about the person, as JSON (access and portability)."""
     rt = ready_runtime()

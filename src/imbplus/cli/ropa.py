@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from imbplus.cli.common import console
+from imbplus.cli.common import console, output_file
 from imbplus.privacy import ropa
 from imbplus.privacy.access import Gate
 from imbplus.settings import load_settings
@@ -16,7 +16,9 @@ from imbplus.settings import load_settings
 def register(app: typer.Typer) -> None:
     @app.command("ropa")
     def ropa_cmd(
-        json_out: Path | None = typer.Option(None, "--json", help="Also write it as JSON."),
+        json_out: Path | None = typer.Option(
+            None, "--json", help="Also write it as JSON.", callback=output_file
+        ),
     ) -> None:
         """Record of processing activities (GDPR art. 30), generated from the code (B03)."""
         activities = ropa.build(Gate(), load_settings())

@@ -11,7 +11,9 @@ def register(app: typer.Typer) -> None:
     def seed(
         devices: int = typer.Option(2000, "--devices", min=1, max=1_000_000, help="Boxes."),
         days: int = typer.Option(30, "--days", min=1, max=365, help="Days of activity."),
-        random_seed: int = typer.Option(2026, "--seed", help="Random seed (repeatable data)."),
+        random_seed: int = typer.Option(
+            2026, "--seed", min=0, max=2**32 - 1, help="Random seed (repeatable data)."
+        ),
     ) -> None:
         """Boxes assigned to fictitious customers, and D days of realistic activity."""
         rt = ready_runtime()

@@ -42,6 +42,7 @@ def invite(
             MofNCompleteColumn(),
             TimeRemainingColumn(),
             console=err_console,
+            transient=True,  # a refusal inside leaves its one line, not a half-drawn bar
         ) as bar,
         rt.job("surveys", Purpose.MARKET_RESEARCH) as ctx,
     ):

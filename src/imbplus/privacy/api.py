@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from imbplus.bounds import RowId, SeqNo
 from imbplus.privacy import rights
 from imbplus.privacy.rights_models import SubjectRequest
 from imbplus.privacy.trail import TrailRecord, read_trail
@@ -22,7 +23,7 @@ def audit_trail(
     ctx: ApiContext,
     subject_id: Annotated[str | None, Query(max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    before_seq: Annotated[int | None, Query(ge=1)] = None,
+    before_seq: Annotated[SeqNo | None, Query()] = None,
 ) -> list[TrailRecord]:
     return read_trail(ctx, subject_id=subject_id, limit=limit, before_seq=before_seq)
 
@@ -80,5 +81,5 @@ def list_requests(ctx: ApiContext) -> list[RequestRead]:
 
 
 @router.post("/rights/requests/{request_id}/close")
-def close_request(ctx: ApiContext, request_id: int, body: RequestClose) -> RequestRead:
+def close_request(ctx: ApiContext, request_id: RowId, body: RequestClose) -> RequestRead:
     return _read(rights.close_request(ctx, request_id, status=body.status, outcome=body.outcome))

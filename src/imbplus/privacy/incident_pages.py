@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from imbplus.bounds import RowId
 from imbplus.privacy import incidents
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Purpose
@@ -48,7 +49,7 @@ def update(
     request: Request,
     session: Db,
     user: User,
-    incident_id: int,
+    incident_id: RowId,
     status: Annotated[str, Form(max_length=16)],
     csrf: Annotated[str, Form(max_length=64)],
     note: Annotated[str, Form(max_length=2000)] = "",

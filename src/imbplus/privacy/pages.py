@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from imbplus.bounds import SeqNo
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Purpose
 from imbplus.privacy.trail import read_trail
@@ -22,7 +23,7 @@ def trail(
     session: Db,
     user: User,
     subject: Annotated[str | None, Query(max_length=64)] = None,
-    before: Annotated[int | None, Query(ge=1)] = None,
+    before: Annotated[SeqNo | None, Query()] = None,
 ) -> Response:
     # The trail is read for security oversight whatever purpose the console is set to.
     ctx = Context(

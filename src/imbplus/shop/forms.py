@@ -46,7 +46,10 @@ class OrderForm:
 
 
 def _int(value: str) -> int | str:
-    return int(value) if value.strip().isdigit() else value
+    # ASCII digits only: `isdigit()` also holds for "²", which int() refuses with a ValueError.
+    # Anything else stays text and the strict model refuses it, naming the field.
+    digits = value.strip()
+    return int(digits) if digits.isascii() and digits.isdigit() else value
 
 
 Choice = Annotated[str, Form(max_length=100)]

@@ -7,12 +7,13 @@ import secrets
 from dataclasses import replace
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from imbplus.billing import cards, credit, documents, invoices
 from imbplus.billing.money import pln
+from imbplus.bounds import Flag
 from imbplus.errors import DomainError
 from imbplus.portal.deps import Customer, PortalContext
 from imbplus.privacy.access import Context
@@ -101,7 +102,9 @@ def _message(lang: str, exc: DomainError) -> str:
 
 
 @router.get("/orders")
-def my_orders(request: Request, user: Customer, ctx: PortalContext, placed: int = 0) -> Response:
+def my_orders(
+    request: Request, user: Customer, ctx: PortalContext, placed: Annotated[Flag, Query()] = 0
+) -> Response:
     billing = _billing(ctx)
     return render(
         request,

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from imbplus import bounds
 from imbplus.privacy.access import Actor, Context
 from imbplus.privacy.catalog import Purpose
 from imbplus.site import consent, forms
@@ -37,7 +38,9 @@ def lifetime_text(spec: cookies.CookieSpec) -> tuple[str, dict[str, int]]:
 
 
 @router.get("/cookies")
-def cookie_page(request: Request, _view: Counted, saved: int = 0) -> Response:
+def cookie_page(
+    request: Request, _view: Counted, saved: Annotated[bounds.Flag, Query()] = 0
+) -> Response:
     return render(
         request,
         "site/cookies.html",

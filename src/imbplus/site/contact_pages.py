@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from imbplus.bounds import Flag
 from imbplus.clock import clock
 from imbplus.errors import ValidationFailed
 from imbplus.portal.deps import optional_portal_user
@@ -111,7 +112,7 @@ def _feedback_page(
 
 
 @router.get("/feedback")
-def feedback_form(request: Request, _view: Counted, sent: int = 0) -> Response:
+def feedback_form(request: Request, _view: Counted, sent: Annotated[Flag, Query()] = 0) -> Response:
     if sent == 1:
         return render(request, "site/feedback.html", form={}, problems=[], sent=True)
     return _feedback_page(request)

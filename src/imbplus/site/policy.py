@@ -63,7 +63,7 @@ def parse_document(text: str) -> PolicyDoc:
     return PolicyDoc(title[2:].strip(), body)
 
 
-def _check_target(site: str, lang: str) -> None:
+def check_target(site: str, lang: str) -> None:
     problems = []
     if not _SITE.fullmatch(site):
         problems.append({"field": "site", "problem": "2-32 of a-z, 0-9 and -"})
@@ -80,7 +80,7 @@ def publish(
     earlier date (loading an existing policy); later ones take effect today or later and
     never before the latest one."""
     ctx.check(Action.WRITE, {Category.REFERENCE}, operation="policy.publish")
-    _check_target(site, lang)
+    check_target(site, lang)
     doc = parse_document(text)
     changes = changes.strip()
     latest = _latest(ctx.session, site, lang)

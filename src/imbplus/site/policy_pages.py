@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
+from imbplus.bounds import RowId
 from imbplus.portal.deps import Customer
 from imbplus.site import notices, policy
 from imbplus.site.pages import Counted
@@ -74,7 +75,7 @@ def dismiss_notice(
     request: Request,
     session: Db,
     user: Customer,
-    version_id: Annotated[int, Form(ge=1)],
+    version_id: Annotated[RowId, Form()],
     csrf: Annotated[str, Form(max_length=64)],
 ) -> Response:
     """The subscriber has read the notice of a new policy version (P22)."""

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
+from imbplus.bounds import RowId
 from imbplus.errors import ValidationFailed
 from imbplus.privacy.access import Context
 from imbplus.surveys import invitations, results, service
@@ -168,7 +169,7 @@ def add_question(
 
 @router.post("/{survey_id}/questions/{question_id}/delete")
 def remove_question(
-    user: User, ctx: ConsoleContext, survey_id: str, question_id: int, csrf: Small
+    user: User, ctx: ConsoleContext, survey_id: str, question_id: RowId, csrf: Small
 ) -> Response:
     check_csrf(user, csrf)
     service.remove_question(ctx, survey_id, question_id)
