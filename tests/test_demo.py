@@ -47,3 +47,25 @@ def test_p19_demo_survey_is_open_and_the_demo_subscriber_is_invited(rt: Runtime)
         me = customers.id_for_login(rt, s, DEMO_SUBSCRIBER.email)
         assert me is not None
         assert [x.id for x in invitations.pending_for(s, me)] == [survey_id]
+
+
+def test_p12_demo_staff_have_a_second_factor_shown_once(rt: Runtime) -> None:
+    import pyotp
+
+    from imbplus.clock import clock
+    from imbplus.demo.staff import ensure_demo_staff
+    from imbplus.privacy.catalog import Role
+    from imbplus.staff import mfa
+    from imbplus.staff.evidence import second_factor
+    from imbplus.staff.models import Staff
+
+    made = ensure_demo_staff(rt)
+    assert sorted(m.username for m in made) == sorted(r.value for r in Role)
+    with rt.sessions() as s:
+        for m in made:
+            staff = s.execute(select(Staff).where(Staff.username == m.username)).scalar_one()
+            assert staff.totp_enabled
+            expected = pyotp.TOTP(m.totp_secret).at(clock.time())
+            assert mfa.current_code(rt, s, staff) == expected
+    assert ensure_demo_staff(rt) == []  # made once; the secrets are not shown again
+    assert second_factor(rt).passed

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -28,6 +28,11 @@ class Settings(BaseSettings):
         default=None,
         description="Checkpoint of the audit chain head, kept outside the database; "
         "default <data_dir>/audit.head.",
+    )
+    audit_signing_key_file: Path | None = Field(
+        default=None,
+        description="Key that signs the audit checkpoint (mode 0600); default beside the "
+        "master key file. Keep both off the data directory's volume in production.",
     )
     erasure_journal_file: Path | None = Field(
         default=None,
@@ -59,12 +64,41 @@ class Settings(BaseSettings):
     )
     token_days: int = Field(default=90, ge=1, description="Lifetime of a staff API token.")
     login_max_failures: int = Field(
-        default=5, ge=1, description="Failed logins per account inside the window before 429."
+        default=5,
+        ge=1,
+        description="Failed logins per account from one client address before that address "
+        "has to wait (429) before its next attempt; each further failure doubles the wait.",
+    )
+    login_backoff_seconds: int = Field(
+        default=30, ge=1, le=3600, description="The first wait after `login_max_failures`."
+    )
+    login_backoff_max_minutes: int = Field(
+        default=60,
+        ge=1,
+        le=1440,
+        description="The longest wait between attempts from one address for one account.",
+    )
+    login_failure_memory_hours: int = Field(
+        default=24,
+        ge=1,
+        le=168,
+        description="How long a failure counts towards the wait of its account and address.",
+    )
+    login_max_failures_per_account: int = Field(
+        default=100,
+        ge=1,
+        description="Failed logins per account in an hour from all addresses together "
+        "(OWASP ASVS 2.2.1); beyond, attempts wait for the oldest to be an hour old.",
     )
     login_max_failures_per_ip: int = Field(
-        default=20, ge=1, description="Failed logins per client address inside the window."
+        default=20,
+        ge=1,
+        description="Failed logins per client address, for any accounts, inside "
+        "`login_window_minutes` (password spraying).",
     )
-    login_window_minutes: int = Field(default=15, ge=1, description="Login rate-limit window.")
+    login_window_minutes: int = Field(
+        default=15, ge=1, description="Window of the per-address login limit."
+    )
     force_secure_cookies: bool = Field(
         default=False,
         description="Mark cookies Secure even when the request did not arrive over HTTPS "
@@ -188,6 +222,47 @@ class Settings(BaseSettings):
     mail_processor: str = Field(
         default="sandbox-mail", description="Processor id of the mail relay (SMTP host)."
     )
+    # -- adapters to the processors (processors/adapters.py) ------------------------------
+    payment_adapter: str = Field(
+        default="sandbox",
+        description="Implementation that talks to the payment provider: `sandbox` answers "
+        "locally from the test card numbers (nothing leaves this machine).",
+    )
+    carrier_adapter: str = Field(
+        default="sandbox",
+        description="Implementation that announces parcels to the carrier: `sandbox` answers "
+        "locally (nothing leaves this machine).",
+    )
+    sms_adapter: str = Field(
+        default="sandbox",
+        description="Implementation that sends SMS: `sandbox` keeps them in memory (nothing "
+        "leaves this machine); `smsapi` sends through the SMSAPI.pl REST API.",
+    )
+    allow_sandbox: bool = Field(
+        default=False,
+        description="Let `imbplus serve` start although an adapter is a sandbox (a test or "
+        "staging server). Hand-overs to a sandbox are recorded as sandboxed either way.",
+    )
+    smsapi_url: str = Field(
+        default="https://api.smsapi.pl",
+        description="Base address of the SMSAPI.pl REST API (messages go to <url>/sms.do).",
+    )
+    smsapi_token: SecretStr | None = Field(
+        default=None,
+        description="OAuth token of the SMSAPI.pl account (sent as a bearer token, never "
+        "logged); required when IMBPLUS_SMS_ADAPTER=smsapi.",
+    )
+    smsapi_sender: str = Field(
+        default="IMBplus",
+        pattern=r"^[A-Za-z0-9 .-]{1,11}$",
+        description="Sender name registered in the SMSAPI.pl account (field `from`).",
+    )
+    smsapi_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="Longest wait for the SMS gateway's answer; a message that times out is "
+        "retried by the outbox.",
+    )
     payment_timeout_s: float = Field(
         default=15.0, gt=0, description="Longest wait for the payment provider's answer."
     )
@@ -249,8 +324,15 @@ class Settings(BaseSettings):
     telemetry_token_cache_s: float = Field(
         default=30.0,
         ge=0,
-        description="How long a worker trusts a checked device token; revocation and status "
-        "changes reach every worker within this time (0 checks the database every batch).",
+        description="How long a worker trusts a checked device token (0 checks the database "
+        "every batch); revocations reach every worker sooner, see the next setting.",
+    )
+    telemetry_revocation_poll_s: float = Field(
+        default=0.5,
+        gt=0,
+        le=1,
+        description="How often a worker looks whether a device token was revoked or a box's "
+        "status changed anywhere (one read of one row); the change applies within this time.",
     )
 
     @cached_property
@@ -270,6 +352,10 @@ class Settings(BaseSettings):
     @cached_property
     def checkpoint_file(self) -> Path:
         return self.audit_checkpoint_file or self.data_dir / "audit.head"
+
+    @cached_property
+    def audit_key_file(self) -> Path:
+        return self.audit_signing_key_file or self.key_file.with_name("audit-signing.key")
 
     @cached_property
     def erasure_journal(self) -> Path:

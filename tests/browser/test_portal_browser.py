@@ -9,6 +9,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from imbplus.portal import mail
 from tests.browser.conftest import Live
+from tests.support.console import browser_login
 from tests.support.factories import PASSWORD, make_staff, make_subscriber
 
 pytestmark = pytest.mark.browser
@@ -23,10 +24,8 @@ def portal_login(page: Page, live: Live, email: str, password: str = PASSWORD) -
 
 
 def console_login(page: Page, live: Live, username: str, purpose: str) -> None:
-    page.goto(f"{live.url}/console/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    """Password, then the code from the second factor (P12), then the purpose."""
+    browser_login(page, live.url, live.rt, username)
     page.locator(f"input[name=purpose][value={purpose}]").check()
     page.get_by_role("button", name="Continue").click()
 

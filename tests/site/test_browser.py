@@ -25,6 +25,7 @@ from imbplus.settings import Settings
 from imbplus.site import consent, mail, policy
 from imbplus.site.models import ConsentRecord, Feedback, PrivacyInquiry
 from tests.support.cli import imbplus
+from tests.support.console import browser_login
 from tests.support.factories import PASSWORD, make_staff, make_subscriber
 from tests.support.smtp import SmtpServer
 
@@ -249,10 +250,7 @@ def test_p22_p23_the_dpo_answers_and_publishes_in_the_console(
     reference = page.inner_text("main").split("Reference: ")[1].split(".")[0]
 
     dpo, _ = make_staff(rt, "dpo")
-    page.goto(live + "/console/login")
-    page.fill("input[name=username]", dpo.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    browser_login(page, live, rt, dpo.username)  # password, then the code (P12)
     page.get_by_role("link", name="Privacy inbox").click()
     page.screenshot(path=str(artifacts / "console-privacy-inbox.png"), full_page=True)
     page.get_by_role("link", name=reference).click()

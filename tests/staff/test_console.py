@@ -1,40 +1,17 @@
-"""Staff console: login, CSRF, rate limit, TOTP, sessions, purpose, search, audit page."""
+"""Staff console: login, CSRF, rate limit, sessions, purpose, search, audit page (the second
+factor is in test_second_factor)."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from fastapi.testclient import TestClient
-from httpx import Response
 
 from imbplus.clock import clock
 from imbplus.runtime import Runtime
-from imbplus.staff import service
-from imbplus.staff.models import Staff
+from tests.support.console import choose, csrf_of, login
 from tests.support.factories import PASSWORD, make_customer, make_staff
 
-
-def csrf_of(page: Response) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', page.text)
-    assert found, "form without a CSRF token"
-    return found.group(1)
-
-
-def login(client: TestClient, username: str, password: str = PASSWORD) -> Response:
-    form = client.get("/console/login")
-    return client.post(
-        "/console/login",
-        data={"username": username, "password": password, "csrf": csrf_of(form)},
-        follow_redirects=False,
-    )
-
-
-def choose(client: TestClient, purpose: str) -> Response:
-    home = client.get("/console")
-    return client.post(
-        "/console/purpose", data={"purpose": purpose, "csrf": csrf_of(home)}, follow_redirects=False
-    )
+__all__ = ["choose", "csrf_of", "login"]  # other tests still import them from here
 
 
 def test_login_purpose_search_and_open_a_customer(client: TestClient, rt: Runtime) -> None:
@@ -124,39 +101,6 @@ def test_idle_session_expires(client: TestClient, rt: Runtime) -> None:
     assert client.get("/console").status_code == 200
     clock.advance(rt.settings.session_idle_minutes * 60 + 5)
     assert client.get("/console", follow_redirects=False).status_code == 303
-
-
-def test_p12_totp_enrolment_and_login(client: TestClient, rt: Runtime) -> None:
-    staff, _ = make_staff(rt, "support")
-    login(client, staff.username)
-    account = client.get("/console/account")
-    started = client.post("/console/account/totp", data={"csrf": csrf_of(account)})
-    assert "otpauth://totp/" in started.text
-    with rt.sessions() as s:
-        code = service.totp_now(rt, s, s.get(Staff, staff.id))  # type: ignore[arg-type]
-    confirmed = client.post(
-        "/console/account/totp/confirm", data={"code": code, "csrf": csrf_of(started)}
-    )
-    assert "Two-factor login is on" in confirmed.text
-    client.cookies.clear()
-    step = login(client, staff.username)
-    assert step.headers["location"] == "/console/login/totp"
-    assert client.get("/console", follow_redirects=False).status_code == 303  # not in yet
-    form = client.get("/console/login/totp")
-    wrong = client.post("/console/login/totp", data={"code": "000000", "csrf": csrf_of(form)})
-    assert wrong.status_code == 401
-    clock.advance(31)  # the enrolment code may not be replayed; use the next one
-    with rt.sessions() as s:
-        code = service.totp_now(rt, s, s.get(Staff, staff.id))  # type: ignore[arg-type]
-    ok = client.post(
-        "/console/login/totp", data={"code": code, "csrf": csrf_of(form)}, follow_redirects=False
-    )
-    assert ok.status_code == 303 and ok.headers["location"] == "/console"
-    assert client.get("/console").status_code == 200
-    replay = client.post(
-        "/console/login/totp", data={"code": code, "csrf": csrf_of(form)}, follow_redirects=False
-    )
-    assert replay.headers["location"] == "/console/login"
 
 
 @pytest.mark.parametrize("role", ["support", "admin"])

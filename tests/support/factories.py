@@ -10,6 +10,7 @@ from imbplus.devices import service as devices
 from imbplus.devices.schemas import DeviceAssign, DeviceCreate, DeviceRead, DeviceUpdate
 from imbplus.privacy.catalog import Purpose
 from imbplus.runtime import Runtime
+from imbplus.staff import mfa
 from imbplus.staff import service as staff_service
 from imbplus.staff.models import Staff
 
@@ -36,17 +37,26 @@ def make_customer(rt: Runtime, **overrides: object) -> CustomerRead:
 
 
 def make_staff(
-    rt: Runtime, *roles: str, username: str | None = None, password: str | None = PASSWORD
+    rt: Runtime,
+    *roles: str,
+    username: str | None = None,
+    password: str | None = PASSWORD,
+    enrolled: bool = True,
 ) -> tuple[Staff, str]:
+    """An employee and their API token; `enrolled` gives them a second factor (P12), as
+    every role that handles personal data needs (log in with `tests.support.console`)."""
     with rt.job("tests", Purpose.SECURITY) as ctx:
         n = next(_n)
-        return staff_service.add(
+        staff, token = staff_service.add(
             ctx,
             name=f"Test {'-'.join(roles)} {n}",
             roles=list(roles),
             username=username or f"{roles[0]}{n}",
             password=password,
         )
+        if enrolled:
+            mfa.enrol_directly(ctx, staff)
+        return staff, token
 
 
 def api_headers(token: str, purpose: str | None = "service_delivery") -> dict[str, str]:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, or_, select
 
 from imbplus.auth.models import LoginFailure, WebSession
+from imbplus.auth.throttle import ACCOUNT_WINDOW_S
 from imbplus.privacy import retention
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Category
@@ -36,7 +37,12 @@ def _failures(ctx: Context, cutoff: datetime, _held: frozenset[str], dry_run: bo
 
 
 def _failure_window(settings: Settings) -> timedelta:
-    return timedelta(minutes=settings.login_window_minutes) + timedelta(days=1)
+    longest = max(
+        timedelta(minutes=settings.login_window_minutes),
+        timedelta(hours=settings.login_failure_memory_hours),
+        timedelta(seconds=ACCOUNT_WINDOW_S),
+    )
+    return longest + timedelta(days=1)
 
 
 retention.register(
@@ -54,8 +60,8 @@ retention.register(
         name="auth.login_failures",
         category=Category.WEB_REQUEST_LOG,
         period=_failure_window,
-        legal_basis="security (P21): brute-force protection needs only the rate-limit window",
-        description="Failed-login counters (keyed hashes), one day after the rate-limit window.",
+        legal_basis="security (P21): brute-force protection needs only its counting windows",
+        description="Failed-login counters (keyed hashes), one day after their longest window.",
         purge=_failures,
     )
 )

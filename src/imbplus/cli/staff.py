@@ -5,7 +5,7 @@ from rich.table import Table
 
 from imbplus.cli.common import console, err_console, ready_runtime
 from imbplus.privacy.catalog import Purpose, Role
-from imbplus.staff import service
+from imbplus.staff import mfa, service
 
 app = typer.Typer(help="Employees, their roles and API tokens.", no_args_is_help=True)
 ROLES = ", ".join(r.value for r in Role)
@@ -28,6 +28,11 @@ def add(
         err_console.print(
             f"staff {staff.id} '{staff.username}' roles {', '.join(staff.role_names)}"
         )
+        if mfa.missing(rt.gate, staff):
+            err_console.print(
+                "two-factor login is set up at the first console login; until then the "
+                "console and the API token refuse this account"
+            )
     print(token)
 
 
@@ -74,8 +79,10 @@ def revoke(username: str = typer.Option(...)) -> None:
 @app.command("password")
 def password(username: str = typer.Option(...)) -> None:
     """Set an employee's console password (prompted)."""
-    secret = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
     rt = ready_runtime()
+    with rt.sessions() as session:
+        service.get_by_username(session, username)  # an unknown account: refused, not prompted
+    secret = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
     with rt.job("cli", Purpose.SECURITY) as ctx:
         service.set_password(ctx, service.get_by_username(ctx.session, username), secret)
     console.print("password set")
@@ -88,3 +95,22 @@ def disable(username: str = typer.Option(...)) -> None:
     with rt.job("cli", Purpose.SECURITY) as ctx:
         service.set_active(ctx, service.get_by_username(ctx.session, username), False)
     console.print("disabled")
+
+
+@app.command("totp")
+def totp(username: str = typer.Option(...)) -> None:
+    """Show the current two-factor login code of an account (printed alone on the last line).
+
+    For the demo and for operators helping an employee on the server; each use is audited.
+    """
+    rt = ready_runtime()
+    with rt.job("cli", Purpose.SECURITY) as ctx:
+        staff = service.get_by_username(ctx.session, username)
+        code = mfa.current_code(rt, ctx.session, staff)
+        ctx.note("staff.totp_code_shown", reason=f"staff:{staff.id}")
+        name = staff.username
+    err_console.print(
+        f"current login code of '{name}' (for the demo and operators; this use is "
+        "recorded in the audit log; the code changes every 30 seconds)"
+    )
+    print(code)

@@ -1,4 +1,5 @@
-"""Portal pages after login: contact data and address, password, "who saw my data" (B02)."""
+"""Portal pages after login: contact data and address, e-mail address (confirmed from the
+new address), password, "who saw my data" (B02)."""
 
 from __future__ import annotations
 
@@ -8,22 +9,31 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
+from imbplus.bounds import SeqNo
 from imbplus.customers import service as customers
 from imbplus.customers.schemas import AddressPatch, CustomerRead, CustomerUpdate
-from imbplus.errors import Conflict
-from imbplus.portal import access_log, mail, service
+from imbplus.portal import access_log, email_change, service, tokens
 from imbplus.portal.deps import Customer, PortalContext, PortalUser, context_for
-from imbplus.portal.forms import Csrf, SecretText, Text, keep, problems_of, redirect
-from imbplus.portal.schemas import ContactForm, NewPassword
-from imbplus.privacy.access import Context
+from imbplus.portal.forms import (
+    Csrf,
+    SecretText,
+    Text,
+    keep,
+    problems_of,
+    redirect,
+    render_with_csrf,
+)
+from imbplus.portal.schemas import DetailsForm, NewEmailForm, NewPassword
 from imbplus.privacy.catalog import Purpose
 from imbplus.traffic import limits
 from imbplus.web import i18n
-from imbplus.web.deps import Db
-from imbplus.web.pages import check_csrf, render
+from imbplus.web.deps import Db, get_runtime
+from imbplus.web.pages import check_csrf, check_pre_login_csrf, render
 
 router = APIRouter()
-FIELDS = ("name", "email", "phone", "street", "postal_code", "city")
+DETAILS = ("name", "phone", "street", "postal_code", "city")
+NOTICES = ("saved", "unchanged", "email_sent")
+Token = Annotated[str, Query(max_length=128)]
 
 
 def _current(me: CustomerRead) -> dict[str, str]:
@@ -45,6 +55,8 @@ def _page(
     problems: dict[str, str] | None = None,
     password_problems: dict[str, str] | None = None,
     notice: str | None = None,
+    email_problems: dict[str, str] | None = None,
+    new_email: str = "",
 ) -> Response:
     return render(
         request,
@@ -55,6 +67,8 @@ def _page(
         problems=problems or {},
         password_problems=password_problems or {},
         notice=notice,
+        email_problems=email_problems or {},
+        new_email={"email": new_email},
     )
 
 
@@ -66,10 +80,10 @@ def account(
     done: Annotated[str, Query(max_length=16)] = "",
 ) -> Response:
     me = customers.get(ctx, user.customer_id)
-    return _page(request, user, _current(me), notice="saved" if done == "saved" else None)
+    return _page(request, user, _current(me), notice=done if done in NOTICES else None)
 
 
-def _patch(form: ContactForm, before: dict[str, str]) -> CustomerUpdate | None:
+def _patch(form: DetailsForm, before: dict[str, str]) -> CustomerUpdate | None:
     after = form.model_dump()
     changed = {k: v for k, v in after.items() if v != before[k]}
     if not changed:
@@ -87,7 +101,6 @@ def save_account(
     user: Customer,
     ctx: PortalContext,
     name: Text,
-    email: Text,
     phone: Text,
     street: Text,
     postal_code: Text,
@@ -98,42 +111,70 @@ def save_account(
     limits.guard(request, session, "account")
     values = {
         "name": name,
-        "email": email,
         "phone": phone,
         "street": street,
         "postal_code": postal_code,
         "city": city,
     }
-    try:
-        form = ContactForm(**values)
-    except ValidationError as exc:
-        return _page(request, user, keep(values, *FIELDS), 422, problems=problems_of(exc))
     before = _current(customers.get(ctx, user.customer_id))
+    try:
+        form = DetailsForm(**values)
+    except ValidationError as exc:
+        shown = {**before, **keep(values, *DETAILS)}
+        return _page(request, user, shown, 422, problems=problems_of(exc))
     patch = _patch(form, before)
     if patch is None:
         return _page(request, user, before, notice="unchanged")
-    try:
-        with session.begin_nested():  # the notice is withdrawn if the change is refused
-            if patch.email is not None:
-                _tell_old_address(request, ctx, user.customer_id)
-            customers.update(ctx, user.customer_id, patch)
-    except Conflict:
-        problem = {"email": i18n.translate(i18n.lang_of(request.scope), "account.email_taken")}
-        return _page(request, user, keep(values, *FIELDS), 409, problems=problem)
+    customers.update(ctx, user.customer_id, patch)
     limits.count(request, session, "account")
     return redirect(request, "/portal/account?done=saved")
 
 
-def _tell_old_address(request: Request, ctx: Context, customer_id: str) -> None:
-    """The address on record hears of the change before it is replaced."""
+@router.post("/account/email")
+def change_email(
+    request: Request,
+    session: Db,
+    user: Customer,
+    ctx: PortalContext,
+    email: Text,
+    current: SecretText,
+    csrf: Csrf,
+) -> Response:
+    """Ask for a new address: the same answer whether or not it is another customer's."""
+    check_csrf(user, csrf)
+    limits.guard(request, session, "account")
+    values = _current(customers.get(ctx, user.customer_id))
+    try:
+        form = NewEmailForm(email=email)
+    except ValidationError as exc:
+        problems = problems_of(exc)
+        return _page(request, user, values, 422, email_problems=problems, new_email=email)
     lang = i18n.lang_of(request.scope)
-    mail.send_to_customer(
-        ctx,
-        customer_id,
-        i18n.translate(lang, "mail.email_changed.subject"),
-        i18n.translate(lang, "mail.email_changed.body"),
-        reference="portal:email_changed",
-    )
+    outcome = email_change.request(ctx, user.customer_id, current, form.email, lang)
+    limits.count(request, session, "account")
+    if outcome == email_change.Request.WRONG_PASSWORD:
+        wrong = {"current": i18n.translate(lang, "account.password_wrong")}
+        return _page(request, user, values, 422, email_problems=wrong, new_email=email)
+    done = "unchanged" if outcome == email_change.Request.UNCHANGED else "email_sent"
+    return redirect(request, f"/portal/account?done={done}")
+
+
+@router.get("/email/confirm")
+def email_confirm_form(request: Request, session: Db, token: Token = "") -> Response:
+    if not tokens.is_live(session, token, tokens.EMAIL):
+        return render_with_csrf(request, "portal/dead_link.html", 410)
+    return render_with_csrf(request, "portal/email_confirm.html", token=token)
+
+
+@router.post("/email/confirm")
+def email_confirm(request: Request, session: Db, token: Csrf, csrf: Csrf) -> Response:
+    check_pre_login_csrf(request, csrf)
+    limits.guard(request, session, "token")
+    rt, lang = get_runtime(request), i18n.lang_of(request.scope)
+    if not email_change.confirm(rt, session, token, lang, request.state.request_id):
+        limits.count(request, session, "token")
+        return render_with_csrf(request, "portal/dead_link.html", 410)
+    return redirect(request, "/portal/login?done=email_changed")
 
 
 @router.post("/account/password")
@@ -166,7 +207,7 @@ def access_history(
     request: Request,
     session: Db,
     user: Customer,
-    before: Annotated[int | None, Query(ge=1)] = None,
+    before: Annotated[SeqNo | None, Query()] = None,
 ) -> Response:
     ctx = context_for(request, session, user, Purpose.DATA_SUBJECT_REQUEST)
     entries = access_log.own_trail(ctx, before_seq=before)

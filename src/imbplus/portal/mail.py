@@ -16,15 +16,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from imbplus.customers import service as customers
 from imbplus.notify import outbox, worker
 from imbplus.notify.models import OutboxMessage
 from imbplus.privacy.access import Context
-from imbplus.privacy.catalog import Category
+from imbplus.privacy.catalog import Action, Category
 from imbplus.runtime import Runtime
 
 log = logging.getLogger("imbplus.mail")
@@ -52,20 +53,50 @@ def send_to_customers(
     """Queue the same e-mail to many customers (one gate decision for all of them; the
     purpose of `ctx` is recorded with each message). Returns how many were queued."""
     addresses = customers.emails(ctx, customer_ids, operation="mail.queue")
-    subject = _one_line(subject, 200)
     for customer_id, address in addresses.items():
-        outbox.enqueue(
-            ctx,
-            customer_id=customer_id,
-            key_id=customers.data_key_id(ctx, customer_id),
-            channel="email",
-            recipient=address,
-            subject=subject,
-            body=text,
-            reference=reference,
-            category=Category.CONTACT,
-        )
+        _queue(ctx, customer_id, address, subject, text, reference)
     return len(addresses)
+
+
+def send_to_new_address(
+    ctx: Context, customer_id: str, address: str, subject: str, text: str, *, reference: str
+) -> None:
+    """Queue an e-mail to an address the customer gave but which is not on record yet (a
+    new address to confirm); sealed under the customer's key like the rest."""
+    ctx.check(Action.READ, {Category.CONTACT}, operation="mail.queue", subjects=[customer_id])
+    _queue(ctx, customer_id, address, subject, text, reference)
+
+
+def _queue(
+    ctx: Context, customer_id: str, address: str, subject: str, text: str, reference: str
+) -> None:
+    """One e-mail into the outbox, sealed under the customer's key."""
+    outbox.enqueue(
+        ctx,
+        customer_id=customer_id,
+        key_id=customers.data_key_id(ctx, customer_id),
+        channel="email",
+        recipient=address,
+        subject=_one_line(subject, 200),
+        body=text,
+        reference=reference,
+        category=Category.CONTACT,
+    )
+
+
+def queued_since(session: Session, customer_id: str, reference: str, since: datetime) -> int:
+    """Messages of one kind queued for a customer since `since`, sent or not."""
+    return int(
+        session.execute(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(
+                OutboxMessage.customer_id == customer_id,
+                OutboxMessage.reference == reference,
+                OutboxMessage.created_at > since,
+            )
+        ).scalar_one()
+    )
 
 
 def cancel_pending(ctx: Context, customer_id: str, reference_prefix: str) -> int:

@@ -29,6 +29,10 @@ register(
             "ponownie.",
             "en": "Password changed; you were logged out everywhere. Please log in again.",
         },
+        "portal.login.notice.email_changed": {
+            "pl": "Adres e-mail zmieniony. Logujesz się teraz nowym adresem.",
+            "en": "Your e-mail address is changed. Log in with the new one now.",
+        },
         "portal.login.notice.unconfirmed": {
             "pl": "Najpierw potwierdź adres e-mail: wysłaliśmy link jeszcze raz.",
             "en": "Please confirm your e-mail address first: we sent the link again.",
@@ -69,6 +73,7 @@ register(
         "field.password2": {"pl": "Powtórz hasło", "en": "Repeat the password"},
         "field.current_password": {"pl": "Obecne hasło", "en": "Current password"},
         "field.new_password": {"pl": "Nowe hasło (co najmniej 12 znaków)", "en": "New password"},
+        "field.new_email": {"pl": "Nowy adres e-mail", "en": "New e-mail address"},
         # -- registration, confirmation, reset -----------------------------------------
         "register.title": {"pl": "Załóż konto abonenta", "en": "Create a subscriber account"},
         "register.intro": {
@@ -127,16 +132,34 @@ register(
         "account.save": {"pl": "Zapisz zmiany", "en": "Save changes"},
         "account.notice.saved": {"pl": "Zapisano zmiany.", "en": "Your changes are saved."},
         "account.notice.unchanged": {"pl": "Nic się nie zmieniło.", "en": "Nothing changed."},
-        "account.email_note": {
-            "pl": "Po zmianie adresu e-mail powiadomimy o tym dotychczasowy adres. Nowym "
-            "adresem logujesz się od razu.",
-            "en": "When you change your e-mail we tell the old address. You log in with the "
-            "new one straight away.",
+        "account.notice.email_sent": {
+            "pl": "Jeśli nowy adres jest poprawny, wysłaliśmy na niego link potwierdzający. "
+            "Adres zmieni się, gdy go klikniesz; do tego czasu logujesz się obecnym adresem.",
+            "en": "If the new address is right, we sent it a confirmation link. Your address "
+            "changes when you follow it; until then you log in with the current one.",
         },
-        "account.email_taken": {
-            "pl": "Ten adres jest już używany przez inne konto.",
-            "en": "This address is used by another account.",
+        "account.email.title": {"pl": "Adres e-mail", "en": "E-mail address"},
+        "account.email.current": {
+            "pl": "Obecny adres (nim się logujesz):",
+            "en": "Current address (you log in with it):",
         },
+        "account.email.note": {
+            "pl": "Na nowy adres wyślemy link potwierdzający; adres zmieni się dopiero po jego "
+            "kliknięciu. O prośbie i o zmianie powiadomimy też obecny adres.",
+            "en": "We send a confirmation link to the new address; the address changes only "
+            "when you follow it. We also tell your current address of the request and the "
+            "change.",
+        },
+        "account.email.submit": {"pl": "Zmień adres e-mail", "en": "Change e-mail address"},
+        "email_confirm.title": {
+            "pl": "Potwierdź nowy adres e-mail",
+            "en": "Confirm your new e-mail address",
+        },
+        "email_confirm.intro": {
+            "pl": "Kliknij, aby od teraz logować się do konta IMB+ tym adresem.",
+            "en": "Click to log in to your IMB+ account with this address from now on.",
+        },
+        "email_confirm.submit": {"pl": "Potwierdzam", "en": "Confirm"},
         "account.password.title": {"pl": "Zmiana hasła", "en": "Change password"},
         "account.password.note": {
             "pl": "Po zmianie hasła wylogujemy Cię ze wszystkich urządzeń.",
@@ -168,6 +191,44 @@ register(
             "en": "Hello,\n\nsomeone (probably you) asked to set the password of the IMB+ "
             "account of this address. The link works once, for {minutes} minutes:\n\n{link}"
             "\n\nIf this was not you, ignore this message; nothing changes.\n\nIMB+",
+        },
+        "mail.email_change.subject": {
+            "pl": "IMB+: potwierdź nowy adres e-mail",
+            "en": "IMB+: confirm your new e-mail address",
+        },
+        "mail.email_change.body": {
+            "pl": "Dzień dobry,\n\npotwierdź, proszę, że ten adres ma od teraz służyć do "
+            "logowania do konta IMB+. Link działa raz, przez {hours} godz.:\n\n{link}\n\n"
+            "Jeśli to nie Ty, zignoruj tę wiadomość; nic się nie zmieni.\n\nIMB+",
+            "en": "Hello,\n\nplease confirm that this address is to be the login of an IMB+ "
+            "account from now on. The link works once, for {hours} hours:\n\n{link}\n\nIf "
+            "this was not you, ignore this message; nothing changes.\n\nIMB+",
+        },
+        "mail.email_change_requested.subject": {
+            "pl": "IMB+: prośba o zmianę adresu e-mail",
+            "en": "IMB+: a change of your e-mail address was asked for",
+        },
+        "mail.email_change_requested.body": {
+            "pl": "Dzień dobry,\n\nw Twoim koncie IMB+ poproszono o zmianę adresu e-mail. "
+            "Adres zmieni się dopiero po kliknięciu linku wysłanego na nowy adres; do tego "
+            "czasu logujesz się tym adresem. Jeśli to nie Ty, zmień hasło i skontaktuj się z "
+            "nami.\n\nIMB+",
+            "en": "Hello,\n\na change of the e-mail address of your IMB+ account was asked "
+            "for. It takes effect only when the link sent to the new address is followed; "
+            "until then you log in with this address. If this was not you, change your "
+            "password and contact us.\n\nIMB+",
+        },
+        "mail.email_in_use.subject": {
+            "pl": "IMB+: próba użycia Twojego adresu e-mail",
+            "en": "IMB+: someone tried to use your e-mail address",
+        },
+        "mail.email_in_use.body": {
+            "pl": "Dzień dobry,\n\nktoś poprosił, by ten adres służył do logowania do innego "
+            "konta IMB+. Ten adres należy już do Twojego konta, więc nic się nie zmieniło. "
+            "Jeśli to Ty, zaloguj się tym adresem do swojego konta.\n\nIMB+",
+            "en": "Hello,\n\nsomeone asked for this address to be the login of another IMB+ "
+            "account. It belongs to your account already, so nothing changed. If this was "
+            "you, log in to your account with this address.\n\nIMB+",
         },
         "mail.email_changed.subject": {
             "pl": "IMB+: zmiana adresu e-mail",
@@ -264,5 +325,22 @@ register(
         "op.portal.password_changed": {"pl": "zmiana hasła", "en": "password changed"},
         "op.portal.reset_requested": {"pl": "prośba o nowe hasło", "en": "password reset asked"},
         "op.portal.password_reset": {"pl": "ustawienie hasła", "en": "password set"},
+        "op.portal.email_change_requested": {
+            "pl": "prośba o zmianę e-maila",
+            "en": "e-mail change asked for",
+        },
+        "op.portal.email_pending": {
+            "pl": "zapisanie nowego e-maila do potwierdzenia",
+            "en": "new e-mail kept for confirmation",
+        },
+        "op.portal.email_confirm": {
+            "pl": "potwierdzenie nowego e-maila",
+            "en": "new e-mail confirmed",
+        },
+        "op.portal.email_changed": {"pl": "zmiana e-maila", "en": "e-mail changed"},
+        "op.portal.email_change_refused": {
+            "pl": "zmiana e-maila wstrzymana",
+            "en": "e-mail change not made",
+        },
     }
 )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String
+from sqlalchemy import Boolean, ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from imbplus.db import Base, UTCDateTime
@@ -29,7 +29,8 @@ class CustomerAccount(Base):
 
 
 class PortalToken(Base):
-    """A one-time link sent by e-mail (confirm a registration, set a new password).
+    """A one-time link sent by e-mail (confirm a registration, set a new password, confirm
+    a new e-mail address).
 
     Only the SHA-256 of the random token is stored; it expires and works once."""
 
@@ -37,7 +38,9 @@ class PortalToken(Base):
 
     id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     customer_id: Mapped[str] = mapped_column(String(36))
-    kind: Mapped[str] = mapped_column(String(16))  # confirm | reset
+    kind: Mapped[str] = mapped_column(String(16))  # confirm | reset | email
+    # the new address an `email` link confirms, under the customer's own key
+    new_email_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -63,7 +66,12 @@ classify(
     {
         "id_hash": (C.ACCOUNT_CREDENTIALS, P.HASHED, "SHA-256 of the one-time token."),
         "customer_id": (*_REF, "Customer id."),
-        "kind": (*_REF, "confirm or reset."),
+        "kind": (*_REF, "confirm, reset or email."),
+        "new_email_ct": (
+            C.CONTACT,
+            P.ENCRYPTED,
+            "The new e-mail address a change link confirms (customer's key).",
+        ),
         "created_at": (*_REF, "Sent."),
         "expires_at": (*_REF, "Stops working."),
         "used_at": (*_REF, "Used or withdrawn (single use)."),

@@ -40,7 +40,7 @@ def _address(request: Request) -> str:
 
 
 # notices the login page shows after another page sent the visitor there
-LOGIN_NOTICES = ("confirmed", "reset", "password_changed")
+LOGIN_NOTICES = ("confirmed", "reset", "password_changed", "email_changed")
 
 
 def _login_page(

@@ -50,6 +50,23 @@ class ContactForm(BaseModel):
         )
 
 
+class DetailsForm(BaseModel):
+    """Name, phone and address as changed on the account page (the e-mail address changes
+    through its own confirmed step)."""
+
+    model_config = STRICT
+    name: Name
+    phone: Phone
+    street: Street
+    postal_code: PostalCode
+    city: City
+
+
+class NewEmailForm(BaseModel):
+    model_config = STRICT
+    email: Email
+
+
 def _repeated(value: str, info: ValidationInfo) -> str:
     if "password" in info.data and value != info.data["password"]:
         raise ValueError("the two passwords differ")

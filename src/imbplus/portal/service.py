@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -9,6 +10,7 @@ from sqlalchemy.orm import Session
 from imbplus.auth import passwords, sessions, throttle
 from imbplus.clock import clock
 from imbplus.customers import service as customers
+from imbplus.customers import validation
 from imbplus.errors import Conflict, ValidationFailed
 from imbplus.portal.models import CustomerAccount
 from imbplus.privacy.access import Context
@@ -61,19 +63,30 @@ class Login:
     unconfirmed: str | None = None
 
 
+def login_identity(email: str) -> str:
+    """The identity a login e-mail resolves to: normalised as the customer lookup does it
+    (so `anna@ｅxample.pl` with a full-width letter is `anna@example.pl`); what is no valid
+    address at all is compared in its compatibility form, case-folded."""
+    try:
+        return validation.email(email)
+    except ValueError:
+        return unicodedata.normalize("NFKC", email.strip()).casefold()
+
+
 def login(rt: Runtime, session: Session, email: str, password: str, address: str) -> Login:
     """Check e-mail and password. Raises RateLimited; a failure is returned (not raised) so
     that the failure counter commits with the caller's unit of work."""
-    throttle.check(session, rt.keyring, rt.settings, account=email, address=address)
-    customer_id = customers.id_for_login(rt, session, email)
+    identity = login_identity(email)
+    throttle.check(session, rt.keyring, rt.settings, account=identity, address=address)
+    customer_id = customers.id_for_login(rt, session, identity)
     account = session.get(CustomerAccount, customer_id) if customer_id else None
     stored = account.password_hash if account is not None and account.active else None
     if not passwords.verify_secret(stored, password) or account is None:
-        throttle.record_failure(session, rt.keyring, account=email, address=address)
+        throttle.record_failure(session, rt.keyring, account=identity, address=address)
         return Login(None)
     if passwords.needs_rehash(account.password_hash):
         account.password_hash = passwords.hash_secret(password)
-    throttle.clear_account(session, rt.keyring, email)
+    throttle.record_success(session, rt.keyring, account=identity, address=address)
     if account.confirmed_at is None:
         return Login(None, unconfirmed=account.customer_id)
     account.last_login_at = clock.now()

@@ -34,12 +34,12 @@ def portal_job(rt: Runtime, session: Session) -> Context:
     return Context(session, rt, Actor.system("portal"), Purpose.SERVICE_DELIVERY)
 
 
-def _link(rt: Runtime, lang: str, path: str, token: str) -> str:
+def link(rt: Runtime, lang: str, path: str, token: str) -> str:
     base = rt.settings.public_base_url.rstrip("/")
     return f"{base}{i18n.localized(lang, path)}?token={token}"
 
 
-def _mail(ctx: Context, customer_id: str, lang: str, kind: str, **values: object) -> None:
+def send_mail(ctx: Context, customer_id: str, lang: str, kind: str, **values: object) -> None:
     mail.send_to_customer(
         ctx,
         customer_id,
@@ -78,12 +78,12 @@ def register(rt: Runtime, session: Session, form: RegistrationForm, lang: str) -
 def _send_confirmation(ctx: Context, customer_id: str, lang: str) -> None:
     hours = ctx.runtime.settings.portal_confirm_hours
     token = tokens.issue(ctx.session, customer_id, tokens.CONFIRM, timedelta(hours=hours))
-    _mail(
+    send_mail(
         ctx,
         customer_id,
         lang,
         "confirm",
-        link=_link(ctx.runtime, lang, "/portal/confirm", token),
+        link=link(ctx.runtime, lang, "/portal/confirm", token),
         hours=hours,
     )
 
@@ -112,12 +112,12 @@ def _send_reset(ctx: Context, customer_id: str, lang: str) -> None:
         return  # no mail bombing of a subscriber through the form
     minutes = ctx.runtime.settings.portal_reset_minutes
     token = tokens.issue(ctx.session, customer_id, tokens.RESET, timedelta(minutes=minutes))
-    _mail(
+    send_mail(
         ctx,
         customer_id,
         lang,
         "reset",
-        link=_link(ctx.runtime, lang, "/portal/reset/confirm", token),
+        link=link(ctx.runtime, lang, "/portal/reset/confirm", token),
         minutes=minutes,
     )
     ctx.note("portal.reset_requested", subject=customer_id)

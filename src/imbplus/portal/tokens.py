@@ -14,6 +14,7 @@ from imbplus.portal.models import PortalToken
 
 CONFIRM = "confirm"
 RESET = "reset"
+EMAIL = "email"  # confirms a new e-mail address; the row holds the address (encrypted)
 
 
 def _hash(token: str) -> str:
@@ -46,7 +47,7 @@ def withdraw(session: Session, customer_id: str, kind: str) -> None:
             PortalToken.kind == kind,
             PortalToken.used_at.is_(None),
         )
-        .values(used_at=clock.now())
+        .values(used_at=clock.now(), new_email_ct=None)
     )
 
 
@@ -63,14 +64,24 @@ def is_live(session: Session, token: str, kind: str) -> bool:
     return _live(session, token, kind, lock=False) is not None
 
 
-def redeem(session: Session, token: str, kind: str) -> str | None:
-    """The customer id of a live token, which is used up; None for an unknown, used or
-    expired token."""
+def row_of(session: Session, token: str) -> PortalToken | None:
+    return session.get(PortalToken, _hash(token))
+
+
+def redeem_row(session: Session, token: str, kind: str) -> PortalToken | None:
+    """A live token's row, the token used up; None for an unknown, used or expired one."""
     row = _live(session, token, kind, lock=True)
     if row is None:
         return None
     row.used_at = clock.now()
-    return row.customer_id
+    return row
+
+
+def redeem(session: Session, token: str, kind: str) -> str | None:
+    """The customer id of a live token, which is used up; None for an unknown, used or
+    expired token."""
+    row = redeem_row(session, token, kind)
+    return row.customer_id if row is not None else None
 
 
 def issued_since(session: Session, customer_id: str, kind: str, since: datetime) -> int:

@@ -60,6 +60,7 @@ CHECK_MODULES = [
     "imbplus.surveys.evidence",
     "imbplus.shipping.evidence",
     "imbplus.backup.evidence",
+    "imbplus.staff.evidence",
 ]
 
 

@@ -46,6 +46,7 @@ RULE_MODULES = [
     "imbplus.traffic.retention",
     "imbplus.shipping.purge",
     "imbplus.billing.purge",
+    "imbplus.portal.retention",
 ]
 
 

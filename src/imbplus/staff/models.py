@@ -19,6 +19,8 @@ class Staff(Base):
     display_name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     totp_secret_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # a new secret shown for enrolment, until a code from it confirms it
+    totp_pending_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
     totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -40,6 +42,19 @@ class StaffRole(Base):
         ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True
     )
     role: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class RecoveryCode(Base):
+    """A one-time code that stands in for a TOTP code at login (lost phone); only its
+    argon2id hash is stored."""
+
+    __tablename__ = "staff_recovery_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ApiToken(Base):
@@ -67,6 +82,11 @@ classify(
         "display_name": (*_ACC, "Employee name; shown to the DPO, never to customers (B02)."),
         "password_hash": (C.ACCOUNT_CREDENTIALS, P.HASHED, "argon2id hash."),
         "totp_secret_ct": (C.ACCOUNT_CREDENTIALS, P.ENCRYPTED, "TOTP secret (system key)."),
+        "totp_pending_ct": (
+            C.ACCOUNT_CREDENTIALS,
+            P.ENCRYPTED,
+            "New TOTP secret awaiting its first code (system key).",
+        ),
         "totp_enabled": (*_REF, "Second factor required at login."),
         "totp_last_step": (*_REF, "Last accepted TOTP time step (no code reuse)."),
         "active": (*_REF, "Disabled accounts cannot log in or use tokens."),
@@ -76,6 +96,16 @@ classify(
 classify(
     StaffRole.__table__,  # type: ignore[arg-type]
     {"staff_id": (*_REF, "Staff id."), "role": (*_ACC, "Role granted.")},
+)
+classify(
+    RecoveryCode.__table__,  # type: ignore[arg-type]
+    {
+        "id": (*_REF, "Code id."),
+        "staff_id": (*_REF, "Owner."),
+        "code_hash": (C.ACCOUNT_CREDENTIALS, P.HASHED, "argon2id hash of the recovery code."),
+        "created_at": (*_REF, "Issued."),
+        "used_at": (*_REF, "Used (each code works once)."),
+    },
 )
 classify(
     ApiToken.__table__,  # type: ignore[arg-type]

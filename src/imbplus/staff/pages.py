@@ -1,4 +1,7 @@
-"""Staff console: login (password, then TOTP when enabled), purpose choice, 2FA enrolment."""
+"""Staff console: login (password, then the second factor, or its enrolment), purpose choice.
+
+The second-factor pages (enrolment at first login, the account page) are in `mfa_pages`.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +12,10 @@ from fastapi.responses import RedirectResponse, Response
 
 from imbplus.auth import sessions
 from imbplus.errors import ValidationFailed
-from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import PURPOSE_DESCRIPTIONS, Purpose
-from imbplus.staff import service
+from imbplus.staff import mfa, mfa_pages, service
 from imbplus.staff.models import Staff
+from imbplus.web.clientip import client_address
 from imbplus.web.deps import Db, get_runtime
 from imbplus.web.pages import (
     PRE_CSRF_COOKIE,
@@ -29,10 +32,6 @@ Field64 = Annotated[str, Form(max_length=64)]
 Secret = Annotated[str, Form(max_length=256)]
 
 
-def _address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 def _login_page(
     request: Request, status: int = 200, error: str | None = None, step: str = "password"
 ) -> Response:
@@ -47,13 +46,20 @@ def login_form(request: Request) -> Response:
     return _login_page(request)
 
 
+_NEXT = {
+    service.LoginStatus.OK: "/console",
+    service.LoginStatus.NEEDS_TOTP: "/console/login/totp",
+    service.LoginStatus.NEEDS_ENROLMENT: "/console/login/enrol",
+}
+
+
 @router.post("/login")
 def login(
     request: Request, session: Db, username: Field64, password: Secret, csrf: Field64
 ) -> Response:
     check_pre_login_csrf(request, csrf)
     rt = get_runtime(request)
-    outcome = service.login(rt, session, username.strip().lower(), password, _address(request))
+    outcome = service.login(rt, session, username, password, client_address(request))
     if outcome.status == service.LoginStatus.FAILED or outcome.staff is None:
         return _login_page(request, 401, "Wrong username or password.")
     new = sessions.start(
@@ -61,10 +67,9 @@ def login(
         rt.settings,
         "staff",
         str(outcome.staff.id),
-        mfa_pending=outcome.status == service.LoginStatus.NEEDS_TOTP,
+        mfa_pending=outcome.status != service.LoginStatus.OK,
     )
-    target = "/console/login/totp" if new.row.mfa_pending else "/console"
-    response = RedirectResponse(target, status_code=303)
+    response = RedirectResponse(_NEXT[outcome.status], status_code=303)
     set_cookie(request, response, sessions.STAFF_COOKIE, new.token)
     return response
 
@@ -84,7 +89,9 @@ def totp(request: Request, session: Db, code: Field64, csrf: Field64) -> Respons
     if row is None or not row.mfa_pending:
         return RedirectResponse("/console/login", status_code=303)
     staff = session.get(Staff, int(row.principal_id))
-    if staff is None or not service.totp_check(rt, session, staff, code, _address(request)):
+    if staff is not None and not staff.totp_enabled:
+        return RedirectResponse("/console/login/enrol", status_code=303)
+    if staff is None or not mfa.verify(rt, session, staff, code, client_address(request)):
         return _login_page(request, 401, "That code is not valid.", step="totp")
     token = sessions.rotate(session, row)
     response = RedirectResponse("/console", status_code=303)
@@ -124,32 +131,4 @@ def choose_purpose(request: Request, user: User, purpose: Field64, csrf: Field64
     return RedirectResponse("/console/customers", status_code=303)
 
 
-@router.get("/account")
-def account(request: Request, user: User) -> Response:
-    return render(request, "console/account.html", user=user, enrol=None)
-
-
-@router.post("/account/totp")
-def totp_begin(request: Request, session: Db, user: User, csrf: Field64) -> Response:
-    check_csrf(user, csrf)
-    secret, uri = service.totp_begin(get_runtime(request), session, user.staff)
-    return render(request, "console/account.html", user=user, enrol={"secret": secret, "uri": uri})
-
-
-@router.post("/account/totp/confirm")
-def totp_confirm(
-    request: Request, session: Db, user: User, code: Field64, csrf: Field64
-) -> Response:
-    check_csrf(user, csrf)
-    ctx = Context(
-        session, get_runtime(request), user.actor, Purpose.SECURITY, request.state.request_id
-    )
-    ok = service.totp_enable(ctx, user.staff, code, _address(request))
-    return render(
-        request,
-        "console/account.html",
-        200 if ok else 422,
-        user=user,
-        enrol=None,
-        message="Two-factor login is on." if ok else "That code is not valid.",
-    )
+router.include_router(mfa_pages.router)

@@ -1,4 +1,5 @@
-"""Staff accounts: creation, tokens, password and TOTP login (P11, P12)."""
+"""Staff accounts: creation, tokens, password login (P11, P12); the second factor is in
+`mfa`."""
 
 from __future__ import annotations
 
@@ -10,22 +11,20 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
-import pyotp
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from imbplus.auth import passwords, throttle
 from imbplus.clock import clock
 from imbplus.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
-from imbplus.privacy.access import Actor, Context
+from imbplus.privacy.access import Actor, Context, Gate
 from imbplus.privacy.catalog import Role
-from imbplus.privacy.crypto import SCOPE_SYSTEM
 from imbplus.runtime import Runtime
+from imbplus.staff import mfa
 from imbplus.staff.models import ApiToken, Staff, StaffRole
 
 TOKEN_PREFIX = "imbst_"  # noqa: S105 - a prefix, not a secret
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
-TOTP_ISSUER = "IMB+ console"
 
 
 def _problem(field: str, problem: str) -> ValidationFailed:
@@ -141,7 +140,10 @@ def revoke_tokens(ctx: Context, staff: Staff) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def actor_for_token(session: Session, token: str) -> Actor:
+def actor_for_token(session: Session, token: str, gate: Gate) -> Actor:
+    """The staff member behind an API token. The token of an account that must have a
+    second factor works only once the account has one: its owner logs in to the console
+    once and enrols (tokens are issued to accounts, not to a logged-in session)."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 128:
         raise Unauthenticated("invalid API token")
     row = session.execute(
@@ -159,6 +161,10 @@ def actor_for_token(session: Session, token: str) -> Actor:
         raise Unauthenticated("API token expired")
     if not staff.active:
         raise Unauthenticated("staff account disabled")
+    if mfa.missing(gate, staff):
+        raise Unauthenticated(
+            "this account has no second factor yet; log in to the console once to set it up"
+        )
     if api_token.last_used_at is None or now - api_token.last_used_at > timedelta(minutes=5):
         api_token.last_used_at = now
     return Actor.staff(staff.id, staff.role_names)
@@ -167,7 +173,8 @@ def actor_for_token(session: Session, token: str) -> Actor:
 # -- console login -----------------------------------------------------------------------
 class LoginStatus(StrEnum):
     OK = "ok"
-    NEEDS_TOTP = "needs_totp"
+    NEEDS_TOTP = "needs_totp"  # password right; a code (or recovery code) is due
+    NEEDS_ENROLMENT = "needs_enrolment"  # password right; no second factor yet: enrol now
     FAILED = "failed"
 
 
@@ -177,72 +184,30 @@ class LoginOutcome:
     staff: Staff | None = None
 
 
+def login_identity(username: str) -> str:
+    """Usernames are compared in their compatibility form, case-folded."""
+    return unicodedata.normalize("NFKC", username).strip().casefold()
+
+
 def login(
     rt: Runtime, session: Session, username: str, password: str, address: str
 ) -> LoginOutcome:
     """Check a password. Raises RateLimited; a failure is recorded and returned, not raised,
-    so that the caller's unit of work commits the failure counter."""
-    throttle.check(session, rt.keyring, rt.settings, account=username, address=address)
-    staff = session.execute(select(Staff).where(Staff.username == username)).scalar()
+    so that the caller's unit of work commits the failure counter. The throttle is cleared
+    only once the whole login, second factor included, succeeded."""
+    identity = login_identity(username)
+    throttle.check(session, rt.keyring, rt.settings, account=identity, address=address)
+    staff = session.execute(select(Staff).where(Staff.username == identity)).scalar()
     stored = staff.password_hash if staff is not None and staff.active else None
     if not passwords.verify_secret(stored, password) or staff is None:
-        throttle.record_failure(session, rt.keyring, account=username, address=address)
+        throttle.record_failure(session, rt.keyring, account=identity, address=address)
         return LoginOutcome(LoginStatus.FAILED)
     assert staff.password_hash is not None
     if passwords.needs_rehash(staff.password_hash):
         staff.password_hash = passwords.hash_secret(password)
-    throttle.clear_account(session, rt.keyring, username)
     if staff.totp_enabled:
         return LoginOutcome(LoginStatus.NEEDS_TOTP, staff)
+    if mfa.required(rt.gate, staff.role_names):
+        return LoginOutcome(LoginStatus.NEEDS_ENROLMENT, staff)
+    throttle.record_success(session, rt.keyring, account=identity, address=address)
     return LoginOutcome(LoginStatus.OK, staff)
-
-
-def _totp_secret(rt: Runtime, session: Session, staff: Staff) -> str | None:
-    if staff.totp_secret_ct is None:
-        return None
-    return rt.keyring.open(session, "staff", "totp_secret_ct", str(staff.id), staff.totp_secret_ct)
-
-
-def totp_begin(rt: Runtime, session: Session, staff: Staff) -> tuple[str, str]:
-    """Store a new (not yet enabled) secret; returns it and its otpauth:// URI."""
-    secret = pyotp.random_base32()
-    key_id = rt.keyring.system_key(session, SCOPE_SYSTEM)
-    staff.totp_secret_ct = rt.keyring.seal(
-        session, key_id, "staff", "totp_secret_ct", str(staff.id), secret
-    )
-    staff.totp_enabled = False
-    uri = pyotp.TOTP(secret).provisioning_uri(name=staff.username, issuer_name=TOTP_ISSUER)
-    return secret, uri
-
-
-def totp_check(rt: Runtime, session: Session, staff: Staff, code: str, address: str) -> bool:
-    """Verify a code (one step of clock drift allowed, no reuse); failures are throttled."""
-    throttle.check(session, rt.keyring, rt.settings, account=staff.username, address=address)
-    secret = _totp_secret(rt, session, staff)
-    code = code.strip().replace(" ", "")
-    if secret and code.isdigit() and len(code) == 6:
-        totp = pyotp.TOTP(secret)
-        now = clock.time()
-        for drift in (0, -1, 1):
-            step = int(now // totp.interval) + drift
-            if totp.at(step * totp.interval) == code and (staff.totp_last_step or 0) < step:
-                staff.totp_last_step = step
-                return True
-    throttle.record_failure(session, rt.keyring, account=staff.username, address=address)
-    return False
-
-
-def totp_enable(ctx: Context, staff: Staff, code: str, address: str) -> bool:
-    if not totp_check(ctx.runtime, ctx.session, staff, code, address):
-        return False
-    staff.totp_enabled = True
-    ctx.note("staff.totp_enabled", reason=f"staff:{staff.id}")
-    return True
-
-
-def totp_now(rt: Runtime, session: Session, staff: Staff) -> str:
-    """Current code (tests and the enrolment check page only)."""
-    secret = _totp_secret(rt, session, staff)
-    if secret is None:
-        raise NotFound("no TOTP secret enrolled")
-    return str(pyotp.TOTP(secret).at(clock.time()))

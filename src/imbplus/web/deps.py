@@ -32,11 +32,14 @@ _bearer = HTTPBearer(auto_error=False, description="Staff API token (imbst_...)"
 
 
 def api_actor(
-    session: Db, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+    request: Request,
+    session: Db,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Actor:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthenticated("an API token is required (Authorization: Bearer ...)")
-    return staff_service.actor_for_token(session, credentials.credentials)
+    gate = get_runtime(request).gate
+    return staff_service.actor_for_token(session, credentials.credentials, gate)
 
 
 def api_context(

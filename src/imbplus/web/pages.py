@@ -18,6 +18,7 @@ from imbplus.auth.models import WebSession
 from imbplus.errors import DomainError
 from imbplus.privacy.access import Actor, Context
 from imbplus.privacy.catalog import Purpose
+from imbplus.staff import mfa
 from imbplus.staff.models import Staff
 from imbplus.web import cookies, i18n
 from imbplus.web.deps import Db, get_runtime
@@ -103,8 +104,8 @@ def console_user(request: Request, session: Db) -> ConsoleUser:
     if row is None or row.mfa_pending:
         raise LoginRequired
     staff = session.get(Staff, int(row.principal_id))
-    if staff is None or not staff.active:
-        raise LoginRequired
+    if staff is None or not staff.active or mfa.missing(rt.gate, staff):
+        raise LoginRequired  # no console without the second factor its roles need (P12)
     return ConsoleUser(staff, row, Actor.staff(staff.id, staff.role_names))
 
 
