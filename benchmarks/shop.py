@@ -28,7 +28,8 @@ from imbplus.clock import clock
 from imbplus.customers import service as customers
 from imbplus.demo.customers import fake_customers
 from imbplus.notify import worker
-from imbplus.notify.senders import SandboxSms, SmtpSender
+from imbplus.notify.sandbox import SandboxSms
+from imbplus.notify.senders import SmtpSender
 from imbplus.privacy.access import Actor, Context
 from imbplus.privacy.catalog import Purpose
 from imbplus.processors import service as processors
@@ -119,8 +120,9 @@ def outbox(rt: Runtime) -> tuple[float, int]:
         started = time.perf_counter()
         report = worker.run_once(rt, senders, limit=100_000)
         elapsed = time.perf_counter() - started
-    assert report.pending == 0 and len(box.messages) == report.sent // 2
-    return report.sent / elapsed, report.sent
+    handled = report.sent + report.sandboxed  # e-mail sent, SMS taken by the sandbox
+    assert report.pending == 0 and len(box.messages) == report.sent == report.sandboxed
+    return handled / elapsed, handled
 
 
 def main() -> None:

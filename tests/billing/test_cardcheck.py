@@ -16,7 +16,7 @@ from imbplus.billing.cardcheck import (
     luhn_ok,
     mask,
 )
-from imbplus.billing.provider import _AUTH, _LATER
+from imbplus.billing.sandbox import _AUTH, _LATER
 
 
 def _with_check_digit(body: str) -> str:

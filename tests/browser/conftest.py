@@ -67,7 +67,10 @@ def live(template: databases.Template, tmp_path_factory: pytest.TempPathFactory)
         }
         log = (tmp_path_factory.getbasetemp() / f"serve-{port}.log").open("w")
         server = subprocess.Popen(
-            [sys.executable, "-m", "imbplus", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [
+                *(sys.executable, "-m", "imbplus", "serve", "--allow-sandbox"),
+                *("--host", "127.0.0.1", "--port", str(port)),
+            ],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,

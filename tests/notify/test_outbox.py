@@ -1,5 +1,6 @@
 """P08: shipment notices by e-mail (real SMTP server) and SMS, through the outbox:
-a failing sender is retried with backoff and nothing is lost."""
+a failing sender is retried with backoff and nothing is lost; what the SMS sandbox takes is
+sandboxed, never sent, and so is its hand-over (P04)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from sqlalchemy import select
 from imbplus.clock import clock
 from imbplus.notify import worker
 from imbplus.notify.models import OutboxMessage
-from imbplus.notify.senders import SandboxSms, SmtpSender
+from imbplus.notify.sandbox import SandboxSms
+from imbplus.notify.senders import SmtpSender
 from imbplus.privacy.disclosure import Disclosure
 from imbplus.runtime import Runtime
 from imbplus.settings import Settings
+from tests.support.cli import imbplus
 from tests.support.factories import make_customer
 from tests.support.shop import place_order, setup_shop
 from tests.support.smtp import SmtpServer
@@ -40,7 +43,20 @@ def _messages(rt: Runtime) -> list[OutboxMessage]:
         return list(s.execute(select(OutboxMessage).order_by(OutboxMessage.id)).scalars())
 
 
-def test_p08_notices_are_sent_by_smtp_and_sms_then_dropped_from_the_outbox(
+def _handed(rt: Runtime, customer_id: str) -> list[tuple[str, str, bool, str | None]]:
+    with rt.sessions() as s:
+        rows = s.execute(
+            select(
+                Disclosure.recipient_id,
+                Disclosure.fields,
+                Disclosure.sandbox,
+                Disclosure.processor_ref,
+            ).where(Disclosure.subject_id == customer_id, Disclosure.purpose == "shipment_contact")
+        ).all()
+    return sorted(tuple(r) for r in rows)  # type: ignore[misc]
+
+
+def test_p08_notices_go_by_smtp_and_to_the_sms_sandbox_then_leave_the_outbox(
     mail_rt: Runtime, smtp: SmtpServer
 ) -> None:
     customer = make_customer(mail_rt)
@@ -50,21 +66,21 @@ def test_p08_notices_are_sent_by_smtp_and_sms_then_dropped_from_the_outbox(
     with smtp as server:
         box = server.mailbox
         report = worker.run_once(mail_rt, worker.Senders(SmtpSender(mail_rt.settings), sms))
-    assert (report.sent, report.failed, report.pending) == (2, 0, 0)
+    assert (report.sent, report.sandboxed, report.failed, report.pending) == (1, 1, 0, 0)
     [mail] = box.messages
     assert mail["To"] == customer.email and parcel in mail["Subject"]
     assert "przygotowana do wysyłki" in mail.get_content()
     assert sms.sent == [(customer.phone, sms.sent[0][1])] and parcel in sms.sent[0][1]
-    for row in _messages(mail_rt):
-        assert row.status == "sent" and row.attempts == 1
-        assert row.recipient_ct is None and row.body_ct is None  # nothing kept once sent
-    with mail_rt.sessions() as s:
-        handed = s.execute(
-            select(Disclosure.recipient_id, Disclosure.fields).where(
-                Disclosure.subject_id == customer.id, Disclosure.purpose == "shipment_contact"
-            )
-        ).all()
-    assert sorted(handed) == [("sandbox-mail", "email,message"), ("sandbox-sms", "phone,message")]
+    rows = {row.channel: row for row in _messages(mail_rt)}
+    assert (rows["email"].status, rows["sms"].status) == ("sent", "sandboxed")
+    for row in rows.values():
+        assert row.attempts == 1 and row.sent_at is not None
+        assert row.recipient_ct is None and row.body_ct is None  # nothing kept once handled
+    # the e-mail left for the relay; the SMS never left this machine, and the register says so
+    assert _handed(mail_rt, customer.id) == [
+        ("sandbox-mail", "email,message", False, mail["Message-ID"]),
+        ("sandbox-sms", "phone,message", True, "sandbox-sms-1"),
+    ]
 
 
 def test_p08_a_failing_sender_is_retried_with_backoff_and_nothing_is_lost(
@@ -82,6 +98,7 @@ def test_p08_a_failing_sender_is_retried_with_backoff_and_nothing_is_lost(
         "smtp: ConnectionRefusedError",
         "sms: gateway unavailable",
     }
+    assert _handed(mail_rt, customer.id) == []  # nothing left: no hand-over recorded
     assert all(r.attempts == 1 and r.next_attempt_at > clock.now() for r in rows)
     assert worker.run_once(mail_rt, senders).sent == 0  # not due yet: backoff
     clock.advance(worker.FIRST_BACKOFF_S)
@@ -93,9 +110,10 @@ def test_p08_a_failing_sender_is_retried_with_backoff_and_nothing_is_lost(
     with smtp as server:
         box = server.mailbox
         third = worker.run_once(mail_rt, senders)
-    assert (third.sent, third.pending) == (2, 0)
+    assert (third.sent, third.sandboxed, third.pending) == (1, 1, 0)
     assert len(box.messages) == 1 and len(sms.sent) == 1
     assert [r.attempts for r in _messages(mail_rt)] == [3, 3]
+    assert [h[2] for h in _handed(mail_rt, customer.id)] == [False, True]  # once each
 
 
 def test_backoff_doubles_up_to_the_cap() -> None:
@@ -139,3 +157,20 @@ def test_p04_site_e_mails_leave_through_the_contracted_mail_relay(
         "contact",
         "service_delivery",
     )
+
+
+def test_p04_outbox_run_counts_what_the_sms_sandbox_took_apart(
+    mail_rt: Runtime, settings: Settings, smtp: SmtpServer
+) -> None:
+    customer = make_customer(mail_rt)
+    place_order(mail_rt, customer.id)
+    with smtp as server:
+        env = {"IMBPLUS_SMTP_PORT": str(server.port)}
+        result = imbplus(settings, "outbox", "run", "-q", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "sandbox adapter for SMS" in result.stdout
+    assert "sent 1, failed 0 (will retry), sandboxed 1 (nothing left this machine)" in (
+        " ".join(result.stdout.split())
+    )
+    status = imbplus(settings, "outbox", "status")
+    assert "sandboxed/sms" in status.stdout and "sent/email" in status.stdout

@@ -42,6 +42,11 @@ def test_the_dpo_sees_contracts_totals_and_the_register(client: TestClient, rt: 
     assert "Sandbox Payments" in text and "payment_card : billing" in text
     assert "in force" in text and "not in force: nothing is handed over" in text  # Old Courier
     assert f'href="/console/processors?subject={buyer.id}"' in text  # the payment hand-over
+    # the sandbox payment provider took the card: the page says nothing left this machine
+    totals = text.split("<h2>Hand-overs so far")[1].split("<h2>")[0]
+    assert '<tr class="sandbox"><td>sandbox-payments</td>' in totals
+    assert "sandbox: nothing left this machine" in totals
+    assert "<strong>sandbox</strong>: nothing left this machine" in text.split("<h2>Register")[-1]
     for personal in (buyer.name, buyer.email, buyer.phone, VISA.replace(" ", "")):
         assert personal not in text
     mine = client.get("/console/processors", params={"subject": other.id})

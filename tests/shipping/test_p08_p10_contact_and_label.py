@@ -56,7 +56,8 @@ def test_p04_p08_the_carrier_receives_name_address_and_parcel_id_recorded(
     client: TestClient, rt: Runtime, shipping: str
 ) -> None:
     customer = make_customer(rt)
-    sid = place_order(rt, customer.id).shipments[0].id
+    shipment = place_order(rt, customer.id).shipments[0]
+    sid = shipment.id
     client.post(
         f"/api/v1/shipments/{sid}/status",
         json={"status": "handed_over"},
@@ -70,13 +71,16 @@ def test_p04_p08_the_carrier_receives_name_address_and_parcel_id_recorded(
     assert row.categories == "shipment_record" and row.purpose == SHIP
     assert row.subject_id == customer.id and row.reference == f"shipment:{sid}"
     assert row.contract_ref == "SANDBOX-SANDBOX-CARRIER"
+    # the sandbox carrier took it: recorded as such, with its tracking reference
+    assert (row.sandbox, row.processor_ref) == (True, f"SBX-{shipment.parcel_id}")
     dpo = make_staff(rt, "dpo")[1]
     listed = client.get(
         "/api/v1/disclosures",
         params={"subject_id": customer.id},
         headers=api_headers(dpo, "security"),
     )
-    assert "sandbox-carrier" in {d["recipient_id"] for d in listed.json()}
+    carrier = [d for d in listed.json() if d["recipient_id"] == "sandbox-carrier"]
+    assert [(d["sandbox"], d["processor_ref"]) for d in carrier] == [(True, row.processor_ref)]
 
 
 def test_p04_no_hand_over_to_a_carrier_whose_contract_ended(

@@ -43,6 +43,7 @@ def test_cli_billing_run_twice_outbox_processors_shipping(settings: Settings, rt
     assert first.returncode == 0, first.stderr
     invoiced = first.stdout.split("invoiced now")[1].split("\n")[0]
     assert invoiced.split("│")[-2].strip() == "3", first.stdout
+    assert "payment provider: the sandbox" in first.stdout  # no charge passed off as real
     second = imbplus(settings, "billing", "run", "--month", "2099-01", "-q")
     assert "already invoiced (skipped)" in second.stdout
     with rt.sessions() as s:

@@ -24,6 +24,7 @@ from tests.support.factories import make_customer, make_device
 from tests.telemetry.helpers import at, ndjson
 
 BATCH = 500
+SERVE = (sys.executable, "-m", "imbplus", "serve", "--allow-sandbox")  # sandbox adapters
 
 
 def _free_port() -> int:
@@ -59,7 +60,7 @@ def test_p02_sigkill_during_a_stream_loses_no_acknowledged_event(
     tokens = [make_device(rt, make_customer(rt).id)[1] for _ in range(4)]
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "imbplus", "serve", "--port", str(port), "--workers", "2"],
+        [*SERVE, "--port", str(port), "--workers", "2"],
         env=env_for(settings),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -1,8 +1,8 @@
 """Card payments through the provider adapter (P20), recorded with their outcome.
 
 Before the provider is called, the hand-over of card data is checked and written to the
-disclosure register (kept even if the order then fails). The CVV goes to the provider
-inside `CheckedCard` and nowhere else.
+disclosure register (kept even if the order then fails; marked sandboxed when the adapter
+is a sandbox). The CVV goes to the provider inside `CheckedCard` and nowhere else.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from imbplus.billing.cardcheck import CheckedCard
 from imbplus.billing.invoices import mark_paid
 from imbplus.billing.models import Card, Invoice, Payment
 from imbplus.billing.provider import (
+    PROVIDERS,
     Approval,
     PaymentDeclined,
     PaymentProvider,
     PaymentTimeout,
-    provider_for,
 )
 from imbplus.clock import clock
 from imbplus.customers import service as customers
@@ -39,12 +39,10 @@ TOKEN_FIELDS = ["card.token", "amount"]
 
 
 def provider(rt: Runtime) -> PaymentProvider:
-    """The payment adapter of this process (one per runtime)."""
+    """The configured payment adapter of this process (one per runtime)."""
     found = _PROVIDERS.get(rt)
     if found is None:
-        found = _PROVIDERS[rt] = provider_for(
-            rt.settings.payment_processor, rt.settings.payment_timeout_s
-        )
+        found = _PROVIDERS[rt] = PROVIDERS.create(rt.settings)
     return found
 
 
@@ -57,6 +55,7 @@ def _hand_over(ctx: Context, customer_id: str, fields: list[str], reference: str
         fields=fields,
         subject=customer_id,
         reference=reference,
+        sandbox=provider(ctx.runtime).sandbox,
         keep_on_rollback=True,
     )
 

@@ -3,10 +3,12 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
+from imbplus.billing import payments
 from imbplus.billing import run as billing_run
 from imbplus.cli.common import console, ready_runtime
 from imbplus.cli.common_progress import progress_bar
 from imbplus.clock import clock
+from imbplus.runtime import Runtime
 
 app = typer.Typer(
     help="Monthly billing and charge retries (P03 billing, P20).", no_args_is_help=True
@@ -44,6 +46,7 @@ def run(
     ):
         table.add_row(label, str(value))
     console.print(table)
+    _say_if_sandbox(rt)
 
 
 @app.command("retry")
@@ -56,3 +59,13 @@ def retry(quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress b
     console.print(
         f"retries due: {report.due}, paid: {report.paid}, declined again: {report.declined}"
     )
+    _say_if_sandbox(rt)
+
+
+def _say_if_sandbox(rt: Runtime) -> None:
+    if payments.provider(rt).sandbox:
+        console.print(
+            "payment provider: the sandbox (IMBPLUS_PAYMENT_ADAPTER); no card left this "
+            "machine and nothing was really charged; its hand-overs are recorded as sandboxed",
+            soft_wrap=True,
+        )

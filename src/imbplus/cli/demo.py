@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import secrets
-
 import typer
 from sqlalchemy import func, select
 
@@ -9,17 +7,16 @@ from imbplus.backup import drill as drills
 from imbplus.backup import service as backups
 from imbplus.bootstrap import init
 from imbplus.cli.common import console, phases, runtime
-from imbplus.cli.serve import run_server
+from imbplus.cli.serve import run_server, select_sandboxes
 from imbplus.customers.models import Customer
 from imbplus.demo import shop as demo_shop
+from imbplus.demo import staff as demo_staff
 from imbplus.demo.customers import DEMO_SUBSCRIBER, ensure_demo_subscriber, load
 from imbplus.demo.policy import load as load_policy
 from imbplus.demo.surveys import ensure_demo_survey
 from imbplus.devices.models import Device
 from imbplus.privacy import retention
-from imbplus.privacy.catalog import Purpose, Role
-from imbplus.staff import service as staff_service
-from imbplus.staff.models import Staff
+from imbplus.runtime import Runtime
 from imbplus.telemetry import seed as seeding
 
 
@@ -30,6 +27,25 @@ def devices_have(rt: object) -> bool:
     assert isinstance(rt, Runtime)
     with rt.sessions() as session:
         return session.execute(select(func.count()).select_from(Device)).scalar_one() > 0
+
+
+def show_demo_staff(rt: Runtime, existing: set[str]) -> None:
+    """Make the missing demo staff accounts and print their secrets, once."""
+    if existing:
+        console.print(
+            "demo staff accounts exist already (their passwords and TOTP secrets were "
+            "shown once); set a new password with `imbplus staff password --username "
+            "ROLE`, see the current login code with `imbplus staff totp --username ROLE`"
+        )
+    if accounts := demo_staff.ensure_demo_staff(rt):
+        console.print(
+            "[bold]Demo staff accounts[/bold] (shown once; write them down). The console "
+            "asks for a code after the password: add the TOTP secret to an authenticator "
+            "app, or run `imbplus staff totp --username ROLE`"
+        )
+        print(f"{'username':<10} {'password':<18} {'TOTP secret':<34} API token")
+        for m in accounts:
+            print(f"{m.username:<10} {m.password:<18} {m.totp_secret:<34} {m.token}")
 
 
 def register(app: typer.Typer) -> None:
@@ -43,17 +59,14 @@ def register(app: typer.Typer) -> None:
         port: int = typer.Option(8000, min=1, max=65535),
     ) -> None:
         """init + fictitious Polish customers + one staff account per role + serve."""
+        console.print(select_sandboxes(), soft_wrap=True)
         rt = runtime()
         init(rt)
         if policies := load_policy(rt):
             console.print(f"privacy policy: {policies} version(s) published")
         with rt.sessions() as session:
             have = session.execute(select(func.count()).select_from(Customer)).scalar_one()
-            existing = set(
-                session.execute(
-                    select(Staff.username).where(Staff.username.in_([r.value for r in Role]))
-                ).scalars()
-            )
+        existing = demo_staff.existing(rt)
         if have < customers:
             made = 0
             with phases() as advance:
@@ -69,27 +82,7 @@ def register(app: typer.Typer) -> None:
             with phases() as progress:
                 report = seeding.seed(rt, devices, days if not devices_have(rt) else 0, progress)
             console.print(f"boxes: {devices}, activity events: {report.events:,}")
-        if existing:
-            console.print(
-                "demo staff accounts exist already (their passwords were shown "
-                "once); set a new one with `imbplus staff password --username ROLE`"
-            )
-        if len(existing) < len(Role):
-            lines = []
-            with rt.job("demo", Purpose.SECURITY) as ctx:
-                for role in (r for r in Role if r.value not in existing):
-                    password = secrets.token_urlsafe(12)
-                    staff, token = staff_service.add(
-                        ctx,
-                        name=f"Demo {role.value.title()}",
-                        roles=[role.value],
-                        username=role.value,
-                        password=password,
-                    )
-                    lines.append(f"{staff.username:<10} {password:<18} {token}")
-            console.print("[bold]Demo staff accounts[/bold] (shown once; write them down)")
-            print(f"{'username':<10} {'password':<18} API token")
-            print("\n".join(lines))
+        show_demo_staff(rt, existing)
         retention.run(rt)  # a first purge run, so the schedule has receipts from day one
         subscriber_password = ensure_demo_subscriber(rt)
 

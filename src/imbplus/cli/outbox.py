@@ -17,13 +17,22 @@ app = typer.Typer(help="Notification outbox: e-mail and SMS (P08).", no_args_is_
 @app.command("run")
 def run(
     loop: bool = typer.Option(False, "--loop", help="Keep running, polling for new messages."),
-    interval: float = typer.Option(5.0, min=0.1, help="Seconds between polls with --loop."),
+    interval: float = typer.Option(
+        5.0, min=0.1, max=86_400, help="Seconds between polls with --loop."
+    ),
     limit: int = typer.Option(500, min=1, max=100_000, help="Messages per pass."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Send what is due; failed sends are retried later with a doubling backoff."""
     rt = ready_runtime()
     senders = worker.default_senders(rt)
+    sandboxes = [kind for kind, s in (("e-mail", senders.email), ("SMS", senders.sms)) if s.sandbox]
+    if sandboxes:
+        console.print(
+            f"sandbox adapter for {', '.join(sandboxes)}: such messages never leave this "
+            "machine and are recorded as sandboxed, not sent",
+            soft_wrap=True,
+        )
     while True:
         due = len(worker.due_ids(rt, limit))
         with progress_bar(quiet or due == 0) as bar:
@@ -33,9 +42,11 @@ def run(
                 bar.advance(task, n)
 
             report = worker.run_once(rt, senders, limit=limit, advance=advance)
-        if report.sent or report.failed or report.dropped or report.cancelled or not loop:
+        changed = report.sent or report.sandboxed or report.failed
+        if changed or report.dropped or report.cancelled or not loop:
             console.print(
                 f"sent {report.sent}, failed {report.failed} (will retry), "
+                f"sandboxed {report.sandboxed} (nothing left this machine), "
                 f"dropped {report.dropped} (recipient erased), "
                 f"cancelled {report.cancelled} (withdrawn), pending {report.pending}"
             )

@@ -27,7 +27,8 @@ class OutboxMessage(Base):
     recipient_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
     subject_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
     body_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
-    status: Mapped[str] = mapped_column(String(16))  # pending | sent
+    # pending | sent | sandboxed (a sandbox adapter took it) | dropped | cancelled
+    status: Mapped[str] = mapped_column(String(16))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(String(200))
@@ -51,11 +52,15 @@ classify(
         "recipient_ct": (*_MSG, "E-mail address or phone number; dropped once sent."),
         "subject_ct": (*_MSG, "Subject; dropped once sent."),
         "body_ct": (*_MSG, "Text; dropped once sent."),
-        "status": (*_REF, "pending or sent."),
+        "status": (
+            *_REF,
+            "pending, sent, sandboxed (a sandbox adapter took it: nothing left this "
+            "machine), dropped or cancelled.",
+        ),
         "attempts": (*_REF, "Delivery attempts so far."),
         "next_attempt_at": (*_REF, "Earliest next attempt (backoff)."),
         "last_error": (*_REF, "Kind of the last failure (never a value)."),
         "created_at": (*_REF, "Queued."),
-        "sent_at": (*_REF, "Delivered to the processor."),
+        "sent_at": (*_REF, "Delivered to the processor (or taken by a sandbox)."),
     },
 )

@@ -1,19 +1,21 @@
 """Senders: e-mail over SMTP (smtplib) and SMS through a gateway adapter.
 
 Both mail relay and SMS gateway are processors (P04). `SmtpSender` talks to the configured
-SMTP host; `SandboxSms` is the local stand-in for an SMS gateway's HTTP API (it keeps the
-messages in memory and can be told to fail, like a gateway's test mode). Failures raise
-`SendFailed` with a kind (never the address or the text).
+SMTP host. The SMS gateway's adapter is chosen by `IMBPLUS_SMS_ADAPTER` from `SMS`:
+`smsapi` (SMSAPI.pl's REST API, `notify/smsapi.py`) or `sandbox` (`notify/sandbox.py`, a
+local stand-in that keeps the messages in memory: nothing leaves this machine). `send`
+returns the processor's reference of the message (the provider's message id, the
+Message-ID); failures raise `SendFailed` with a kind (never the address or the text).
 """
 
 from __future__ import annotations
 
 import smtplib
-from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import make_msgid
 from typing import Protocol
 
+from imbplus.processors.adapters import Registry
 from imbplus.settings import Settings
 
 
@@ -24,24 +26,37 @@ class SendFailed(Exception):
 
 
 class EmailSender(Protocol):
-    def send(self, to: str, subject: str, body: str) -> None: ...
+    @property
+    def sandbox(self) -> bool: ...
+
+    def send(self, to: str, subject: str, body: str) -> str:
+        """Hand the message over; returns the relay's reference of it."""
+        ...
 
 
 class SmsSender(Protocol):
-    def send(self, to: str, text: str) -> None: ...
+    @property
+    def sandbox(self) -> bool: ...
+
+    def send(self, to: str, text: str) -> str:
+        """Hand the message over; returns the gateway's id of it."""
+        ...
 
 
 class SmtpSender:
+    sandbox = False
+
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
-    def send(self, to: str, subject: str, body: str) -> None:
+    def send(self, to: str, subject: str, body: str) -> str:
         s = self.settings
         message = EmailMessage()
+        message_id = make_msgid(domain="imb-iptv.example")
         message["From"] = s.mail_from
         message["To"] = to
         message["Subject"] = subject
-        message["Message-ID"] = make_msgid(domain="imb-iptv.example")
+        message["Message-ID"] = message_id
         message.set_content(body)
         try:
             with smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=s.smtp_timeout_s) as smtp:
@@ -52,17 +67,29 @@ class SmtpSender:
                 smtp.send_message(message)
         except (TimeoutError, smtplib.SMTPException, OSError) as exc:
             raise SendFailed(f"smtp: {type(exc).__name__}") from None
+        return message_id
 
 
-@dataclass
-class SandboxSms:
-    """Local SMS gateway stand-in: `sent` holds (to, text); `fail_next` failures first."""
+def _smsapi(settings: Settings) -> SmsSender:
+    from imbplus.notify.smsapi import SmsApiSender
 
-    fail_next: int = 0
-    sent: list[tuple[str, str]] = field(default_factory=list)
+    return SmsApiSender.from_settings(settings)
 
-    def send(self, to: str, text: str) -> None:
-        if self.fail_next > 0:
-            self.fail_next -= 1
-            raise SendFailed("sms: gateway unavailable")
-        self.sent.append((to, text))
+
+def _sandbox(settings: Settings) -> SmsSender:
+    from imbplus.notify.sandbox import SandboxSms
+
+    return SandboxSms()
+
+
+SMS: Registry[SmsSender] = Registry(
+    "SMS gateway",
+    setting="sms_adapter",
+    processor_setting="sms_processor",
+    implementations={"smsapi": _smsapi, "sandbox": _sandbox},
+)
+
+
+def email_sender(settings: Settings) -> EmailSender:
+    """The mail relay is reached over SMTP (a test's relay is a local SMTP server)."""
+    return SmtpSender(settings)

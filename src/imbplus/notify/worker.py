@@ -2,10 +2,12 @@
 
 Each message is claimed in a short transaction (its next attempt is pushed a lease ahead,
 so a crashed worker's claim simply expires), its contact data is revealed through the gate
-and the hand-over recorded in the disclosure register; it is then sent outside any
-transaction and the outcome written in a second one: sent (recipient and text dropped) or
-a retry after a doubling backoff. Several workers can run (rows are claimed with
-`FOR UPDATE SKIP LOCKED` on PostgreSQL).
+and the hand-over checked against the processor's contract; it is then sent outside any
+transaction and the outcome written in a second one: sent, with the hand-over recorded in
+the disclosure register under the processor's reference (recipient and text dropped), or a
+retry after a doubling backoff, with nothing recorded as handed over. A message a sandbox
+adapter took is `sandboxed`, and so is its register row: it never left this machine.
+Several workers can run (rows are claimed with `FOR UPDATE SKIP LOCKED` on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from imbplus.errors import DomainError, Erased
 from imbplus.notify import outbox
 from imbplus.notify.models import OutboxMessage
 from imbplus.notify.outbox import TABLE
-from imbplus.notify.senders import EmailSender, SendFailed, SmsSender, SmtpSender
+from imbplus.notify.senders import SMS, EmailSender, SendFailed, SmsSender, email_sender
 from imbplus.privacy import disclosure
 from imbplus.privacy.access import Actor, Context
 from imbplus.privacy.catalog import Action, Category, Purpose
@@ -41,6 +43,7 @@ class Senders:
 @dataclass
 class RunReport:
     sent: int = 0
+    sandboxed: int = 0  # taken by a sandbox adapter: nothing left this machine
     failed: int = 0
     dropped: int = 0  # the customer was erased: never to be sent
     cancelled: int = 0  # the customer withdrew it (e.g. opted out of surveys)
@@ -54,12 +57,12 @@ class _Claimed:
     recipient: str
     subject: str
     body: str
+    allowed: disclosure.Allowed
 
 
 def default_senders(rt: Runtime) -> Senders:
-    from imbplus.notify.senders import SandboxSms
-
-    return Senders(email=SmtpSender(rt.settings), sms=SandboxSms())
+    """The configured adapters (`IMBPLUS_SMS_ADAPTER`; e-mail goes to the SMTP relay)."""
+    return Senders(email=email_sender(rt.settings), sms=SMS.create(rt.settings))
 
 
 def backoff_s(attempts: int, cap: int) -> int:
@@ -118,33 +121,40 @@ def _claim(rt: Runtime, message_id: int) -> _Claimed | str | None:
             row.recipient_ct = row.subject_ct = row.body_ct = None
             return "dropped"
         kind = rt.settings.mail_processor if row.channel == "email" else rt.settings.sms_processor
-        processor = processors.for_step(ctx, kind)
-        disclosure.hand_over(
+        allowed = disclosure.allow(
             ctx,
-            processor,
+            processors.for_step(ctx, kind),
             categories={category},
             fields=["email" if row.channel == "email" else "phone", "message"],
             subject=row.customer_id,
             reference=f"outbox:{row.id} {row.reference}",
         )
-        return _Claimed(row.id, row.channel, recipient, subject, body)
+        return _Claimed(row.id, row.channel, recipient, subject, body, allowed)
 
 
-def _finish(rt: Runtime, message_id: int, error: str | None, claimed: bool = True) -> None:
+def _done(rt: Runtime, claimed: _Claimed, sandbox: bool, processor_ref: str) -> None:
+    """The message left (or a sandbox took it): record the hand-over, drop the text."""
+    with rt.unit_of_work() as session:
+        row = session.get(OutboxMessage, claimed.id, with_for_update=True)
+        if row is None:
+            return
+        row.status = "sandboxed" if sandbox else "sent"
+        row.sent_at, row.last_error = clock.now(), None
+        row.recipient_ct = row.subject_ct = row.body_ct = None  # minimise what is kept
+        ctx = Context(session, rt, Actor.system("outbox"), Purpose(row.purpose))
+        disclosure.record(ctx, claimed.allowed, sandbox=sandbox, processor_ref=processor_ref)
+
+
+def _retry(rt: Runtime, message_id: int, error: str, claimed: bool = True) -> None:
     with rt.unit_of_work() as session:
         row = session.get(OutboxMessage, message_id, with_for_update=True)
         if row is None:
             return
-        now = clock.now()
         if not claimed:
             row.attempts += 1
-        if error is None:
-            row.status, row.sent_at, row.last_error = "sent", now, None
-            row.recipient_ct = row.subject_ct = row.body_ct = None  # minimise what is kept
-        else:
-            row.last_error = error
-            wait = backoff_s(row.attempts, rt.settings.outbox_max_backoff_s)
-            row.next_attempt_at = now + timedelta(seconds=wait)
+        row.last_error = error
+        wait = backoff_s(row.attempts, rt.settings.outbox_max_backoff_s)
+        row.next_attempt_at = clock.now() + timedelta(seconds=wait)
 
 
 def run_once(
@@ -161,7 +171,7 @@ def run_once(
             claimed = _claim(rt, message_id)
         except DomainError as exc:
             # e.g. the processor's contract expired: nothing left; retried later
-            _finish(rt, message_id, exc.code, claimed=False)
+            _retry(rt, message_id, exc.code, claimed=False)
             report.failed += 1
             claimed = None
         if claimed == "dropped":
@@ -170,12 +180,7 @@ def run_once(
             report.cancelled += 1
 
         elif isinstance(claimed, _Claimed):
-            error = _send(senders, claimed)
-            _finish(rt, message_id, error)
-            if error is None:
-                report.sent += 1
-            else:
-                report.failed += 1
+            _deliver(rt, senders, claimed, report)
         if advance:
             advance(1)
     with rt.unit_of_work() as s:
@@ -189,12 +194,19 @@ def run_once(
     return report
 
 
-def _send(senders: Senders, message: _Claimed) -> str | None:
+def _deliver(rt: Runtime, senders: Senders, message: _Claimed, report: RunReport) -> None:
+    sender: EmailSender | SmsSender = senders.email if message.channel == "email" else senders.sms
     try:
         if message.channel == "email":
-            senders.email.send(message.recipient, message.subject, message.body)
+            reference = senders.email.send(message.recipient, message.subject, message.body)
         else:
-            senders.sms.send(message.recipient, message.body)
+            reference = senders.sms.send(message.recipient, message.body)
     except SendFailed as exc:
-        return exc.kind
-    return None
+        _retry(rt, message.id, exc.kind)
+        report.failed += 1
+        return
+    _done(rt, message, sender.sandbox, reference)
+    if sender.sandbox:
+        report.sandboxed += 1
+    else:
+        report.sent += 1

@@ -5,6 +5,11 @@ allowed to export those categories for the purpose, the processor's contract mus
 them on that date (the gate checks its scope), and a register row names the processor, its
 contract, the purpose, the categories and fields (never their values), the subject and the
 business reference. The register is append-only (database triggers).
+
+A step that learns only afterwards whether the data left (a message to a gateway) checks
+first (`allow`) and records once it has (`record`), with the processor's own reference of
+it. A hand-over to a sandbox adapter is recorded with `sandbox` set: the data went to a
+local stand-in and never left this machine.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Index, Integer, String, func, select
+from sqlalchemy import Boolean, Index, Integer, String, false, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from imbplus.clock import clock
@@ -44,6 +49,9 @@ class Disclosure(Base):
     reference: Mapped[str] = mapped_column(String(100))
     actor: Mapped[str] = mapped_column(String(100))
     request_id: Mapped[str] = mapped_column(String(64))
+    # a sandbox adapter took it: nothing left this machine
+    sandbox: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    processor_ref: Mapped[str | None] = mapped_column(String(100))  # e.g. its message id
 
     __table_args__ = (
         Index("ix_disclosures_subject", "subject_id", "id"),
@@ -72,9 +80,22 @@ class DisclosureRead:
     subject_id: str | None
     reference: str
     actor: str
+    sandbox: bool
+    processor_ref: str | None
 
 
-def hand_over(
+@dataclass(frozen=True)
+class Allowed:
+    """A hand-over the gate allowed, to `record` once the data has left."""
+
+    processor: ProcessorInfo
+    categories: tuple[Category, ...]
+    fields: tuple[str, ...]
+    subject: str | None
+    reference: str
+
+
+def allow(
     ctx: Context,
     processor: ProcessorInfo,
     *,
@@ -82,13 +103,8 @@ def hand_over(
     fields: Iterable[str],
     subject: str | None,
     reference: str,
-    keep_on_rollback: bool = False,
-) -> None:
-    """Check and record one hand-over; raises AccessDenied (audited) when not allowed.
-
-    `keep_on_rollback`: the data leaves before the unit of work knows whether it will
-    commit (a card sent for authorization); the register row is written even if it fails.
-    """
+) -> Allowed:
+    """Check one hand-over without recording it; raises AccessDenied (audited)."""
     cats = sorted(set(categories))
     ctx.check(Action.EXPORT, cats, operation=f"disclose.{processor.kind}", subjects=[subject])
     now = clock.now()
@@ -100,18 +116,36 @@ def hand_over(
         if not processor.valid_at(now):
             exc.details["contract"] = "not valid on this date"
         raise
+    return Allowed(processor, tuple(cats), tuple(fields), subject, reference)
+
+
+def record(
+    ctx: Context,
+    allowed: Allowed,
+    *,
+    sandbox: bool,
+    processor_ref: str | None = None,
+    keep_on_rollback: bool = False,
+) -> None:
+    """Write the register row of an allowed hand-over (`sandbox`: nothing left).
+
+    `keep_on_rollback`: the data leaves before the unit of work knows whether it will
+    commit (a card sent for authorization); the register row is written even if it fails.
+    """
     values = {
-        "at": now,
+        "at": clock.now(),
         "recipient_kind": "processor",
-        "recipient_id": processor.id,
-        "contract_ref": processor.contract_ref,
+        "recipient_id": allowed.processor.id,
+        "contract_ref": allowed.processor.contract_ref,
         "purpose": ctx.purpose.value,
-        "categories": ",".join(c.value for c in cats),
-        "fields": ",".join(fields),
-        "subject_id": subject,
-        "reference": reference[:100],
+        "categories": ",".join(c.value for c in allowed.categories),
+        "fields": ",".join(allowed.fields),
+        "subject_id": allowed.subject,
+        "reference": allowed.reference[:100],
         "actor": ctx.actor.label[:100],
         "request_id": ctx.request_id,
+        "sandbox": sandbox,
+        "processor_ref": processor_ref[:100] if processor_ref else None,
     }
     ctx.session.add(Disclosure(**values))
     ctx.session.flush()
@@ -119,6 +153,24 @@ def hand_over(
         ctx.session.info.setdefault(KEEP_ON_ROLLBACK, []).append(
             lambda side: side.add(Disclosure(**values))
         )
+
+
+def hand_over(
+    ctx: Context,
+    processor: ProcessorInfo,
+    *,
+    categories: Iterable[Category],
+    fields: Iterable[str],
+    subject: str | None,
+    reference: str,
+    sandbox: bool,
+    keep_on_rollback: bool = False,
+) -> None:
+    """Check and record one hand-over; raises AccessDenied (audited) when not allowed."""
+    allowed = allow(
+        ctx, processor, categories=categories, fields=fields, subject=subject, reference=reference
+    )
+    record(ctx, allowed, sandbox=sandbox, keep_on_rollback=keep_on_rollback)
 
 
 def register_rows(
@@ -150,6 +202,8 @@ def register_rows(
             r.subject_id,
             r.reference,
             r.actor,
+            r.sandbox,
+            r.processor_ref,
         )
         for r in ctx.session.execute(stmt).scalars()
     ]
@@ -160,22 +214,20 @@ class DisclosureTotal:
     recipient_id: str
     purpose: str
     categories: str
+    sandbox: bool
     count: int
     last_at: datetime
 
 
 def totals(ctx: Context) -> list[DisclosureTotal]:
-    """How many hand-overs each processor received, per purpose and categories."""
+    """How many hand-overs each processor received, per purpose and categories; those a
+    sandbox took are counted apart."""
     ctx.check(Action.READ, {Category.AUDIT_RECORD}, operation="disclosure.totals")
-    stmt = (
-        select(
-            Disclosure.recipient_id,
-            Disclosure.purpose,
-            Disclosure.categories,
-            func.count(),
-            func.max(Disclosure.at),
-        )
-        .group_by(Disclosure.recipient_id, Disclosure.purpose, Disclosure.categories)
-        .order_by(Disclosure.recipient_id, Disclosure.purpose, Disclosure.categories)
+    keys = (
+        Disclosure.recipient_id,
+        Disclosure.purpose,
+        Disclosure.categories,
+        Disclosure.sandbox,
     )
+    stmt = select(*keys, func.count(), func.max(Disclosure.at)).group_by(*keys).order_by(*keys)
     return [DisclosureTotal(*row) for row in ctx.session.execute(stmt).all()]

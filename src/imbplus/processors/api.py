@@ -39,6 +39,8 @@ class DisclosureRead(BaseModel):
     subject_id: str | None
     reference: str
     actor: str
+    sandbox: bool  # a sandbox adapter took it: nothing left this machine
+    processor_ref: str | None  # the processor's own reference (e.g. its message id)
 
 
 @router.get("/processors")
@@ -65,7 +67,8 @@ def list_disclosures(
     recipient_id: Annotated[str | None, Query(pattern=service.PROCESSOR_ID.pattern)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[DisclosureRead]:
-    """Every hand-over of personal data to a processor (P04)."""
+    """Every hand-over of personal data to a processor (P04); `sandbox` marks what a
+    sandbox adapter took, which never left this machine."""
     rows = disclosure.register_rows(
         ctx, subject_id=subject_id, recipient_id=recipient_id, limit=limit
     )

@@ -146,8 +146,8 @@ def list_for_oversight(ctx: Context) -> list[ProcessorInfo]:
     return list_all(ctx)
 
 
-# The local sandbox processors (adapters in billing.provider, notify.senders,
-# shipping.carrier): what each one's contract allows.
+# The local sandbox processors (their adapters: billing.sandbox, notify.sandbox,
+# shipping.sandbox; the mail relay is any SMTP server): what each one's contract allows.
 SANDBOX: dict[str, tuple[str, str, list[str]]] = {
     "sandbox-carrier": ("Sandbox Carrier", "carrier", ["shipment_record:shipment_contact"]),
     "sandbox-payments": (

@@ -1,14 +1,24 @@
-"""Carrier adapter: one interface and a local sandbox (the carrier is a processor, P04).
+"""Carrier adapter: one interface, chosen by `IMBPLUS_CARRIER_ADAPTER` (the carrier is a
+processor, P04).
 
-The carrier receives exactly what delivery needs: recipient name, address and parcel id
-(the caller records that hand-over in the disclosure register). A real carrier's API
-implements `Carrier`; `SandboxCarrier` answers locally and keeps nothing.
+The carrier receives exactly what delivery needs: recipient name, address and parcel id.
+`announce` hands them over once the gate allowed it and records the hand-over with the
+carrier's tracking reference, as sandboxed when the adapter is a sandbox. A real carrier's
+API implements `Carrier` and is added to `CARRIERS`; `sandbox` (`shipping/sandbox.py`)
+answers locally and keeps nothing.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Protocol
+
+from imbplus.privacy import disclosure
+from imbplus.privacy.access import Context
+from imbplus.processors.adapters import Registry
+from imbplus.settings import Settings
+
+PARCEL_FIELDS = ("name", "street", "postal_code", "city", "parcel_id")
 
 
 @dataclass(frozen=True)
@@ -26,18 +36,34 @@ class CarrierParcel:
 class Carrier(Protocol):
     processor_id: str
 
+    @property
+    def sandbox(self) -> bool: ...
+
     def register_parcel(self, parcel: CarrierParcel) -> str:
         """Announce a parcel; returns the carrier's tracking reference."""
         ...
 
 
-class SandboxCarrier:
-    def __init__(self, processor_id: str) -> None:
-        self.processor_id = processor_id
+def _sandbox(settings: Settings) -> Carrier:
+    from imbplus.shipping.sandbox import SandboxCarrier
 
-    def register_parcel(self, parcel: CarrierParcel) -> str:
-        return f"SBX-{parcel.parcel_id}"
+    return SandboxCarrier(settings.carrier_processor)
 
 
-def carrier_for(processor_id: str) -> Carrier:
-    return SandboxCarrier(processor_id)
+CARRIERS: Registry[Carrier] = Registry(
+    "carrier",
+    setting="carrier_adapter",
+    processor_setting="carrier_processor",
+    implementations={"sandbox": _sandbox},
+)
+
+
+def announce(ctx: Context, allowed: disclosure.Allowed, parcel: CarrierParcel) -> str:
+    """Hand the parcel to the configured carrier; the register row stays even if the unit
+    of work then fails, because the data has left."""
+    carrier = CARRIERS.create(ctx.runtime.settings)
+    tracking = carrier.register_parcel(parcel)
+    disclosure.record(
+        ctx, allowed, sandbox=carrier.sandbox, processor_ref=tracking, keep_on_rollback=True
+    )
+    return tracking

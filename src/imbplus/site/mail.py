@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from imbplus.customers import service as customers
 from imbplus.errors import Erased
 from imbplus.notify import outbox, worker
-from imbplus.notify.senders import EmailSender, SandboxSms, SmtpSender
-from imbplus.notify.worker import RunReport, Senders
+from imbplus.notify.senders import EmailSender
+from imbplus.notify.worker import RunReport
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Category
 from imbplus.privacy.crypto import SCOPE_SYSTEM
@@ -96,5 +96,7 @@ def deliver(
 ) -> RunReport:
     """Send what is due through the one outbox worker (`imbplus outbox run`): the hand-over
     to the mail relay is checked against its contract and recorded (P04)."""
-    senders = Senders(email=sender or SmtpSender(rt.settings), sms=SandboxSms())
+    senders = worker.default_senders(rt)
+    if sender is not None:
+        senders.email = sender
     return worker.run_once(rt, senders, limit=limit, advance=advance)

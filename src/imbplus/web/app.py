@@ -140,7 +140,13 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 def app_from_env() -> FastAPI:
     """Entry point for `uvicorn --factory` (used by `imbplus serve --workers N`)."""
     from imbplus.bootstrap import ensure_ready
+    from imbplus.processors.selection import sandboxes
 
-    rt = Runtime(load_settings())
+    settings = load_settings()
+    found = [] if settings.allow_sandbox else sandboxes(settings)
+    if found:  # started without `imbplus serve` (which asks first): refuse the same way
+        kinds = ", ".join(r.kind for r in found)
+        raise SystemExit(f"refusing to serve with sandbox adapters ({kinds}); see imbplus serve")
+    rt = Runtime(settings)
     ensure_ready(rt)
     return create_app(runtime=rt)
