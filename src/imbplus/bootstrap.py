@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from imbplus import schema
 from imbplus.errors import ConfigurationError
-from imbplus.privacy import masterkey
+from imbplus.privacy import audit, masterkey
 from imbplus.privacy.crypto import SCOPE_BLIND_INDEX, SCOPE_SYSTEM
-from imbplus.privacy.models import DataKeyVersion
+from imbplus.privacy.models import AuditHead, AuditRecord, DataKeyVersion
 from imbplus.runtime import Runtime
 
 
@@ -27,13 +27,42 @@ def init(rt: Runtime) -> InitReport:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(settings.data_dir, 0o700)
     key_created = masterkey.create_if_missing(settings.key_file)
+    audit.create_signing_key(settings.audit_key_file)
     rt.reload_keyring()
     before, after = schema.upgrade(rt.engine)
+    _sign_checkpoint(rt)
     with rt.unit_of_work() as session:
         _check_master_key(rt, session)
         rt.keyring.system_key(session, SCOPE_BLIND_INDEX)
         rt.keyring.system_key(session, SCOPE_SYSTEM)
     return InitReport(key_created, before, after)
+
+
+def _sign_checkpoint(rt: Runtime) -> None:
+    """A new installation gets a signed checkpoint at its head; an older, unsigned one is
+    signed when it names a record of the chain as it is. A missing checkpoint beside a
+    non-empty log is left missing: that is for `audit verify` to report and for an operator
+    to decide (`imbplus audit anchor`), never for a routine `init` to paper over."""
+    checkpoint = rt.checkpoint
+    try:
+        checkpoint.read()
+        return
+    except audit.CheckpointError:
+        pass
+    with rt.sessions() as session:
+        head = session.get(AuditHead, 1)
+        seq = head.seq if head else 0
+        unsigned = checkpoint.read_unsigned()
+        if unsigned is None and checkpoint.path.exists():
+            return  # damaged: left for verify to report
+        if unsigned is None:
+            if audit.count(session) == 0 and seq == 0:
+                checkpoint.anchor(0, audit.GENESIS, keyed_from=1)
+            return
+        record = session.get(AuditRecord, unsigned[0])
+        if unsigned == (0, audit.GENESIS) or (record is not None and record.hash == unsigned[1]):
+            # the records so far are plain SHA-256; the chain is keyed from the next one on
+            checkpoint.anchor(*unsigned, keyed_from=seq + 1)
 
 
 def _check_master_key(rt: Runtime, session: object) -> None:

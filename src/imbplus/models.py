@@ -6,6 +6,7 @@ from imbplus.db import Base
 
 
 def load_all() -> type[Base]:
+    import imbplus.auth.generations
     import imbplus.auth.models
     import imbplus.billing.models
     import imbplus.customers.models
@@ -19,6 +20,7 @@ def load_all() -> type[Base]:
     import imbplus.privacy.retention_models
     import imbplus.privacy.rights_models
     import imbplus.processors.models
+    import imbplus.shipping.anchors  # sealed records anchored in the audit chain
     import imbplus.shipping.models
     import imbplus.shop.models
     import imbplus.site.models

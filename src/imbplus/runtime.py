@@ -37,7 +37,8 @@ class Runtime:
         self.settings = settings
         self.engine = make_engine(settings.db_url)
         self.sessions = make_sessionmaker(self.engine)
-        self.checkpoint = audit.Checkpoint(settings.checkpoint_file)
+        self.checkpoint = audit.Checkpoint(settings.checkpoint_file, settings.audit_key_file)
+        self._checkpoint_reported = False
         audit.install(self.sessions, self.checkpoint)
         erasure_journal.install(self.sessions, settings.erasure_journal)
 
@@ -59,6 +60,8 @@ class Runtime:
         try:
             yield session
             session.commit()
+            if self.checkpoint.problem is not None and not self._checkpoint_reported:
+                self._report_checkpoint(self.checkpoint.problem)
         except BaseException:
             kept = audit.take_kept(session)
             evidence = session.info.pop(KEEP_ON_ROLLBACK, [])
@@ -72,6 +75,21 @@ class Runtime:
             raise
         finally:
             session.close()
+
+    def _report_checkpoint(self, problem: str) -> None:
+        """The checkpoint could not be advanced: an incident (B05), once per process and
+        problem; the work that was being committed stands."""
+        from imbplus.privacy import incidents
+
+        self._checkpoint_reported = True
+        signal = incidents.Signal(
+            "audit_broken", f"audit_checkpoint:{problem}"[:128], f"audit {problem}", "high", 0
+        )
+        try:
+            with self.job("audit_checkpoint", Purpose.SECURITY) as ctx:
+                incidents.record(ctx, signal)
+        except Exception:  # the incident is for later; requests must keep working
+            audit.log.exception("incident for the audit checkpoint not recorded")
 
     @contextmanager
     def job(self, name: str, purpose: Purpose) -> Iterator[Context]:

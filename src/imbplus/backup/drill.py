@@ -61,12 +61,15 @@ def _scratch_settings(
         data_dir=scratch,
         database_url=url,
         master_key_file=live.key_file,
+        audit_signing_key_file=live.audit_key_file,
         audit_checkpoint_file=scratch / "audit.head",
         erasure_journal_file=scratch / "erasures.journal",
         telemetry_dir=scratch / "telemetry",
     )
-    if head is not None:
-        audit.Checkpoint(settings.checkpoint_file).advance(*head)
+    keyed_from = audit.Checkpoint(live.checkpoint_file, live.audit_key_file).keyed_from()
+    audit.Checkpoint(settings.checkpoint_file, settings.audit_key_file).anchor(
+        *(head or (0, audit.GENESIS)), keyed_from=keyed_from or 1
+    )
     return settings
 
 

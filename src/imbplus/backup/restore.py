@@ -122,10 +122,9 @@ def restore(
         erasure_journal.append(settings.erasure_journal, only_live)
     erased = [*journalled, *only_live]
     # The backup's head is a prefix of the live chain, so setting it first is safe either way.
-    checkpoint = audit.Checkpoint(settings.checkpoint_file)
-    checkpoint.reset()
-    if manifest.audit_head is not None:
-        checkpoint.advance(*manifest.audit_head)
+    checkpoint = audit.Checkpoint(settings.checkpoint_file, settings.audit_key_file)
+    keyed_from = checkpoint.keyed_from() or 1
+    checkpoint.anchor(*(manifest.audit_head or (0, audit.GENESIS)), keyed_from=keyed_from)
     if backend == "sqlite":
         kept = _replace_sqlite(settings, path, manifest)
     else:

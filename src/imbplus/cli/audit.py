@@ -7,6 +7,9 @@ from rich.table import Table
 from imbplus.cli.common import console, err_console, ready_runtime
 from imbplus.clock import us_to_datetime
 from imbplus.privacy import audit as audit_log
+from imbplus.privacy.catalog import Purpose
+from imbplus.privacy.models import AuditHead
+from imbplus.settings import Settings
 
 app = typer.Typer(help="The tamper-evident audit log (P11).", no_args_is_help=True)
 
@@ -29,14 +32,57 @@ def verify(quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress 
             result = audit_log.verify(
                 session, rt.checkpoint, progress=lambda n: bar.advance(task, n)
             )
+    _note_key_place(rt.settings)
     if result.ok:
-        console.print(f"audit chain intact: {result.records} records, head {result.head_seq}")
+        console.print(
+            f"audit chain intact: {result.records} records, head {result.head_seq}, "
+            "checkpoint signed and matching"
+        )
         return
+    where = f" at record {result.first_bad_seq}" if result.first_bad_seq is not None else ""
     console.print(
-        f"[red]audit chain BROKEN[/red] at record {result.first_bad_seq}: "
-        f"{result.problem} ({result.records} records checked before it)"
+        f"[red]audit chain BROKEN[/red]{where}: {result.problem} ({result.records} records checked)"
     )
     raise typer.Exit(1)
+
+
+def _note_key_place(settings: Settings) -> None:
+    key = settings.audit_key_file.resolve()
+    if key.is_relative_to(settings.data_dir.resolve()):
+        err_console.print(
+            "[yellow]note: the checkpoint's signing key is inside the data directory; "
+            "whoever can rewrite the data can then re-sign it too. In production keep it "
+            "beside the master key on another volume (IMBPLUS_AUDIT_SIGNING_KEY_FILE).[/yellow]"
+        )
+
+
+@app.command("anchor")
+def anchor(
+    yes: bool = typer.Option(False, "--yes", help="Confirm: the reason was investigated."),
+) -> None:
+    """Sign a new checkpoint at the current head, after a missing or rewritten checkpoint was
+    investigated. Refused while the chain itself does not verify. Audited."""
+    if not yes:
+        err_console.print("anchoring accepts the log as it is now; give --yes to confirm")
+        raise typer.Exit(2)
+    rt = ready_runtime()
+    with rt.sessions() as session:
+        result = audit_log.verify(session, rt.checkpoint, require_checkpoint=False)
+    if not result.ok:
+        err_console.print(f"the chain does not verify: {result.problem}; nothing anchored")
+        raise typer.Exit(1)
+    keyed_from = result.first_keyed or result.head_seq + 1
+    with rt.job("audit_anchor", Purpose.SECURITY) as ctx:
+        ctx.note("audit.anchored", reason=f"checkpoint re-signed at record {result.head_seq}")
+    with rt.sessions() as session:
+        head = session.get(AuditHead, 1)
+        assert head is not None
+        rt.checkpoint.anchor(head.seq, head.hash, keyed_from=keyed_from)
+    console.print(
+        f"checkpoint signed at record {head.seq}; records before {keyed_from} are not keyed"
+        if keyed_from > 1
+        else f"checkpoint signed at record {head.seq}"
+    )
 
 
 @app.command("tail")

@@ -9,15 +9,12 @@ Records carry ids, roles, purposes and categories; never a personal value.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
-import json
+import hmac
 import logging
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -25,7 +22,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from imbplus.clock import clock
 from imbplus.perf import gc_paused
+from imbplus.privacy.audit_checkpoint import (
+    Checkpoint,
+    CheckpointError,
+    Mark,
+    create_signing_key,
+)
 from imbplus.privacy.models import AuditHead, AuditRecord
+
+__all__ = ["Checkpoint", "CheckpointError", "Mark", "create_signing_key"]
 
 GENESIS = "0" * 64
 log = logging.getLogger("imbplus.audit")
@@ -82,17 +87,22 @@ _FIELDS = (
 _INSERT_COLUMNS = ("seq", *_FIELDS, "prev_hash", "hash")
 
 
-def _hash(prev: str, seq: int, v: tuple[Any, ...]) -> str:
-    # v in _FIELDS order; None is written as an empty string
+def _hash(prev: str, seq: int, v: tuple[Any, ...], mac: hmac.HMAC | None = None) -> str:
+    """SHA-256 of the record and its predecessor's hash; HMAC-SHA256 with the signing key
+    when `mac` is given (the keyed chain). v in _FIELDS order; None is written as ''."""
     text = (
         f"{prev}\x1e{seq}\x1f{v[0]}\x1f{v[1]}\x1f{v[2]}\x1f{v[3]}\x1f{v[4]}\x1f{v[5]}"
         f"\x1f{v[6] or ''}\x1f{v[7]}\x1f{v[8]}\x1f{v[9] or ''}\x1f{v[10]}"
-    )
-    return hashlib.sha256(text.encode()).hexdigest()
+    ).encode()
+    if mac is None:
+        return hashlib.sha256(text).hexdigest()
+    keyed = mac.copy()
+    keyed.update(text)
+    return keyed.hexdigest()
 
 
-def chain_hash(prev: str, seq: int, row: dict[str, Any]) -> str:
-    return _hash(prev, seq, tuple(row[k] for k in _FIELDS))
+def chain_hash(prev: str, seq: int, row: dict[str, Any], mac: hmac.HMAC | None = None) -> str:
+    return _hash(prev, seq, tuple(row[k] for k in _FIELDS), mac)
 
 
 def _values(e: Entry) -> tuple[Any, ...]:
@@ -111,8 +121,8 @@ def _values(e: Entry) -> tuple[Any, ...]:
     )
 
 
-def append(session: Session, entries: list[Entry]) -> tuple[int, str]:
-    """Append to the chain under the head lock; returns the new head."""
+def append(session: Session, entries: list[Entry], mac: hmac.HMAC | None = None) -> tuple[int, str]:
+    """Append to the chain under the head lock (keyed with `mac`); returns the new head."""
     head = session.execute(
         select(AuditHead).where(AuditHead.id == 1).with_for_update()
     ).scalar_one()
@@ -122,7 +132,7 @@ def append(session: Session, entries: list[Entry]) -> tuple[int, str]:
         for e in entries:
             seq += 1
             values = _values(e)
-            digest = _hash(prev, seq, values)
+            digest = _hash(prev, seq, values, mac)
             rows.append((seq, *values, prev, digest))
             prev = digest
     conn = session.connection()
@@ -145,38 +155,6 @@ def append(session: Session, entries: list[Entry]) -> tuple[int, str]:
     return seq, prev
 
 
-class Checkpoint:
-    """The chain head kept outside the database; it only moves forward."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def read(self) -> tuple[int, str] | None:
-        try:
-            doc = json.loads(self.path.read_text())
-            return int(doc["seq"]), str(doc["hash"])
-        except FileNotFoundError:
-            return None
-
-    def advance(self, seq: int, digest: str) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        lock_path = self.path.with_name(self.path.name + ".lock")
-        with open(lock_path, "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            current = self.read()
-            if current is not None and current[0] >= seq:
-                return
-            tmp = self.path.with_name(self.path.name + ".tmp")
-            with open(tmp, "w") as fh:
-                json.dump({"seq": seq, "hash": digest}, fh)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.path)
-
-    def reset(self) -> None:
-        self.path.unlink(missing_ok=True)
-
-
 def install(factory: sessionmaker[Session], checkpoint: Checkpoint) -> None:
     """Hook the queue into every unit of work made by `factory`."""
     from sqlalchemy import event
@@ -184,7 +162,7 @@ def install(factory: sessionmaker[Session], checkpoint: Checkpoint) -> None:
     def before_commit(session: Session) -> None:
         pending: list[Entry] = session.info.pop(_PENDING, [])
         if pending:
-            session.info[_HEAD] = append(session, pending)
+            session.info[_HEAD] = append(session, pending, checkpoint.record_mac())
 
     def after_commit(session: Session) -> None:
         head = session.info.pop(_HEAD, None)
@@ -211,6 +189,7 @@ class VerifyResult:
     head_seq: int
     first_bad_seq: int | None = None
     problem: str | None = None
+    first_keyed: int | None = None  # the first record hashed with the key, if any
 
 
 _COLUMNS = (
@@ -236,71 +215,142 @@ def count(session: Session) -> int:
     return int(session.execute(select(func.count()).select_from(AuditRecord)).scalar_one())
 
 
+AnchorCheck = Callable[[Session, list[dict[str, Any]]], list[str]]
+_ANCHORS: dict[str, tuple[frozenset[str], AnchorCheck]] = {}
+
+
+def register_anchors(name: str, actions: frozenset[str], check: AnchorCheck) -> None:
+    """Records anchored in the chain: `verify` hands the records of `actions` (in order) to
+    `check`, which compares them with the tables and returns the problems it finds."""
+    _ANCHORS[name] = (actions, check)
+
+
+def _check_anchors(session: Session, found: dict[str, list[dict[str, Any]]]) -> list[str]:
+    problems = []
+    for name, (_actions, check) in sorted(_ANCHORS.items()):
+        problems += [f"{name}: {p}" for p in check(session, found.get(name, []))]
+    return problems
+
+
+class _Chain:
+    """Walks the records in order; keyed from `keyed_from` on (from the signed checkpoint),
+    or, when that is unknown, from the first record that only the key explains."""
+
+    def __init__(self, mac: hmac.HMAC | None, keyed_from: int | None) -> None:
+        self.mac, self.keyed_from = mac, keyed_from
+        self.prev, self.expected, self.checked = GENESIS, 1, 0
+        self.first_keyed: int | None = None
+
+    def step(self, row: dict[str, Any]) -> VerifyResult | None:
+        seq = row["seq"]
+        if seq != self.expected:
+            return self.bad(seq, f"record {self.expected} is missing (next present is {seq})")
+        if row["prev_hash"] != self.prev:
+            return self.bad(seq, f"record {seq} does not link to record {seq - 1}")
+        if not self._matches(seq, row):
+            return self.bad(seq, f"record {seq} was altered (hash mismatch)")
+        self.prev, self.expected, self.checked = row["hash"], seq + 1, self.checked + 1
+        return None
+
+    def _matches(self, seq: int, row: dict[str, Any]) -> bool:
+        keyed = self.first_keyed is not None or (
+            self.keyed_from is not None and seq >= self.keyed_from
+        )
+        if keyed:
+            if self.mac is None:
+                return False
+            ok = bool(chain_hash(self.prev, seq, row, self.mac) == row["hash"])
+        else:
+            ok = bool(chain_hash(self.prev, seq, row) == row["hash"])
+            if not ok and self.keyed_from is None and self.mac is not None:
+                ok = bool(chain_hash(self.prev, seq, row, self.mac) == row["hash"])
+                keyed = ok
+        if ok and keyed and self.first_keyed is None:
+            self.first_keyed = seq
+        return ok
+
+    def bad(self, seq: int | None, problem: str) -> VerifyResult:
+        expected = self.expected if seq is None else min(seq, self.expected)
+        return VerifyResult(False, self.checked, self.expected - 1, expected, problem)
+
+
 def verify(
-    session: Session, checkpoint: Checkpoint | None, progress: Callable[[int], None] | None = None
+    session: Session,
+    checkpoint: Checkpoint | None,
+    progress: Callable[[int], None] | None = None,
+    *,
+    require_checkpoint: bool = True,
 ) -> VerifyResult:
-    """Walk the whole chain; report the first record that breaks it."""
-    expected, prev, checked = 1, GENESIS, 0
-    mark = checkpoint.read() if checkpoint else None
-    mark_hash_seen: str | None = None
+    """Walk the whole chain; report the first record that breaks it, then compare the head
+    with the signed checkpoint (unless `require_checkpoint` is False: the chain alone)."""
+    mark, mark_problem, mac = None, None, None
+    if checkpoint is not None:
+        try:
+            mac = hmac.new(checkpoint.key, digestmod=hashlib.sha256)
+            mark = checkpoint.mark()
+        except CheckpointError as bad:
+            mark_problem = str(bad)
+    chain = _Chain(mac, mark.keyed_from if mark else None)
+    seen: dict[int, str] = {}
+    anchored = {a for actions, _check in _ANCHORS.values() for a in actions}
+    found: dict[str, list[dict[str, Any]]] = {}
     result = session.execute(
         select(*_COLUMNS).order_by(AuditRecord.seq).execution_options(yield_per=20_000)
     )
     for partition in result.partitions():
         for values in partition:
             row = dict(zip(_KEYS, values, strict=True))
-            seq = row["seq"]
-            if seq != expected:
-                return VerifyResult(
-                    False,
-                    checked,
-                    expected - 1,
-                    expected,
-                    f"record {expected} is missing (next present is {seq})",
-                )
-            if row["prev_hash"] != prev:
-                return VerifyResult(
-                    False, checked, seq - 1, seq, f"record {seq} does not link to record {seq - 1}"
-                )
-            digest = chain_hash(prev, seq, row)
-            if digest != row["hash"]:
-                return VerifyResult(
-                    False, checked, seq - 1, seq, f"record {seq} was altered (hash mismatch)"
-                )
-            if mark and seq == mark[0]:
-                mark_hash_seen = digest
-            prev, expected, checked = digest, seq + 1, checked + 1
+            broken = chain.step(row)
+            if broken is not None:
+                return broken
+            if mark and row["seq"] == mark.seq:
+                seen[mark.seq] = row["hash"]
+            if row["action"] in anchored:
+                for name, (actions, _check) in _ANCHORS.items():
+                    if row["action"] in actions:
+                        found.setdefault(name, []).append(row)
         if progress:
             progress(len(partition))
-    last = expected - 1
+    ended = _ends(session, chain, mark, seen, None if not require_checkpoint else mark_problem)
+    if not ended.ok:
+        return ended
+    problems = _check_anchors(session, found)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        return VerifyResult(False, ended.records, ended.head_seq, None, problems[0] + more)
+    return ended
+
+
+def _ends(
+    session: Session,
+    chain: _Chain,
+    mark: Mark | None,
+    seen: dict[int, str],
+    mark_problem: str | None,
+) -> VerifyResult:
+    last, n = chain.expected - 1, chain.checked
     head = session.get(AuditHead, 1)
-    if head is None or head.seq != last or head.hash != prev:
+    if head is None or head.seq != last or head.hash != chain.prev:
         return VerifyResult(
             False,
-            checked,
+            n,
             last,
             last + 1 if head and head.seq > last else last,
             f"chain head names record {head.seq if head else '?'}, the log ends at {last}",
         )
-    if mark:
-        if mark[0] > last:
-            return VerifyResult(
-                False,
-                checked,
-                last,
-                last + 1,
-                f"newest records deleted: checkpoint names record {mark[0]}, "
-                f"the log ends at {last}",
+    if mark_problem is not None:
+        return VerifyResult(False, n, last, None, mark_problem)
+    if mark is not None:
+        if mark.seq > last:
+            problem = (
+                f"newest records deleted: checkpoint names record {mark.seq}, "
+                f"the log ends at {last}"
             )
-        if mark_hash_seen != mark[1] and mark[0] > 0:
-            return VerifyResult(
-                False,
-                checked,
-                last,
-                mark[0],
-                f"record {mark[0]} differs from the checkpoint (chain rewritten)",
-            )
-    return VerifyResult(True, checked, last)
+            return VerifyResult(False, n, last, last + 1, problem)
+        if mark.seq > 0 and seen.get(mark.seq) != mark.hash:
+            problem = f"record {mark.seq} differs from the checkpoint (chain rewritten)"
+            return VerifyResult(False, n, last, mark.seq, problem)
+    return VerifyResult(True, n, last, first_keyed=chain.first_keyed)
 
 
 def records(

@@ -20,7 +20,7 @@ from imbplus.privacy.catalog import (
 )
 from imbplus.privacy.crypto import FORMAT_V1, HEADER
 from imbplus.privacy.evidence import Outcome, register
-from imbplus.privacy.models import AuditRecord, DataKey, DataKeyVersion
+from imbplus.privacy.models import AuditRecord, DataKey, DataKeyVersion, KeyRotation
 from imbplus.privacy.retention_models import DeletionReceipt
 from imbplus.runtime import Runtime
 
@@ -85,7 +85,34 @@ def audit_chain(rt: Runtime) -> Outcome:
     }
     if result.ok:
         return Outcome(True, f"{result.records} records verified", figures)
-    return Outcome(False, f"broken at record {result.first_bad_seq}: {result.problem}", figures)
+    where = f" at record {result.first_bad_seq}" if result.first_bad_seq is not None else ""
+    return Outcome(False, f"broken{where}: {result.problem}", figures)
+
+
+@register("P12", "The last key rotation finished")
+def rotation_finished(rt: Runtime) -> Outcome:
+    """An open run lets sealed ciphertexts change (P09): none may stay open for long."""
+    with rt.sessions() as s:
+        runs = list(s.execute(select(KeyRotation).order_by(KeyRotation.id)).scalars())
+    now = clock.now()
+    open_runs = [r for r in runs if r.finished_at is None]
+    stale = [r for r in open_runs if now - r.started_at > timedelta(hours=1)]
+    finished = [r.finished_at for r in runs if r.finished_at is not None]
+    figures = {
+        "rotations": len(runs),
+        "open": len(open_runs),
+        "last_finished": finished[-1].isoformat() if finished else None,
+    }
+    if stale:
+        return Outcome(
+            False,
+            f"rotation {stale[0].id} open since {stale[0].started_at:%Y-%m-%d %H:%M} UTC; "
+            "run `imbplus keys rotate` to finish it",
+            figures,
+        )
+    if not finished:
+        return Outcome(True, "no rotation has run yet; keys are as created", figures)
+    return Outcome(True, f"last rotation finished {finished[-1]:%Y-%m-%d}", figures)
 
 
 @register("P11", "Access is decided per role, purpose and category, and refusals are recorded")

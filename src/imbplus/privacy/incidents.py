@@ -106,28 +106,35 @@ def scan(ctx: Context) -> list[Incident]:
     ctx.check(Action.WRITE, {Category.AUDIT_RECORD}, operation="incident.scan")
     created = []
     for signal in detect(ctx):
-        exists = ctx.session.execute(
-            select(Incident.id).where(Incident.fingerprint == signal.fingerprint)
-        ).first()
-        if exists:
-            continue
-        now = clock.now()
-        incident = Incident(
-            kind=signal.kind,
-            fingerprint=signal.fingerprint,
-            summary=signal.summary[:500],
-            status="open",
-            severity=signal.severity,
-            subjects_affected=signal.subjects,
-            detected_at=now,
-            notify_by=now + NOTIFY_WITHIN,
-            notes="",
-        )
-        ctx.session.add(incident)
-        ctx.session.flush()
-        ctx.note("incident.detected", reason=f"incident:{incident.id} {signal.kind}")
-        created.append(incident)
+        incident = record(ctx, signal)
+        if incident is not None:
+            created.append(incident)
     return created
+
+
+def record(ctx: Context, signal: Signal) -> Incident | None:
+    """An incident for `signal`, unless one with its fingerprint exists already."""
+    exists = ctx.session.execute(
+        select(Incident.id).where(Incident.fingerprint == signal.fingerprint)
+    ).first()
+    if exists:
+        return None
+    now = clock.now()
+    incident = Incident(
+        kind=signal.kind,
+        fingerprint=signal.fingerprint[:128],
+        summary=signal.summary[:500],
+        status="open",
+        severity=signal.severity,
+        subjects_affected=signal.subjects,
+        detected_at=now,
+        notify_by=now + NOTIFY_WITHIN,
+        notes="",
+    )
+    ctx.session.add(incident)
+    ctx.session.flush()
+    ctx.note("incident.detected", reason=f"incident:{incident.id} {signal.kind}")
+    return incident
 
 
 def listing(ctx: Context, *, include_closed: bool = False) -> list[Incident]:

@@ -7,9 +7,10 @@ versions are destroyed only after a full pass finds no value still using them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import RowMapping, Table, func, select, update
 from sqlalchemy.orm import Session
@@ -32,6 +33,14 @@ from imbplus.runtime import Runtime
 
 Progress = Callable[[str, int, int], None]  # phase, done, total
 BATCH = 500
+Reencrypted = Callable[[Context, Mapping[str, Any]], None]
+_HOOKS: dict[str, list[Reencrypted]] = {}
+
+
+def on_reencrypted(table: str, hook: Reencrypted) -> None:
+    """Call `hook` with each row of `table` re-encrypted (its new values), in the same
+    transaction (e.g. sealed records re-anchor their new ciphertexts in the audit chain)."""
+    _HOOKS.setdefault(table, []).append(hook)
 
 
 @dataclass
@@ -250,5 +259,7 @@ def _reencrypt_rows(
                 values[spec.column] = digest
         if values:
             session.execute(update(table).where(table.c[pk] == row[pk]).values(**values))
+            for hook in _HOOKS.get(table.name, ()):
+                hook(ctx, {**row, **values})
             changed += 1
     return changed

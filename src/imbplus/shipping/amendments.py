@@ -15,7 +15,7 @@ from imbplus.errors import ValidationFailed
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Action
 from imbplus.privacy.crypto import key_ref
-from imbplus.shipping import service
+from imbplus.shipping import anchors, service
 from imbplus.shipping.models import ShipmentAmendment
 from imbplus.shipping.schemas import AmendmentCreate, AmendmentRead
 
@@ -48,19 +48,18 @@ def amend(ctx: Context, shipment_id: str, data: AmendmentCreate) -> AmendmentRea
     aid = str(uuid.uuid4())
     now = clock.now()
     seal = ctx.keyring.seal
-    ctx.session.add(
-        ShipmentAmendment(
-            id=aid,
-            shipment_id=row.id,
-            kind=data.kind,
-            value_ct=seal(ctx.session, key_id, TABLE, "value_ct", aid, json.dumps(value)),
-            reason_ct=seal(ctx.session, key_id, TABLE, "reason_ct", aid, data.reason),
-            author=ctx.actor.label,
-            at=now,
-        )
+    amendment = ShipmentAmendment(
+        id=aid,
+        shipment_id=row.id,
+        kind=data.kind,
+        value_ct=seal(ctx.session, key_id, TABLE, "value_ct", aid, json.dumps(value)),
+        reason_ct=seal(ctx.session, key_id, TABLE, "reason_ct", aid, data.reason),
+        author=ctx.actor.label,
+        at=now,
     )
+    ctx.session.add(amendment)
     ctx.session.flush()
-    ctx.note("shipment.amended", subject=row.customer_id, reason=f"shipment:{row.id} {data.kind}")
+    ctx.note(anchors.AMENDED, subject=row.customer_id, reason=anchors.amendment_reason(amendment))
     return AmendmentRead(
         id=aid, kind=data.kind, reason=data.reason, author=ctx.actor.label, at=now, **value
     )

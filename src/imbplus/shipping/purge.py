@@ -20,6 +20,7 @@ from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Action, Category
 from imbplus.privacy.retention_keys import shred_retention_keys
 from imbplus.settings import Settings
+from imbplus.shipping import anchors
 from imbplus.shipping.models import Shipment, ShipmentAmendment, ShipmentEvent, ShipmentRelease
 
 RULE = "shipping.sealed_records"
@@ -52,6 +53,11 @@ def purge_sealed(ctx: Context, _cutoff: datetime, held: frozenset[str], dry_run:
     )
     for row in rows:
         assert row.retain_until is not None and row.content_hash is not None
+        ctx.note(
+            anchors.RELEASED,
+            subject=row.customer_id,
+            reason=f"shipment:{row.id} hash:{row.content_hash}",
+        )
         ctx.session.add(
             ShipmentRelease(
                 shipment_id=row.id,

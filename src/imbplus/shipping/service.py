@@ -28,8 +28,8 @@ from imbplus.privacy.catalog import Action, ActorKind, Category, Purpose
 from imbplus.privacy.crypto import key_ref
 from imbplus.privacy.retention_keys import retention_key
 from imbplus.processors import service as processors
-from imbplus.shipping import seal
-from imbplus.shipping.carrier import CarrierParcel, carrier_for
+from imbplus.shipping import anchors, carrier, seal
+from imbplus.shipping.carrier import CarrierParcel
 from imbplus.shipping.models import Shipment, ShipmentAmendment, ShipmentEvent
 from imbplus.shipping.schemas import (
     AddressRead,
@@ -328,25 +328,18 @@ def change_status(ctx: Context, shipment_id: str, status: str) -> ShipmentRead:
 
 
 def _hand_to_carrier(ctx: Context, row: Shipment) -> None:
-    processor = processors.for_step(ctx, row.carrier)
-    recipient = effective(_recipient(ctx, row), _amendments(ctx, row.id))
-    disclosure.hand_over(
+    allowed = disclosure.allow(
         ctx,
-        processor,
+        processors.for_step(ctx, row.carrier),
         categories={RECORD},
-        fields=["name", "street", "postal_code", "city", "parcel_id"],
+        fields=carrier.PARCEL_FIELDS,
         subject=row.customer_id,
         reference=f"shipment:{row.id}",
     )
-    carrier_for(processor.id).register_parcel(
-        CarrierParcel(
-            parcel_id=row.parcel_id,
-            name=recipient.name,
-            street=recipient.address.street,
-            postal_code=recipient.address.postal_code,
-            city=recipient.address.city,
-        )
-    )
+    recipient = effective(_recipient(ctx, row), _amendments(ctx, row.id))
+    to = recipient.address
+    parcel = CarrierParcel(row.parcel_id, recipient.name, to.street, to.postal_code, to.city)
+    carrier.announce(ctx, allowed, parcel)
 
 
 def _seal(ctx: Context, row: Shipment) -> None:
@@ -363,7 +356,7 @@ def _seal(ctx: Context, row: Shipment) -> None:
     row.retain_until = now + timedelta(days=ctx.runtime.settings.shipment_retention_days)
     row.content_hash = seal.content_hash(row, _events(ctx, row.id))
     ctx.session.flush()
-    ctx.note("shipment.sealed", subject=row.customer_id, reason=f"shipment:{row.id}")
+    ctx.note(anchors.SEALED, subject=row.customer_id, reason=anchors.sealed_reason(row))
 
 
 def verify(ctx: Context, shipment_id: str) -> SealCheck:
