@@ -36,13 +36,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(settings: Settings, log: Path) -> Iterator[str]:
+def serve(settings: Settings, log: Path, workers: int = 1) -> Iterator[str]:
     """`imbplus serve` against the test's database; yields its base URL."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with open(log, "w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "imbplus", "serve", "--port", str(port)],
+            [
+                *(sys.executable, "-m", "imbplus", "serve", "--port", str(port)),
+                *("--allow-sandbox", "--workers", str(workers)),
+            ],
             env=env_for(settings),
             stdout=out,
             stderr=subprocess.STDOUT,

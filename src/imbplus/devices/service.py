@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from imbplus.auth import passwords, sessions
+from imbplus.auth import generations, passwords, sessions
 from imbplus.clock import clock
 from imbplus.customers import service as customers
 from imbplus.customers.schemas import Address
@@ -221,9 +221,7 @@ def update_device(ctx: Context, device_id: str, patch: DeviceUpdate) -> DeviceLi
     row.version += 1
     row.updated_at = clock.now()
     ctx.note("device.updated", subject=row.customer_id, reason=f"device:{row.id}")
-    from imbplus.telemetry import auth as telemetry_auth
-
-    telemetry_auth.forget_device(row.id)  # a new status applies to the next batch
+    _forget(ctx, row.id)  # a new status applies to the next batch
     return _list_item(row)
 
 
@@ -342,10 +340,17 @@ def _revoke(ctx: Context, row: Device) -> int:
         .where(DeviceToken.device_id == row.id, DeviceToken.revoked_at.is_(None))
         .values(revoked_at=clock.now())
     )
+    _forget(ctx, row.id)
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _forget(ctx: Context, device_id: str) -> None:
+    """Every worker's token cache drops the box: this one now, the others (and other hosts)
+    within `telemetry_revocation_poll_s` of the commit."""
     from imbplus.telemetry import auth as telemetry_auth
 
-    telemetry_auth.forget_device(row.id)
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    generations.bump(ctx.session, generations.DEVICE_TOKENS)
+    telemetry_auth.forget_device(device_id)
 
 
 # -- pseudonyms ----------------------------------------------------------------------------
@@ -496,9 +501,7 @@ def forget_customer(ctx: Context, customer_id: str) -> int:
         _end_assignment(ctx, row)
         row.status = "returned" if row.status not in ("retired",) else row.status
         row.updated_at = clock.now()
-        from imbplus.telemetry import auth as telemetry_auth
-
-        telemetry_auth.forget_device(row.id)
+        _forget(ctx, row.id)
     periods = ctx.session.execute(
         update(DeviceAssignment)
         .where(DeviceAssignment.customer_id == customer_id)

@@ -3,9 +3,11 @@ per-box token bucket.
 
 A worker trusts a checked token for `telemetry_token_cache_s` seconds (default 30). Revoking
 a token, changing a box's status or erasing its owner clears the entry at once in the worker
-that made the change, and reaches every other worker within that period. The rate limit
-lives in each worker's memory (with N workers a box gets at most N times the rate); at
-scale it moves to a shared store with the same interface.
+that made the change, and bumps a shared counter in the database (`auth.generations`) that
+every other worker, on any host, looks at every `telemetry_revocation_poll_s` (default
+0.5 s): the change reaches them all within a second. The rate limit lives in each worker's
+memory (with N workers a box gets at most N times the rate); at scale it moves to a shared
+store with the same interface.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from imbplus.auth import sessions
+from imbplus.auth import generations, sessions
 from imbplus.devices import service as devices
 from imbplus.devices.models import REFUSED_STATUSES, Device, DeviceToken
 from imbplus.errors import DomainError, RateLimited, Unauthenticated
@@ -66,6 +68,9 @@ class TokenCache:
         self.ttl = rt.settings.telemetry_token_cache_s
         self._entries: dict[str, DeviceAuth] = {}
         self._lock = threading.Lock()
+        self._revocations = generations.Watcher(
+            rt.engine, generations.DEVICE_TOKENS, rt.settings.telemetry_revocation_poll_s
+        )
         _caches.add(self)
 
     def forget(self, device_id: str) -> None:
@@ -76,6 +81,9 @@ class TokenCache:
     def authenticate(self, token: str | None) -> DeviceAuth:
         if not token or not token.startswith(devices.TOKEN_PREFIX) or len(token) > MAX_TOKEN_LEN:
             raise Unauthenticated("a device token is required (Authorization: Bearer imbdv_...)")
+        if self._revocations.changed():
+            with self._lock:
+                self._entries.clear()
         digest = sessions.token_hash(token)
         now = time.monotonic()
         hit = self._entries.get(digest)
