@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from imbplus import schema
 from imbplus.errors import ConfigurationError
+from imbplus.models import load_all
 from imbplus.privacy import audit, masterkey
 from imbplus.privacy.crypto import SCOPE_BLIND_INDEX, SCOPE_SYSTEM
 from imbplus.privacy.models import AuditHead, AuditRecord, DataKeyVersion
@@ -27,22 +28,42 @@ def init(rt: Runtime) -> InitReport:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(settings.data_dir, 0o700)
     key_created = masterkey.create_if_missing(settings.key_file)
-    audit.create_signing_key(settings.audit_key_file)
+    audit_key_created = _audit_key(rt)
     rt.reload_keyring()
     before, after = schema.upgrade(rt.engine)
-    _sign_checkpoint(rt)
+    _sign_checkpoint(rt, upgrading=audit_key_created)
     with rt.unit_of_work() as session:
         _check_master_key(rt, session)
         rt.keyring.system_key(session, SCOPE_BLIND_INDEX)
         rt.keyring.system_key(session, SCOPE_SYSTEM)
+    load_all()  # every domain's anchors are registered
+    audit.backfill_anchors(rt)
     return InitReport(key_created, before, after)
 
 
-def _sign_checkpoint(rt: Runtime) -> None:
-    """A new installation gets a signed checkpoint at its head; an older, unsigned one is
-    signed when it names a record of the chain as it is. A missing checkpoint beside a
-    non-empty log is left missing: that is for `audit verify` to report and for an operator
-    to decide (`imbplus audit anchor`), never for a routine `init` to paper over."""
+def _audit_key(rt: Runtime) -> bool:
+    """Make the audit signing key of an installation that never had one. Beside a signed
+    checkpoint a missing key is a lost key: a new one would call every keyed record
+    altered, so `init` refuses and says to restore it."""
+    path = rt.settings.audit_key_file
+    if not path.exists() and rt.checkpoint.is_signed_format():
+        raise ConfigurationError(
+            f"the audit signing key {path} is missing but the audit chain is keyed; restore "
+            "the key from where it is kept (beside the master key)"
+        )
+    try:
+        return audit.create_signing_key(path)
+    except audit.CheckpointError as bad:
+        raise ConfigurationError(str(bad)) from None
+
+
+def _sign_checkpoint(rt: Runtime, *, upgrading: bool) -> None:
+    """A new installation gets a signed checkpoint at its genesis. An installation from
+    before the keyed chain (its signing key made by this very `init`) gets its unsigned
+    checkpoint signed when it names a record of the chain as it is. Anything else is left
+    as it is: a missing or unsigned checkpoint beside a keyed installation is for
+    `audit verify` to report and for an operator to decide (`imbplus audit anchor`), never
+    for a routine `init` to paper over."""
     checkpoint = rt.checkpoint
     try:
         checkpoint.read()
@@ -58,6 +79,8 @@ def _sign_checkpoint(rt: Runtime) -> None:
         if unsigned is None:
             if audit.count(session) == 0 and seq == 0:
                 checkpoint.anchor(0, audit.GENESIS, keyed_from=1)
+            return
+        if not upgrading:
             return
         record = session.get(AuditRecord, unsigned[0])
         if unsigned == (0, audit.GENESIS) or (record is not None and record.hash == unsigned[1]):
@@ -92,3 +115,7 @@ def ensure_ready(rt: Runtime) -> None:
             f"database schema is at {current or 'nothing'}, expected {head}; run `imbplus init`"
         )
     rt.keyring  # noqa: B018 - loads and checks the master key file
+    try:  # records would be written unkeyed, and read as altered ever after
+        audit.signing_key(rt.settings.audit_key_file)
+    except audit.CheckpointError as bad:
+        raise ConfigurationError(str(bad)) from None

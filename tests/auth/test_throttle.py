@@ -130,5 +130,33 @@ def test_p12_counters_are_keyed_hashes(client: TestClient, rt: Runtime) -> None:
     assert not any(part in k for k in keys for part in ("anna", "example", "testclient"))
     clock.advance(1)
     assert portal_login(client, me).status_code == 303
-    with rt.sessions() as s:
-        assert len(s.execute(select(LoginFailure.key_hash)).scalars().all()) == 2
+    with rt.sessions() as s:  # the pair's counter went; a "known address" mark came
+        assert len(s.execute(select(LoginFailure.key_hash)).scalars().all()) == 3
+
+
+def test_p12_an_address_the_owner_used_lately_is_not_held_by_the_ceiling(
+    app: FastAPI, rt: Runtime
+) -> None:
+    rt.settings.login_max_failures_per_account = 6
+    me = _subscriber(rt)
+    with TestClient(app, client=OWNER) as owner:
+        assert portal_login(owner, me).status_code == 303  # the owner's usual address
+    for n in range(3):
+        with TestClient(app, client=(f"192.0.2.{n + 1}", 40000)) as bot:
+            for _ in range(2):
+                assert portal_login(bot, me, WRONG).status_code == 401
+    with TestClient(app, client=(f"192.0.2.{9}", 40000)) as stranger:
+        assert portal_login(stranger, me, WRONG).status_code == 429  # the ceiling holds
+    with TestClient(app, client=OWNER) as owner:
+        assert portal_login(owner, me).status_code == 303  # but not for the owner
+
+
+def test_p12_addresses_of_one_ipv6_network_share_their_counters(app: FastAPI, rt: Runtime) -> None:
+    me = _subscriber(rt)
+    for n in range(rt.settings.login_max_failures):
+        with TestClient(app, client=(f"2001:db8:1:2::{n + 1}", 40000)) as bot:
+            assert portal_login(bot, me, WRONG).status_code == 401
+    with TestClient(app, client=("2001:db8:1:2::99", 40000)) as bot:
+        assert portal_login(bot, me, WRONG).status_code == 429  # one /64: one back-off
+    with TestClient(app, client=("2001:db8:1:3::1", 40000)) as other:
+        assert portal_login(other, me).status_code == 303  # the next network is not held

@@ -157,3 +157,32 @@ def test_p13_a_link_never_followed_goes_with_its_address(
     assert {r.rule: r for r in retention.run(rt)}["portal.links"].count == 1
     with rt.sessions() as s:
         assert s.execute(select(PortalToken)).scalars().all() == []
+
+
+def test_p12_a_password_change_kills_a_pending_address_change(
+    client: TestClient, rt: Runtime, smtp: Mailbox
+) -> None:
+    """Someone who knew the password asked for their own address; the owner, warned, changes
+    the password: the link to the other address must not work any more."""
+    me = make_subscriber(rt)
+    portal_login(client, me.email)
+    assert ask(client, NEW).headers["location"] == "/portal/account?done=email_sent"
+    mail.deliver_due(rt)
+    [link_mail] = smtp.to(NEW)
+    csrf = current_form(client)["csrf"]
+    changed = client.post(
+        "/portal/account/password",
+        data={
+            "current": PASSWORD,
+            "password": "Inne-Haslo-2026!",
+            "password2": "Inne-Haslo-2026!",
+            "csrf": csrf,
+        },
+        follow_redirects=False,
+    )
+    assert changed.status_code == 303, changed.text
+    client.cookies.clear()
+    dead = client.get(smtp.link(link_mail).removeprefix("http://testserver"))
+    assert dead.status_code == 410
+    assert portal_login(client, me.email, "Inne-Haslo-2026!").status_code == 303
+    assert current_email(client) == me.email

@@ -5,7 +5,10 @@ keep working and an incident is opened."""
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 
@@ -66,11 +69,6 @@ def test_p11_rewriting_every_record_and_the_head_without_the_key_is_detected(
     # nor does a checkpoint naming the forged head help, unsigned or signed with another key
     rt.checkpoint.path.write_text(json.dumps({"seq": seq, "hash": digest}))
     assert "not signed" in (_verify(rt).problem or "")
-    forged_key = rt.checkpoint.path.with_name("forged.key")
-    audit.create_signing_key(forged_key)
-    audit.Checkpoint(rt.checkpoint.path, forged_key).anchor(seq, digest, keyed_from=1)
-    result = _verify(rt)
-    assert not result.ok
 
 
 def test_p11_a_checkpoint_signed_with_another_key_is_detected(rt: Runtime) -> None:
@@ -131,12 +129,10 @@ def test_p11_an_operator_anchors_again_only_over_a_chain_that_verifies(
     assert refused.returncode == 1 and "does not verify" in refused.stderr
 
 
-def test_init_signs_an_older_unsigned_checkpoint_and_keys_the_chain_from_then_on(
-    rt: Runtime, settings: Settings
-) -> None:
-    from imbplus.bootstrap import init
-
-    _drop_guards(rt)  # an installation from before the keyed chain: plain SHA-256 records
+def _as_before_the_keyed_chain(rt: Runtime) -> tuple[int, str]:
+    """An installation from before the keyed chain: plain SHA-256 records, an unsigned
+    checkpoint naming the head."""
+    _drop_guards(rt)
     with rt.engine.begin() as conn:
         conn.execute(text("DELETE FROM audit_log"))
         conn.execute(text("UPDATE audit_head SET seq=0, hash=:h"), {"h": audit.GENESIS})
@@ -148,9 +144,79 @@ def test_init_signs_an_older_unsigned_checkpoint_and_keys_the_chain_from_then_on
         head = audit.append(s, entries, None)
         s.commit()
     rt.checkpoint.path.write_text(json.dumps({"seq": head[0], "hash": head[1]}))
+    return head
+
+
+def test_init_signs_an_older_unsigned_checkpoint_and_keys_the_chain_from_then_on(
+    rt: Runtime, settings: Settings
+) -> None:
+    from imbplus.bootstrap import init
+
+    head = _as_before_the_keyed_chain(rt)
     assert "not signed" in (_verify(rt).problem or "")
+    settings.audit_key_file.unlink()  # that installation had no signing key yet
     init(Runtime(settings))
-    _fill(rt, 2)  # new records are keyed
-    result = _verify(rt)
+    after = Runtime(settings)  # with the new key
+    _fill(after, 2)  # new records are keyed
+    with after.sessions() as s:
+        result = audit.verify(s, after.checkpoint)
     assert result.ok and result.first_keyed == head[0] + 1
-    assert rt.checkpoint.mark().keyed_from == head[0] + 1
+    assert after.checkpoint.mark().keyed_from == head[0] + 1
+
+
+def test_init_never_signs_a_chain_forged_beside_an_existing_key(
+    rt: Runtime, settings: Settings
+) -> None:
+    """The database's owner rewrites the log as plain SHA-256 with an unsigned checkpoint:
+    a routine `init` must not take it for an upgrade and sign it."""
+    from imbplus.bootstrap import init
+
+    _as_before_the_keyed_chain(rt)
+    init(Runtime(settings))
+    assert not _verify(rt).ok
+
+
+def test_a_lost_signing_key_is_refused_not_replaced(rt: Runtime, settings: Settings) -> None:
+    from imbplus.bootstrap import ensure_ready, init
+    from imbplus.errors import ConfigurationError
+
+    _fill(rt, 2)
+    settings.audit_key_file.unlink()
+    with pytest.raises(ConfigurationError, match="audit signing key"):
+        init(Runtime(settings))
+    assert not settings.audit_key_file.exists()
+    with pytest.raises(ConfigurationError, match="audit signing key"):
+        ensure_ready(Runtime(settings))
+
+
+def test_anchor_refuses_a_log_with_no_keyed_record(rt: Runtime, settings: Settings) -> None:
+    """Checkpoint deleted, every record re-hashed plainly: nothing proves it came from us."""
+    _as_before_the_keyed_chain(rt)
+    rt.checkpoint.path.unlink()
+    refused = imbplus(settings, "audit", "anchor", "--yes")
+    assert refused.returncode == 1 and "no record of the log is keyed" in refused.stderr
+
+
+def test_p11_an_old_checkpoint_copied_back_is_caught_when_the_key_is_kept_apart(
+    rt: Runtime, settings: Settings, tmp_path: Path
+) -> None:
+    """The production layout: the key (and a mirror of the head beside it) on a volume the
+    database's owner cannot write. Saving a validly signed checkpoint, deleting what came
+    after it and copying it back is then caught."""
+    keys = tmp_path / "keys"
+    keys.mkdir(mode=0o700)
+    shutil.copy2(settings.audit_key_file, keys / "audit.key")
+    settings.audit_signing_key_file = keys / "audit.key"
+    settings.__dict__.pop("audit_key_file", None)
+    apart = Runtime(settings)
+    assert apart.checkpoint.mirror is not None
+    _fill(apart, 2)
+    saved = apart.checkpoint.path.read_bytes()
+    keep = _verify(apart).head_seq
+    _fill(apart, 3)
+    _delete_newest(apart, keep=keep)
+    apart.checkpoint.path.write_bytes(saved)
+    with apart.sessions() as s:
+        result = audit.verify(s, apart.checkpoint)
+    assert not result.ok and "newest records deleted" in (result.problem or "")
+    apart.dispose()

@@ -15,6 +15,7 @@ from imbplus.clock import clock
 from imbplus.privacy import audit, retention
 from imbplus.privacy.rotation import rotate
 from imbplus.runtime import Runtime
+from imbplus.settings import Settings
 from imbplus.shipping import seal
 from imbplus.shipping.models import Shipment, ShipmentEvent
 from imbplus.shipping.purge import RULE
@@ -84,8 +85,9 @@ def test_p09_a_release_dated_in_the_future_is_refused(rt: Runtime, sealed: str) 
         row = s.get(Shipment, sealed)
         assert row is not None and row.retain_until is not None
         retain_until = row.retain_until.replace(tzinfo=None)
+    # dated after the record's retention, but ahead of the database's own clock
     with pytest.raises(DatabaseError, match="release must match"):
-        _release(rt, sealed, retain_until + timedelta(days=1))
+        _release(rt, sealed, retain_until + timedelta(days=365 * 100))
     with pytest.raises(DatabaseError), rt.engine.begin() as conn:
         conn.execute(text("DELETE FROM shipments WHERE id = :id"), {"id": sealed})
     assert _verify(rt).ok
@@ -177,3 +179,94 @@ def test_p13_a_real_purge_keeps_the_chain_verifying(client: TestClient, rt: Runt
     with rt.sessions() as s:
         assert s.get(Shipment, sid) is None
     assert _verify(rt).ok  # the release is anchored: gone, but not "without a release"
+
+
+def _move_retention_back(rt: Runtime, sid: str, *, rehash: bool) -> None:
+    """Make a sealed record look due: its retention date moved to yesterday."""
+    _drop_triggers(rt)
+    with rt.sessions() as s:
+        row = s.get(Shipment, sid)
+        assert row is not None
+        row.retain_until = clock.now() - timedelta(days=1)
+        if rehash:
+            events = list(
+                s.execute(select(ShipmentEvent).where(ShipmentEvent.shipment_id == sid)).scalars()
+            )
+            row.content_hash = seal.content_hash(row, events)
+        s.commit()
+
+
+def test_p13_the_purge_keeps_a_record_whose_seal_does_not_hold(rt: Runtime, sealed: str) -> None:
+    _move_retention_back(rt, sealed, rehash=False)
+    assert retention.run(rt, only=RULE)[0].count == 0
+    with rt.sessions() as s:
+        assert s.get(Shipment, sealed) is not None
+    result = _verify(rt)
+    assert not result.ok and "differs from its anchored content hash" in (result.problem or "")
+
+
+def test_p13_a_record_rehashed_to_be_purged_early_is_named_after_the_purge(
+    rt: Runtime, sealed: str
+) -> None:
+    _move_retention_back(rt, sealed, rehash=True)
+    assert retention.run(rt, only=RULE)[0].count == 1  # it looked whole in its own table
+    result = _verify(rt)
+    assert not result.ok and f"{sealed} was released as another record" in (result.problem or "")
+
+
+def test_p09_an_amendment_moved_to_another_record_or_added_by_hand_is_named(
+    client: TestClient, rt: Runtime, sealed: str
+) -> None:
+    token = make_staff(rt, "shipping")[1]
+    other = new_shipment(rt)
+    move(client, token, other, "handed_over", "delivered")
+    _drop_triggers(rt)
+    with rt.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE shipment_amendments SET shipment_id = :o, kind = 'address_typo'"),
+            {"o": other},
+        )
+    result = _verify(rt)
+    assert not result.ok and "differs from its anchor" in (result.problem or "")
+    with rt.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO shipment_amendments (id, shipment_id, kind, author, at) "
+                "VALUES ('00000000-0000-4000-8000-000000000001', :s, 'delivery_note', 'sql', :t)"
+            ),
+            {"s": sealed, "t": clock.now().replace(tzinfo=None)},
+        )
+        conn.execute(
+            text("UPDATE shipment_amendments SET shipment_id = :s, kind = 'delivery_note'"),
+            {"s": sealed},
+        )
+    result = _verify(rt)
+    assert not result.ok and "has no anchor" in (result.problem or "")
+
+
+def test_init_anchors_records_sealed_before_sealing_anchored_them(
+    client: TestClient, rt: Runtime, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from imbplus.bootstrap import init
+    from imbplus.shipping import anchors
+
+    # the older version: the sealing record names the shipment only, amendments their kind
+    monkeypatch.setattr(anchors, "sealed_reason", lambda row: f"shipment:{row.id}")
+    monkeypatch.setattr(anchors, "amendment_reason", lambda a: f"shipment:{a.shipment_id} {a.kind}")
+    setup_shop(rt)
+    token = make_staff(rt, "shipping")[1]
+    sid = new_shipment(rt)
+    move(client, token, sid, "handed_over", "delivered")
+    client.post(
+        f"/api/v1/shipments/{sid}/amendments",
+        json={"kind": "delivery_note", "reason": "neighbour", "note": "flat 3"},
+        headers=api_headers(token, SHIP),
+    )
+    monkeypatch.undo()
+    assert "has no anchor" in (_verify(rt).problem or "")  # the amendment
+    init(Runtime(settings))
+    assert _verify(rt).ok
+    _drop_triggers(rt)
+    with rt.engine.begin() as conn:
+        conn.execute(text("UPDATE shipments SET status = 'lost' WHERE id = :id"), {"id": sid})
+    assert "differs from its anchored content hash" in (_verify(rt).problem or "")

@@ -72,6 +72,15 @@ def test_p02_control_characters_in_text_are_refused(client: TestClient, rt: Runt
     assert client.post(URL, content=ndjson(polish), headers=auth(token)).status_code == 200
 
 
+def test_p02_a_lone_surrogate_is_refused(client: TestClient, rt: Runtime) -> None:
+    _, token = make_device(rt, make_customer(rt).id)
+    event = {"ts": at(5), "type": "channel_play", "channel": "a\udc00b"}
+    for body in (json.dumps([event]).encode(), ndjson([event])):
+        answer = client.post(URL, content=body, headers=auth(token))
+        assert answer.status_code == 400, answer.text
+    assert stored_rows(rt) == []
+
+
 def test_p02_text_after_a_json_array_is_refused(client: TestClient, rt: Runtime) -> None:
     _, token = make_device(rt, make_customer(rt).id)
     body = json.dumps(events(3)).encode() + b',"x":[1]'
@@ -119,7 +128,8 @@ def test_a_chunked_body_over_the_limit_is_413_everywhere(client: TestClient, rt:
 
 
 # -- fuzzing both parsers ----------------------------------------------------------------
-_TEXT = st.text(max_size=70)
+# every code point, lone surrogates included (JSON can carry them as \u escapes)
+_TEXT = st.text(st.characters(exclude_categories=()), max_size=70)
 _SCALAR = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), _TEXT)
 _JSON = st.recursive(
     _SCALAR,

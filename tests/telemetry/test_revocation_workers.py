@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from imbplus.devices import service as devices
 from imbplus.devices.schemas import DeviceUpdate
@@ -22,7 +23,9 @@ URL = "/api/v1/telemetry/events"
 
 
 def _statuses(base: str, token: str, n: int = 24) -> set[int]:
-    with httpx.Client(base_url=base, timeout=10) as http:
+    # a new connection per request, so that both workers take some of them
+    fresh = httpx.Limits(max_keepalive_connections=0)
+    with httpx.Client(base_url=base, timeout=10, limits=fresh) as http:
         return {
             http.post(URL, content=ndjson(events(2, 5)), headers=auth(token)).status_code
             for _ in range(n)
@@ -46,3 +49,27 @@ def test_p12_revocation_reaches_every_worker_within_a_second(
         time.sleep(1.0)  # the poll period (0.5 s) has passed in both workers
         assert _statuses(base, token) == {401}
         assert _statuses(base, other_token) == {403}
+
+
+def test_a_token_loaded_while_the_cache_is_cleared_is_not_kept(
+    rt: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A look-up that began before a revocation and ends after the cache was cleared must
+    not put its (stale) answer back for the whole cache period."""
+    from imbplus.telemetry.auth import TokenCache
+
+    device, token = make_device(rt, make_customer(rt).id)
+    cache = TokenCache(rt)
+    loads = []
+    real = cache._load
+
+    def slow_load(digest: str, now: float):  # type: ignore[no-untyped-def]
+        loads.append(digest)
+        found = real(digest, now)
+        cache.forget(device.id)  # the revocation lands while this look-up is under way
+        return found
+
+    monkeypatch.setattr(cache, "_load", slow_load)
+    cache.authenticate(token)
+    cache.authenticate(token)
+    assert len(loads) == 2  # the first answer was not cached

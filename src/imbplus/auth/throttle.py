@@ -15,8 +15,11 @@ address itself):
   `login_window_minutes` stop password spraying from one address.
 
 An attacker hammering an account from one address thus runs into their own back-off,
-while the owner logging in from another address is not held up. An attempt that is turned
-away is not a failure and counts nowhere.
+while the owner logging in from another address is not held up; an address the owner
+logged in from lately is not held by the per-account ceiling either, so not even many
+addresses together can lock the owner out there. An IPv6 address counts as its /64 (one
+subscriber's network): rotating addresses inside it gains nothing. An attempt that is
+turned away is not a failure and counts nowhere.
 
 `account` is the identity the login resolves to, normalised by the caller the same way
 its lookup is (a portal e-mail as the e-mail validator normalises it), so that other
@@ -25,6 +28,7 @@ spellings of one address share one counter.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 
 from sqlalchemy import delete, func, select
@@ -44,12 +48,30 @@ def _key(keyring: Keyring, session: Session, kind: str, value: str) -> str:
     return keyring.blind_index(session, "login_failures", kind, value).hex()
 
 
+def source_of(address: str) -> str:
+    """The source a failure counts against: the address, an IPv6 address as its /64."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
 def _keys(keyring: Keyring, session: Session, account: str, address: str) -> tuple[str, str, str]:
+    source = source_of(address)
     return (
-        _key(keyring, session, "pair", f"{account}\x00{address}"),
+        _key(keyring, session, "pair", f"{account}\x00{source}"),
         _key(keyring, session, "account", account),
-        _key(keyring, session, "address", address),
+        _key(keyring, session, "address", source),
     )
+
+
+def _known_key(keyring: Keyring, session: Session, account: str, address: str) -> str:
+    return _key(keyring, session, "known", f"{account}\x00{source_of(address)}")
 
 
 def _count(session: Session, key: str, since_us: int) -> tuple[int, int | None]:
@@ -103,9 +125,13 @@ def check(
     """Raise RateLimited (with the seconds to wait) when this attempt has to wait."""
     now = clock.now_us()
     pair, per_account, per_address = _keys(keyring, session, account, address)
+    known_since = now - settings.login_failure_memory_hours * 3600 * _S
+    known = _count(session, _known_key(keyring, session, account, address), known_since)[0]
     wait = max(
         _pair_wait_us(session, settings, pair, now),
-        _ceiling_wait_us(
+        0
+        if known
+        else _ceiling_wait_us(
             session, per_account, now, ACCOUNT_WINDOW_S, settings.login_max_failures_per_account
         ),
         _ceiling_wait_us(
@@ -129,7 +155,11 @@ def record_failure(session: Session, keyring: Keyring, *, account: str, address:
 
 
 def record_success(session: Session, keyring: Keyring, *, account: str, address: str) -> None:
-    """The owner got in from this address: its back-off starts afresh. The account's and the
+    """The owner got in from this address: its back-off starts afresh, and for a while it is
+    a known address that the per-account ceiling does not hold. The account's and the
     address's counters stay (a success must not reset what others' failures built up)."""
     pair = _keys(keyring, session, account, address)[0]
     session.execute(delete(LoginFailure).where(LoginFailure.key_hash == pair))
+    known = _known_key(keyring, session, account, address)
+    session.execute(delete(LoginFailure).where(LoginFailure.key_hash == known))
+    session.add(LoginFailure(key_hash=known, ts_us=clock.now_us()))

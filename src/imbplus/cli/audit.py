@@ -59,6 +59,9 @@ def _note_key_place(settings: Settings) -> None:
 @app.command("anchor")
 def anchor(
     yes: bool = typer.Option(False, "--yes", help="Confirm: the reason was investigated."),
+    accept_unkeyed: bool = typer.Option(
+        False, "--accept-unkeyed", help="Also anchor a log none of whose records is keyed."
+    ),
 ) -> None:
     """Sign a new checkpoint at the current head, after a missing or rewritten checkpoint was
     investigated. Refused while the chain itself does not verify. Audited."""
@@ -70,6 +73,12 @@ def anchor(
         result = audit_log.verify(session, rt.checkpoint, require_checkpoint=False)
     if not result.ok:
         err_console.print(f"the chain does not verify: {result.problem}; nothing anchored")
+        raise typer.Exit(1)
+    if result.first_keyed is None and result.head_seq > 0 and not accept_unkeyed:
+        err_console.print(
+            "no record of the log is keyed, so nothing shows it was written by this system; "
+            "nothing anchored (--accept-unkeyed, only for a log from before the keyed chain)"
+        )
         raise typer.Exit(1)
     keyed_from = result.first_keyed or result.head_seq + 1
     with rt.job("audit_anchor", Purpose.SECURITY) as ctx:

@@ -12,6 +12,7 @@ from imbplus.clock import clock
 from imbplus.customers import service as customers
 from imbplus.customers import validation
 from imbplus.errors import Conflict, ValidationFailed
+from imbplus.portal import tokens
 from imbplus.portal.models import CustomerAccount
 from imbplus.privacy.access import Context
 from imbplus.runtime import Runtime
@@ -52,6 +53,7 @@ def change_password(ctx: Context, customer_id: str, current: str, new: str) -> b
     account.password_hash = passwords.hash_secret(new)
     account.password_changed_at = clock.now()
     sessions.end_all(ctx.session, "customer", customer_id)
+    tokens.withdraw(ctx.session, customer_id, tokens.EMAIL)  # a pending change dies too
     ctx.note("portal.password_changed", subject=customer_id)
     return True
 

@@ -147,6 +147,7 @@ def reset_password(rt: Runtime, session: Session, token: str, password: str) -> 
     account.password_changed_at = now
     account.confirmed_at = account.confirmed_at or now  # the link proved the address
     tokens.withdraw(session, customer_id, tokens.RESET)
+    tokens.withdraw(session, customer_id, tokens.EMAIL)  # whoever asked for a change: not now
     sessions.end_all(session, "customer", customer_id)
     session.flush()
     portal_job(rt, session).note("portal.password_reset", subject=customer_id)

@@ -27,10 +27,11 @@ from imbplus.privacy.audit_checkpoint import (
     CheckpointError,
     Mark,
     create_signing_key,
+    signing_key,
 )
 from imbplus.privacy.models import AuditHead, AuditRecord
 
-__all__ = ["Checkpoint", "CheckpointError", "Mark", "create_signing_key"]
+__all__ = ["Checkpoint", "CheckpointError", "Mark", "create_signing_key", "signing_key"]
 
 GENESIS = "0" * 64
 log = logging.getLogger("imbplus.audit")
@@ -217,12 +218,25 @@ def count(session: Session) -> int:
 
 AnchorCheck = Callable[[Session, list[dict[str, Any]]], list[str]]
 _ANCHORS: dict[str, tuple[frozenset[str], AnchorCheck]] = {}
+_BACKFILLS: dict[str, Callable[[Any], int]] = {}
 
 
-def register_anchors(name: str, actions: frozenset[str], check: AnchorCheck) -> None:
+def register_anchors(
+    name: str,
+    actions: frozenset[str],
+    check: AnchorCheck,
+    backfill: Callable[[Any], int] | None = None,
+) -> None:
     """Records anchored in the chain: `verify` hands the records of `actions` (in order) to
-    `check`, which compares them with the tables and returns the problems it finds."""
+    `check`, which compares them with the tables and returns the problems it finds;
+    `backfill(runtime)` anchors what an older version left unanchored (run by `init`)."""
     _ANCHORS[name] = (actions, check)
+    if backfill is not None:
+        _BACKFILLS[name] = backfill
+
+
+def backfill_anchors(runtime: Any) -> int:
+    return sum(backfill(runtime) for _name, backfill in sorted(_BACKFILLS.items()))
 
 
 def _check_anchors(session: Session, found: dict[str, list[dict[str, Any]]]) -> list[str]:

@@ -84,6 +84,11 @@ class Checkpoint:
         self.path = path
         self.key_path = key_path or path.with_name(SIGNING_KEY_NAME)
         self.problem: str | None = None  # set when advancing met a bad checkpoint
+        # Kept apart from the data (as production keeps the key), a copy beside the key
+        # stops an old, validly signed checkpoint from being copied back over a newer one.
+        apart = self.key_path.parent.resolve() != path.parent.resolve()
+        tag = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]  # one per checkpoint
+        self.mirror = self.key_path.parent / f"{path.name}.{tag}.mirror" if apart else None
 
     @cached_property
     def key(self) -> bytes:
@@ -106,19 +111,31 @@ class Checkpoint:
         return hmac.new(self.key, message, hashlib.sha256).hexdigest()
 
     def mark(self) -> Mark:
+        """The signed head; the newer of the checkpoint and its mirror beside the key."""
+        mark = self._mark_of(self.path)
+        if self.mirror is not None and self.mirror.exists():
+            try:
+                mirrored = self._mark_of(self.mirror)
+            except CheckpointError:
+                return mark
+            if mirrored.seq > mark.seq:
+                return mirrored  # the checkpoint was rolled back
+        return mark
+
+    def _mark_of(self, path: Path) -> Mark:
         try:
-            doc = json.loads(self.path.read_text())
+            doc = json.loads(path.read_text())
         except FileNotFoundError:
-            raise CheckpointError(f"the checkpoint file {self.path.name} is missing") from None
+            raise CheckpointError(f"the checkpoint file {path.name} is missing") from None
         except (OSError, ValueError):
-            raise CheckpointError(f"the checkpoint file {self.path.name} is unreadable") from None
+            raise CheckpointError(f"the checkpoint file {path.name} is unreadable") from None
         if not isinstance(doc, dict) or doc.get("format") != FORMAT:
             raise CheckpointError("the checkpoint is not signed (an older format)")
         try:
             mark = Mark(int(doc["seq"]), str(doc["hash"]), int(doc["keyed_from"]))
             mac = str(doc["mac"])
         except (KeyError, TypeError, ValueError):
-            raise CheckpointError(f"the checkpoint file {self.path.name} is malformed") from None
+            raise CheckpointError(f"the checkpoint file {path.name} is malformed") from None
         if not hmac.compare_digest(mac, self._mac(mark)):
             raise CheckpointError("the checkpoint's signature does not match (rewritten)")
         return mark
@@ -132,6 +149,14 @@ class Checkpoint:
             return self.mark().keyed_from
         except CheckpointError:
             return None
+
+    def is_signed_format(self) -> bool:
+        """The file is there in the signed format (whether or not its signature holds)."""
+        try:
+            doc = json.loads(self.path.read_text())
+        except (OSError, ValueError):
+            return False
+        return isinstance(doc, dict) and doc.get("format") == FORMAT
 
     def read_unsigned(self) -> tuple[int, str] | None:
         """The head an older, unsigned checkpoint names (for the upgrade in `init`)."""
@@ -177,9 +202,20 @@ class Checkpoint:
             "at": clock.now().isoformat(timespec="seconds"),
             "mac": self._mac(mark),
         }
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        with open(tmp, "w") as fh:
-            json.dump(doc, fh)
-            fh.flush()
+        _write_json(self.path, doc, sync=True)
+        if self.mirror is not None:
+            try:  # it may lag after a crash: it guards against a rollback, never ahead
+                _write_json(self.mirror, doc, sync=False)
+            except OSError as exc:
+                if self.problem is None:
+                    log.error("audit checkpoint mirror not written (%s)", type(exc).__name__)
+
+
+def _write_json(target: Path, doc: dict[str, object], *, sync: bool) -> None:
+    tmp = target.with_name(target.name + ".tmp")
+    with open(tmp, "w") as fh:
+        json.dump(doc, fh)
+        fh.flush()
+        if sync:
             os.fsync(fh.fileno())
-        os.replace(tmp, self.path)
+    os.replace(tmp, target)

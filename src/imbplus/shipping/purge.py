@@ -20,7 +20,7 @@ from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Action, Category
 from imbplus.privacy.retention_keys import shred_retention_keys
 from imbplus.settings import Settings
-from imbplus.shipping import anchors
+from imbplus.shipping import anchors, seal
 from imbplus.shipping.models import Shipment, ShipmentAmendment, ShipmentEvent, ShipmentRelease
 
 RULE = "shipping.sealed_records"
@@ -42,7 +42,7 @@ def purge_sealed(ctx: Context, _cutoff: datetime, held: frozenset[str], dry_run:
                 select(func.count()).select_from(_due(now, held).subquery())
             ).scalar_one()
         )
-    rows = list(ctx.session.execute(_due(now, held).with_for_update()).scalars())
+    rows = _intact(ctx, list(ctx.session.execute(_due(now, held).with_for_update()).scalars()))
     if not rows:
         return 0
     ctx.check(
@@ -83,6 +83,33 @@ def purge_sealed(ctx: Context, _cutoff: datetime, held: frozenset[str], dry_run:
         if left == 0 and year < now.year:
             shred_retention_keys(ctx, "shipments", year)
     return len(rows)
+
+
+def _intact(ctx: Context, rows: list[Shipment]) -> list[Shipment]:
+    """The rows whose seal still holds. A record changed since it was sealed (its retention
+    date moved to let it go early, say) is not purged: it is named in the audit log for the
+    DPO, and `audit verify` reports it against its anchor."""
+    events: dict[str, list[ShipmentEvent]] = {r.id: [] for r in rows}
+    if rows:
+        found = ctx.session.execute(
+            select(ShipmentEvent)
+            .where(ShipmentEvent.shipment_id.in_(list(events)))
+            .order_by(ShipmentEvent.id)
+        ).scalars()
+        for event in found:
+            events[event.shipment_id].append(event)
+    intact = []
+    for row in rows:
+        if seal.content_hash(row, events[row.id]) == row.content_hash:
+            intact.append(row)
+            continue
+        ctx.note(
+            "shipment.purge_refused",
+            subject=row.customer_id,
+            result="error",
+            reason=f"shipment:{row.id} its seal does not hold; kept for investigation",
+        )
+    return intact
 
 
 def _period(settings: Settings) -> timedelta:

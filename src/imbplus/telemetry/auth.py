@@ -68,6 +68,7 @@ class TokenCache:
         self.ttl = rt.settings.telemetry_token_cache_s
         self._entries: dict[str, DeviceAuth] = {}
         self._lock = threading.Lock()
+        self._epoch = 0  # moves on every clear; a load begun before it is not cached
         self._revocations = generations.Watcher(
             rt.engine, generations.DEVICE_TOKENS, rt.settings.telemetry_revocation_poll_s
         )
@@ -75,24 +76,31 @@ class TokenCache:
 
     def forget(self, device_id: str) -> None:
         with self._lock:
+            self._epoch += 1
             for key in [k for k, v in self._entries.items() if v.device_id == device_id]:
                 del self._entries[key]
+
+    def _clear(self) -> None:
+        with self._lock:
+            self._epoch += 1
+            self._entries.clear()
 
     def authenticate(self, token: str | None) -> DeviceAuth:
         if not token or not token.startswith(devices.TOKEN_PREFIX) or len(token) > MAX_TOKEN_LEN:
             raise Unauthenticated("a device token is required (Authorization: Bearer imbdv_...)")
         if self._revocations.changed():
-            with self._lock:
-                self._entries.clear()
+            self._clear()
         digest = sessions.token_hash(token)
         now = time.monotonic()
         hit = self._entries.get(digest)
         if hit is None or hit.expires <= now:
+            epoch = self._epoch
             hit = self._load(digest, now)
             with self._lock:
                 if len(self._entries) > 200_000:
                     self._entries.clear()
-                self._entries[digest] = hit
+                if epoch == self._epoch:  # not cleared while it loaded: not stale
+                    self._entries[digest] = hit
         if hit.refused:
             raise DeviceRefused(f"this box is {hit.refused}; it may not post telemetry")
         return hit

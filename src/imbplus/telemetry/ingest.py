@@ -257,11 +257,21 @@ def _locate_syntax(lines: list[str]) -> None:
             value = event.get(name)
             if value is not None and not isinstance(value, kind):
                 raise BatchRefused(index, "must be a string", field=name)
+            if isinstance(value, str) and not _encodable(value):
+                raise MalformedBatch(index, "not valid Unicode (a lone surrogate)", field=name)
         duration = event.get("duration_s")
         if duration is not None and (isinstance(duration, bool) or not isinstance(duration, int)):
             raise BatchRefused(index, "must be an integer", field="duration_s")
         if duration is not None and not -(2**63) <= duration < 2**63:
             raise BatchRefused(index, "out of range", field="duration_s")
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 # -- validation ----------------------------------------------------------------------------
