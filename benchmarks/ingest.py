@@ -217,10 +217,13 @@ def http(
     env = {k: v for k, v in os.environ.items() if not k.startswith("IMBPLUS_")}
     env["IMBPLUS_DATA_DIR"] = str(settings.data_dir)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "imbplus", "serve", "--port", str(port), "--workers", "2"],
+        [
+            *(sys.executable, "-m", "imbplus", "serve", "--port", str(port)),
+            *("--workers", "2", "--allow-sandbox"),
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=open(os.environ.get("IMBPLUS_BENCH_SERVER_LOG", os.devnull), "w"),  # noqa: SIM115
         start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}/api/v1/telemetry/events"
