@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from imbplus.backup.service import backups
 from imbplus.clock import clock, us_to_datetime
-from imbplus.privacy.evidence import Outcome, register
+from imbplus.privacy.evidence import Outcome, not_exercised, register
 from imbplus.privacy.models import AuditRecord
 from imbplus.runtime import Runtime
 
@@ -55,6 +55,8 @@ def erasures_journalled(rt: Runtime) -> Outcome:
             {"erased": len(erased)},
         )
     missing = len(erased - journalled)
+    if not erased:
+        return not_exercised("no customer has been erased yet")
     return Outcome(
         not missing,
         "a restored backup would erase every one of them again"

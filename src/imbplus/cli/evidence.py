@@ -31,9 +31,11 @@ def register(app: typer.Typer) -> None:
         table = Table(title="Privacy evidence")
         for col in ("clause", "check", "result", "detail"):
             table.add_column(col)
+        styles = {"pass": "green", "not_exercised": "yellow"}
         for c in report["checks"]:
-            style = "green" if c["status"] == "pass" else "red"
-            table.add_row(c["clause"], c["title"], f"[{style}]{c['status']}[/{style}]", c["detail"])
+            style = styles.get(c["status"], "red")
+            status = c["status"].replace("_", " ")
+            table.add_row(c["clause"], c["title"], f"[{style}]{status}[/{style}]", c["detail"])
         console.print(table)
         if json_out:
             json_out.write_text(json.dumps(report, indent=2))
@@ -44,6 +46,10 @@ def register(app: typer.Typer) -> None:
             )
             html_out.write_text(env.get_template("evidence/report.html").render(report=report))
         summary = report["summary"]
-        console.print(f"{summary['passed']} of {summary['checks']} checks passed")
+        idle = summary["not_exercised"]
+        console.print(
+            f"{summary['passed']} of {summary['checks']} checks passed"
+            + (f"; [yellow]{idle} not exercised[/yellow] (nothing to look at yet)" if idle else "")
+        )
         if summary["failed"]:
             raise typer.Exit(1)

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from imbplus.clock import clock
 from imbplus.devices.models import Device, StbCredentials
-from imbplus.privacy.evidence import Outcome, register
+from imbplus.privacy.evidence import Outcome, not_exercised, register
 from imbplus.runtime import Runtime
 from imbplus.telemetry.store import Store
 
@@ -65,6 +65,8 @@ def stb_secrets_hashed(rt: Runtime) -> Outcome:
         rows = s.execute(select(StbCredentials.pin_hash, StbCredentials.password_hash)).all()
     values = [v for row in rows for v in row if v is not None]
     plain = [v for v in values if not v.startswith("$argon2id$")]
+    if not values:
+        return not_exercised("no customer has set a box PIN or password yet")
     return Outcome(
         not plain,
         f"{len(values)} secrets, all argon2id"

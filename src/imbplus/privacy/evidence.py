@@ -31,6 +31,16 @@ class Outcome:
     passed: bool
     detail: str
     figures: dict[str, Any] = field(default_factory=dict)
+    exercised: bool = True  # False: nothing to look at yet; never counted as a pass
+
+
+def not_exercised(detail: str, figures: dict[str, Any] | None = None) -> Outcome:
+    """A check that found nothing to look at: a status of its own, never a pass (an empty
+    pass would tell the DPO a promise holds where nothing showed it)."""
+    return Outcome(False, f"not exercised: {detail}", figures or {}, exercised=False)
+
+
+STATUSES = ("pass", "fail", "error", "not_exercised")
 
 
 @dataclass(frozen=True)
@@ -89,7 +99,9 @@ def run_all(rt: Runtime, progress: Callable[[str], None] | None = None) -> dict[
         started = time.perf_counter()
         try:
             outcome = check.run(rt)
-            status = "pass" if outcome.passed else "fail"
+            status = (
+                "not_exercised" if not outcome.exercised else "pass" if outcome.passed else "fail"
+            )
         except Exception as exc:  # a broken check is reported, not hidden
             outcome = Outcome(False, f"the check itself failed: {type(exc).__name__}")
             status = "error"
@@ -108,13 +120,15 @@ def run_all(rt: Runtime, progress: Callable[[str], None] | None = None) -> dict[
             progress(check.title)
     covered = sorted({r.clause for r in results})
     passed = sum(r.status == "pass" for r in results)
-    failed = len(results) - passed
+    idle = sum(r.status == "not_exercised" for r in results)
+    failed = len(results) - passed - idle
     report: dict[str, Any] = {
         "generated_at": clock.now().isoformat(),
         "summary": {
             "checks": len(results),
             "passed": passed,
             "failed": failed,
+            "not_exercised": idle,
             "clauses_covered": covered,
             "clauses_without_checks": [c for c in CLAUSES if c not in covered],
         },
@@ -131,7 +145,7 @@ def run_all(rt: Runtime, progress: Callable[[str], None] | None = None) -> dict[
         )
         ctx.note(
             "evidence.run",
-            reason=f"passed={passed} failed={failed}",
+            reason=f"passed={passed} failed={failed} not_exercised={idle}",
         )
     return report
 

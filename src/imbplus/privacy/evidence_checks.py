@@ -19,7 +19,7 @@ from imbplus.privacy.catalog import (
     encrypted_fields,
 )
 from imbplus.privacy.crypto import FORMAT_V1, HEADER
-from imbplus.privacy.evidence import Outcome, register
+from imbplus.privacy.evidence import Outcome, not_exercised, register
 from imbplus.privacy.models import AuditRecord, DataKey, DataKeyVersion, KeyRotation
 from imbplus.privacy.retention_models import DeletionReceipt
 from imbplus.runtime import Runtime
@@ -278,7 +278,10 @@ def breach_clock(rt: Runtime) -> Outcome:
 
     with rt.sessions() as s:
         rows = s.execute(select(Incident).where(Incident.status != "closed")).scalars().all()
+        ever = s.execute(select(func.count()).select_from(Incident)).scalar_one()
     late = [i.id for i in rows if incidents.overdue(i)]
+    if ever == 0:
+        return not_exercised("no incident has been recorded yet")
     return Outcome(
         not late,
         "every high-severity incident was notified in time or is still within 72 hours"
@@ -294,16 +297,22 @@ def subject_requests(rt: Runtime) -> Outcome:
     from imbplus.privacy.rights_models import SubjectRequest
 
     with rt.sessions() as s:
-        open_ = s.execute(select(SubjectRequest).where(SubjectRequest.status == "received"))
-        rows = open_.scalars().all()
-        done = s.execute(
-            select(func.count())
-            .select_from(SubjectRequest)
-            .where(SubjectRequest.status != "received")
-        ).scalar_one()
-    late = [r.id for r in rows if rights.overdue(r)]
-    return Outcome(
-        not late,
-        "no request past its deadline" if not late else f"overdue requests: {late}",
-        {"open": len(rows), "answered": done, "overdue": len(late)},
-    )
+        rows = s.execute(select(SubjectRequest)).scalars().all()
+    open_ = [r for r in rows if r.status == "received"]
+    late = [r.id for r in open_ if rights.overdue(r)]
+    answered_late = [r.id for r in rows if r.completed_at is not None and r.completed_at > r.due_at]
+    figures = {
+        "open": len(open_),
+        "answered": len(rows) - len(open_),
+        "overdue": len(late),
+        "answered_late": len(answered_late),
+    }
+    if not rows:
+        return not_exercised("no data-subject request has been made yet", figures)
+    if late or answered_late:
+        return Outcome(
+            False,
+            f"overdue requests: {late}; answered after their deadline: {answered_late}",
+            figures,
+        )
+    return Outcome(True, "every request answered, or open, within its month", figures)

@@ -10,7 +10,7 @@ from sqlalchemy import func, inspect, select, text
 
 from imbplus.billing.models import Card
 from imbplus.clock import clock
-from imbplus.privacy.evidence import Outcome, register
+from imbplus.privacy.evidence import Outcome, not_exercised, register
 from imbplus.processors.models import Processor
 from imbplus.runtime import Runtime
 from imbplus.shipping import seal
@@ -68,6 +68,8 @@ def sealed_shipments(rt: Runtime) -> Outcome:
         return Outcome(False, f"no trigger on {', '.join(missing)}", figures)
     if broken:
         return Outcome(False, f"content hash differs for parcels {broken[:5]}", figures)
+    if not sealed:
+        return not_exercised("no shipment has been sealed yet (triggers in place)", figures)
     return Outcome(True, f"triggers in place; {len(sealed)} sealed records verified", figures)
 
 

@@ -7,7 +7,7 @@ import re
 from sqlalchemy import select
 
 from imbplus.clock import clock
-from imbplus.privacy.evidence import Outcome, register
+from imbplus.privacy.evidence import Outcome, not_exercised, register
 from imbplus.runtime import Runtime
 from imbplus.site.models import PolicyVersion, PrivacyInquiry
 from imbplus.web import cookies
@@ -92,20 +92,24 @@ def policy_in_force(rt: Runtime) -> Outcome:
 def inquiries_answered(rt: Runtime) -> Outcome:
     now = clock.now()
     with rt.sessions() as s:
-        open_ = (
-            s.execute(
-                select(PrivacyInquiry.due_at).where(
-                    PrivacyInquiry.answered_at.is_(None), PrivacyInquiry.closed_at.is_(None)
-                )
-            )
-            .scalars()
-            .all()
-        )
+        rows = s.execute(
+            select(PrivacyInquiry.due_at, PrivacyInquiry.answered_at, PrivacyInquiry.closed_at)
+        ).all()
+    open_ = [due for due, answered, closed in rows if answered is None and closed is None]
     late = sum(1 for due in open_ if due < now)
-    return Outcome(
-        late == 0,
-        "no question past its answer date"
-        if late == 0
-        else f"{late} questions past their answer date",
-        {"open_questions": len(open_), "overdue": late},
-    )
+    answered_late = sum(1 for due, answered, _c in rows if answered is not None and answered > due)
+    figures = {
+        "questions": len(rows),
+        "open_questions": len(open_),
+        "overdue": late,
+        "answered_late": answered_late,
+    }
+    if not rows:
+        return not_exercised("no privacy question has been asked yet", figures)
+    if late or answered_late:
+        return Outcome(
+            False,
+            f"{late} questions past their answer date, {answered_late} answered after it",
+            figures,
+        )
+    return Outcome(True, "every question answered, or open, within its month", figures)

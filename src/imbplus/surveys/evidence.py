@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from imbplus.notify.models import OutboxMessage
-from imbplus.privacy.evidence import Outcome, register
+from imbplus.privacy.evidence import Outcome, not_exercised, register
 from imbplus.runtime import Runtime
 from imbplus.surveys.invitations import REFERENCE
 from imbplus.surveys.models import Invitation, OptOut
@@ -29,6 +29,8 @@ def opt_out_honoured(rt: Runtime) -> Outcome:
         ).scalar_one()
         total = s.execute(select(func.count()).select_from(OptOut)).scalar_one()
     bad = invited + queued
+    if total == 0:
+        return not_exercised("no customer has opted out of surveys yet")
     return Outcome(
         bad == 0,
         "opt-outs honoured on every path"

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from imbplus.clock import clock
-from imbplus.privacy.evidence import Outcome, register
+from imbplus.privacy.evidence import Outcome, not_exercised, register
 from imbplus.runtime import Runtime
 from imbplus.traffic.models import FullRequest, MaskedRequest
 
@@ -22,6 +22,8 @@ def full_addresses_short_lived(rt: Runtime) -> Outcome:
             select(func.count()).select_from(FullRequest).where(FullRequest.at < cutoff)
         ).scalar_one()
         total = s.execute(select(func.count()).select_from(FullRequest)).scalar_one()
+    if total == 0:
+        return not_exercised("the request log holds no line with a full address")
     return Outcome(
         old == 0,
         f"no full address older than {limit} days"
@@ -37,12 +39,17 @@ def statistics_masked(rt: Runtime) -> Outcome:
         networks = s.execute(select(MaskedRequest.network).distinct().limit(5000)).scalars().all()
     wide = []
     for value in networks:
-        try:
-            net = ipaddress.ip_network(value, strict=False)
+        if value == "unknown":
+            continue  # clients without an address
+        try:  # strict: host bits set ("83.12.3.45/24") is an address, not a network
+            net = ipaddress.ip_network(value, strict=True)
         except ValueError:
-            continue  # "unknown" clients
+            wide.append(value)
+            continue
         if net.prefixlen > (24 if net.version == 4 else 48):
             wide.append(value)
+    if not networks:
+        return not_exercised("statistics hold no network yet")
     return Outcome(
         not wide,
         "every stored network is masked"
