@@ -9,6 +9,7 @@ from imbplus.bootstrap import init
 from imbplus.cli.common import console, phases, runtime
 from imbplus.cli.serve import run_server, select_sandboxes
 from imbplus.customers.models import Customer
+from imbplus.demo import activity
 from imbplus.demo import shop as demo_shop
 from imbplus.demo import staff as demo_staff
 from imbplus.demo.customers import DEMO_SUBSCRIBER, ensure_demo_subscriber, load
@@ -105,6 +106,7 @@ def register(app: typer.Typer) -> None:
         console.print(
             f"demo orders: {demo_shop.load(rt, first)} new (catalogue and sandbox processors ready)"
         )
+        console.print(activity.run(rt, DEMO_SUBSCRIBER.email))
         backup = backups.create(rt)
         drill = drills.run(rt, backup.path)
         console.print(
