@@ -103,7 +103,7 @@ def _check_master_key(rt: Runtime, session: object) -> None:
             "the master key file does not hold the key version that wrapped the keyring; "
             "is this the right key file for this database?"
         )
-    rt.keyring.material(session, row.key_id, row.version)
+    rt.keyring.check_unwrap(session, row.key_id, row.version)
 
 
 def ensure_ready(rt: Runtime) -> None:

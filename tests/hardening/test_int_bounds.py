@@ -64,7 +64,16 @@ def _nested(loc: Loc, value: int) -> Any:
     return [_nested(rest, value)] if isinstance(head, int) else {head: _nested(rest, value)}
 
 
-def _send(client: TestClient, param: IntParam, value: int) -> Response:
+def _csrf(clients: dict[str, TestClient]) -> dict[str, str]:
+    """The anti-forgery token of each signed-in page session: forms of the console and the
+    portal carry it, as a browser's would, so the value under test is what gets judged."""
+    return {
+        "console": csrf_of(clients["console"].get("/console/incidents")),
+        "portal": csrf_of(clients["portal"].get("/portal")),
+    }
+
+
+def _send(client: TestClient, param: IntParam, value: int, csrf: str | None = None) -> Response:
     def fill(match: re.Match[str]) -> str:
         return str(value) if match.group(1) == param.name else str(uuid.uuid4())
 
@@ -74,9 +83,11 @@ def _send(client: TestClient, param: IntParam, value: int) -> Response:
         "query": {"params": {name: text}},
         "header": {"headers": {name: text}},
         "cookie": {"cookies": {name: text}},
-        "form": {"data": {name: text, "csrf": "x"}},
+        "form": {"data": {name: text, "csrf": csrf or "x"}},
         "json": {"json": _nested(param.loc, value)},
     }.get(param.where, {})
+    if csrf is not None and param.method != "GET" and not kwargs:
+        kwargs = {"data": {"csrf": csrf}}
     return client.request(param.method, url, follow_redirects=False, **kwargs)
 
 
@@ -96,10 +107,12 @@ def test_out_of_range_numbers_are_refused_with_a_4xx_naming_the_field(
     app: FastAPI, clients: dict[str, TestClient], value: int
 ) -> None:
     failures = []
+    tokens = _csrf(clients)
     for param in int_params(app):
         if param.low is not None and param.high is not None and param.low <= value <= param.high:
             continue  # in range for this parameter
-        response = _send(clients[_audience(param.path)], param, value)
+        audience = _audience(param.path)
+        response = _send(clients[audience], param, value, tokens.get(audience))
         where = f"{param.method} {param.path} {param.where}:{param.name}"
         if response.status_code != 422:
             failures.append(f"{where} -> {response.status_code}")
@@ -117,10 +130,12 @@ def test_the_smallest_and_largest_accepted_numbers_never_fail(
     app: FastAPI, clients: dict[str, TestClient], edge: str
 ) -> None:
     failures = []
+    tokens = _csrf(clients)
     for param in int_params(app):
         value = param.low if edge == "low" else param.high
         assert value is not None
-        response = _send(clients[_audience(param.path)], param, value)
+        audience = _audience(param.path)
+        response = _send(clients[audience], param, value, tokens.get(audience))
         if response.status_code >= 500:
             failures.append(f"{param.method} {param.path} {param.name}={value}")
     assert not failures, failures

@@ -17,6 +17,7 @@ from imbplus.privacy.models import DataKeyVersion
 from imbplus.runtime import Runtime
 from imbplus.settings import Settings
 from tests.support.factories import make_customer
+from tests.support.stored import decrypted
 
 
 def test_p05_round_trip_and_header_names_key_and_version(rt: Runtime) -> None:
@@ -26,7 +27,7 @@ def test_p05_round_trip_and_header_names_key_and_version(rt: Runtime) -> None:
     assert b"ala@example.pl" not in blob
     assert key_ref(blob) == (key_id, 1)
     with rt.unit_of_work() as s:  # a new unit of work unwraps the key from the database
-        assert rt.keyring.open(s, "customers", "email_ct", "c1", blob) == "ala@example.pl"
+        assert decrypted(rt, s, "customers", "email_ct", "c1", blob) == "ala@example.pl"
 
 
 def test_p05_ciphertext_does_not_open_in_another_row_or_column(rt: Runtime) -> None:
@@ -34,9 +35,9 @@ def test_p05_ciphertext_does_not_open_in_another_row_or_column(rt: Runtime) -> N
         key_id = rt.keyring.create(s, SCOPE_CUSTOMER)
         blob = rt.keyring.seal(s, key_id, "customers", "email_ct", "row-1", "x@example.pl")
         with pytest.raises(IntegrityFailure) as moved_row:
-            rt.keyring.open(s, "customers", "email_ct", "row-2", blob)
+            decrypted(rt, s, "customers", "email_ct", "row-2", blob)
         with pytest.raises(IntegrityFailure):
-            rt.keyring.open(s, "customers", "phone_ct", "row-1", blob)
+            decrypted(rt, s, "customers", "phone_ct", "row-1", blob)
     assert "x@example.pl" not in str(moved_row.value.body())
 
 
@@ -46,7 +47,7 @@ def test_p05_a_flipped_byte_is_detected(rt: Runtime) -> None:
         blob = bytearray(rt.keyring.seal(s, key_id, "t", "c", "r", "secret value"))
     blob[HEADER.size + 14] ^= 0x01
     with rt.unit_of_work() as s, pytest.raises(IntegrityFailure):
-        rt.keyring.open(s, "t", "c", "r", bytes(blob))
+        decrypted(rt, s, "t", "c", "r", bytes(blob))
 
 
 def test_p13_shredding_a_customer_key_makes_every_copy_unreadable(rt: Runtime) -> None:
@@ -59,7 +60,7 @@ def test_p13_shredding_a_customer_key_makes_every_copy_unreadable(rt: Runtime) -
     with rt.unit_of_work() as s:
         assert copy is not None
         with pytest.raises(Erased):
-            rt.keyring.open(s, "customers", "email_ct", customer.id, copy)
+            decrypted(rt, s, "customers", "email_ct", customer.id, copy)
         wrapped = (
             s.execute(select(DataKeyVersion.wrapped).where(DataKeyVersion.key_id == row.key_id))
             .scalars()
@@ -117,4 +118,4 @@ def test_p05_a_tampered_wrapped_key_is_reported(rt: Runtime) -> None:
         row = s.get(Customer, customer.id)
         assert row is not None and row.name_ct is not None
         with pytest.raises(IntegrityFailure, match="wrapped data key"):
-            rt.keyring.open(s, "customers", "name_ct", customer.id, row.name_ct)
+            decrypted(rt, s, "customers", "name_ct", customer.id, row.name_ct)

@@ -15,6 +15,7 @@ from imbplus.surveys.models import Answer
 from imbplus.traffic.models import FullRequest
 from imbplus.traffic.writer import RequestLogWriter
 from tests.support.factories import make_customer
+from tests.support.stored import decrypted
 from tests.support.surveys import answer_as, field_names, make_survey
 
 
@@ -36,7 +37,7 @@ def test_p12_rotation_reencrypts_portal_survey_and_request_log_values(rt: Runtim
         answers = s.execute(select(Answer)).scalars().all()
         assert {key_ref(a.text_ct)[1] for a in answers if a.text_ct} == {2}
         texts = {
-            rt.keyring.open(s, "survey_answers", "text_ct", str(a.id), a.text_ct)
+            decrypted(rt, s, "survey_answers", "text_ct", str(a.id), a.text_ct)
             for a in answers
             if a.text_ct
         }
@@ -45,5 +46,5 @@ def test_p12_rotation_reencrypts_portal_survey_and_request_log_values(rt: Runtim
         assert message.body_ct and key_ref(message.body_ct)[1] == 2
         line = s.execute(select(FullRequest)).scalar_one()
         assert key_ref(line.ip_ct)[1] == 2
-        assert rt.keyring.open(s, "request_log_full", "ip_ct", line.id, line.ip_ct) == "192.0.2.10"
+        assert decrypted(rt, s, "request_log_full", "ip_ct", line.id, line.ip_ct) == "192.0.2.10"
         assert line.ip_bidx == rt.keyring.blind_index(s, "request_log_full", "ip", "192.0.2.10")

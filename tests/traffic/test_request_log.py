@@ -18,6 +18,7 @@ from imbplus.settings import Settings
 from imbplus.traffic.models import FullRequest, MaskedRequest
 from imbplus.traffic.writer import RequestLogWriter
 from tests.support.cli import imbplus
+from tests.support.stored import decrypted
 
 CLIENT = ("203.0.113.77", 40000)
 
@@ -56,7 +57,7 @@ def test_p21_full_address_encrypted_and_masked_address_for_statistics(
         assert [m.referrer_domain for m in masked] == ["bing.com", None, None, None]
         assert all(m.at.second == 0 for m in masked)
         assert len(full) == 4
-        opened = {rt.keyring.open(s, "request_log_full", "ip_ct", f.id, f.ip_ct) for f in full}
+        opened = {decrypted(rt, s, "request_log_full", "ip_ct", f.id, f.ip_ct) for f in full}
         assert opened == {"203.0.113.77"}
         digest = rt.keyring.blind_index(s, "request_log_full", "ip", "203.0.113.77")
         assert {f.ip_bidx for f in full} == {digest}

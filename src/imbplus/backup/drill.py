@@ -26,7 +26,6 @@ from imbplus.customers.models import Customer
 from imbplus.errors import DomainError
 from imbplus.privacy import audit
 from imbplus.privacy.catalog import Purpose
-from imbplus.privacy.crypto import key_ref
 from imbplus.runtime import Runtime
 from imbplus.settings import Settings
 
@@ -73,7 +72,9 @@ def _scratch_settings(
     return settings
 
 
-def _database_steps(report: DrillReport, manifest: mf.Manifest, settings: Settings) -> None:
+def _database_steps(
+    live: Runtime, report: DrillReport, manifest: mf.Manifest, settings: Settings
+) -> None:
     rt = Runtime(settings)
     try:
         with rt.engine.connect() as conn:
@@ -108,33 +109,33 @@ def _database_steps(report: DrillReport, manifest: mf.Manifest, settings: Settin
             if result.ok
             else f"broken at record {result.first_bad_seq}: {result.problem}",
         )
-        report.add("personal data opens", *_open_sample(rt, snap.master_versions))
+        report.add("personal data opens", *_open_sample(live, rt, snap.master_versions))
     finally:
         rt.dispose()
 
 
-def _open_sample(rt: Runtime, master_versions: list[int]) -> tuple[bool, str]:
-    """Whether the master key at hand unwraps the data keys of sampled customers' values.
-    Only the keys are opened: no personal value is decrypted for the drill."""
+def _open_sample(live: Runtime, rt: Runtime, master_versions: list[int]) -> tuple[bool, str]:
+    """Whether the master key at hand unwraps the data keys of sampled customers' values in
+    the restored copy `rt`. Only the keys are opened: no personal value is decrypted. The
+    gate's decision is audited in the live database, where the drill's result goes."""
     missing = sorted(set(master_versions) - set(rt.keyring.master.keys))
     if missing:
         return False, (
             f"the master key at hand lacks version(s) {missing} that wrapped this backup's "
             "keys (rotated away: the backup can no longer be read)"
         )
-    with rt.sessions() as session:
-        blobs = session.execute(
-            select(Customer.email_ct)
-            .where(Customer.status != "erased", Customer.email_ct.is_not(None))
-            .limit(SAMPLE)
-        ).scalars()
-        opened = 0
-        for blob in blobs:
-            try:
-                rt.keyring.material(session, *key_ref(blob or b""))
-            except DomainError as exc:
-                return False, f"a customer's data key does not unwrap: {exc.code}"
-            opened += 1
+    try:
+        with live.job("backup", Purpose.SECURITY) as ctx, rt.sessions() as restored:
+            blobs = restored.execute(
+                select(Customer.email_ct)
+                .where(Customer.status != "erased", Customer.email_ct.is_not(None))
+                .limit(SAMPLE)
+            ).scalars()
+            opened = ctx.unwrap_keys(
+                (blob or b"" for blob in blobs), operation="backup.drill_unwrap", keys_in=restored
+            )
+    except DomainError as exc:
+        return False, f"a customer's data key does not unwrap: {exc.code}"
     return True, f"{opened} of {opened} sampled customers' data keys unwrap (nothing decrypted)"
 
 
@@ -191,7 +192,7 @@ def _restore_and_check(rt: Runtime, path: Path, manifest: mf.Manifest, report: D
             url = database.load_postgres(live.db_url, path / manifest.database.path, pg_name)
         report.add("database restores", True, f"into a scratch {manifest.backend} database")
         scratch_settings = _scratch_settings(live, scratch, url, manifest.audit_head)
-        _database_steps(report, manifest, scratch_settings)
+        _database_steps(rt, report, manifest, scratch_settings)
     except database.BackupFailed as exc:
         report.add("database restores", False, exc.message)
     except Exception as exc:  # a backup the code cannot read is a failed drill, not a crash

@@ -17,9 +17,10 @@ from imbplus.billing.schemas import (
 )
 from imbplus.shop.schemas import UUID
 from imbplus.web.deps import ApiContext
+from imbplus.web.guards import STAFF_API
 from imbplus.web.responses import API_ERRORS, pdf_file, pdf_response
 
-router = APIRouter(prefix="/api/v1", tags=["billing"], responses=API_ERRORS)
+router = APIRouter(prefix="/api/v1", tags=["billing"], responses=API_ERRORS, dependencies=STAFF_API)
 CustomerId = Annotated[str, Query(pattern=UUID)]
 
 

@@ -18,8 +18,9 @@ from imbplus.customers import service as customers
 from imbplus.errors import Conflict, NotFound
 from imbplus.ids import is_uuid
 from imbplus.privacy.access import Context
-from imbplus.privacy.catalog import Action, ActorKind, Category
+from imbplus.privacy.catalog import Action, Category
 from imbplus.privacy.retention_keys import SCOPE_CARD
+from imbplus.privacy.reveal import Grant
 
 TABLE = "cards"
 CARD = Category.PAYMENT_CARD
@@ -57,21 +58,21 @@ def _load(ctx: Context, card_id: str) -> Card:
     return row
 
 
-def _read(ctx: Context, row: Card) -> CardRead:
-    masked = ctx.keyring.open(ctx.session, TABLE, "masked_ct", row.id, row.masked_ct or b"")
+def _read(grant: Grant, row: Card) -> CardRead:
+    masked = grant.reveal_one(Card, row, "masked_ct")
     return CardRead(
         id=row.id, brand=row.brand, masked=masked, status=row.status, created_at=row.created_at
     )
 
 
 def list_cards(ctx: Context, customer_id: str) -> list[CardRead]:
-    ctx.check(Action.READ, {CARD}, operation="card.list", subjects=[customer_id])
+    grant = ctx.check(Action.READ, {CARD}, operation="card.list", subjects=[customer_id])
     rows = ctx.session.execute(
         select(Card)
         .where(Card.customer_id == customer_id, Card.status == "active")
         .order_by(Card.created_at)
     ).scalars()
-    return [_read(ctx, r) for r in rows]
+    return [_read(grant, r) for r in rows]
 
 
 def active_card(ctx: Context, card_id: str, customer_id: str) -> Card:
@@ -84,28 +85,27 @@ def active_card(ctx: Context, card_id: str, customer_id: str) -> Card:
     return row
 
 
-def token_of(ctx: Context, row: Card) -> str:
-    """The provider token, revealed only for billing."""
-    ctx.check(Action.READ, {CARD}, operation="card.token", subjects=[row.customer_id])
-    return ctx.keyring.open(ctx.session, TABLE, "token_ct", row.id, row.token_ct or b"")
-
-
-def masked_of(ctx: Context, row: Card) -> str:
-    return ctx.keyring.open(ctx.session, TABLE, "masked_ct", row.id, row.masked_ct or b"")
+def for_charge(ctx: Context, row: Card) -> tuple[str, str]:
+    """(provider token, masked number) of a saved card, revealed through the gate for a
+    charge (one decision, one audit record)."""
+    token, masked = ctx.reveal(
+        Card, row, ("token_ct", "masked_ct"), operation="card.token", subject=row.customer_id
+    )
+    return token, masked
 
 
 def remove(ctx: Context, card_id: str) -> CardRead:
     """Forget a card: its key is destroyed, so number, expiry and token are gone."""
     row = _load(ctx, card_id)
-    if ctx.actor.kind is ActorKind.CUSTOMER and row.customer_id != ctx.actor.id:
+    if not ctx.actor.reaches(row.customer_id):
         raise NotFound("no card with this id", card=card_id[:64])
-    ctx.check(Action.DELETE, {CARD}, operation="card.remove", subjects=[row.customer_id])
+    grant = ctx.check(Action.DELETE, {CARD}, operation="card.remove", subjects=[row.customer_id])
     if row.status == "active":
         ctx.keyring.shred(ctx.session, row.key_id)
         row.status, row.removed_at = "removed", clock.now()
         row.pan_ct = row.expiry_ct = row.token_ct = None
         ctx.session.flush()
-    return _read(ctx, row)
+    return _read(grant, row)  # the masked number is under the customer's key: still there
 
 
 def forget_all(ctx: Context, customer_id: str) -> int:

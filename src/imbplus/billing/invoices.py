@@ -21,8 +21,9 @@ from imbplus.clock import clock
 from imbplus.errors import Erased, NotFound
 from imbplus.ids import is_uuid
 from imbplus.privacy.access import Context
-from imbplus.privacy.catalog import Action, ActorKind, Category
+from imbplus.privacy.catalog import Action, Category
 from imbplus.privacy.retention_keys import retention_key
+from imbplus.privacy.reveal import Grant
 
 TABLE = "invoices"
 BILLING = Category.BILLING_RECORD
@@ -143,7 +144,7 @@ def mark_paid(row: Invoice, at: datetime) -> None:
 
 def _load(ctx: Context, invoice_id: str) -> Invoice:
     row = ctx.session.get(Invoice, invoice_id) if is_uuid(invoice_id) else None
-    if row is None or (ctx.actor.kind is ActorKind.CUSTOMER and row.customer_id != ctx.actor.id):
+    if row is None or not ctx.actor.reaches(row.customer_id):
         raise NotFound("no invoice with this id", invoice=invoice_id[:64])
     return row
 
@@ -166,19 +167,17 @@ def summary(row: Invoice) -> InvoiceSummary:
 
 
 def payments_of(
-    ctx: Context, *, invoice_id: str | None = None, order_id: str | None = None
+    grant: Grant, *, invoice_id: str | None = None, order_id: str | None = None
 ) -> list[PaymentRead]:
+    """Payments of an invoice or an order, under a decision of the gate that covers their
+    card data (the masked number; None once the customer's key is gone)."""
     stmt = select(Payment).order_by(Payment.created_at, Payment.attempt)
     stmt = stmt.where(Payment.invoice_id == invoice_id) if invoice_id else stmt
     stmt = stmt.where(Payment.order_id == order_id) if order_id else stmt
     out = []
-    for p in ctx.session.execute(stmt).scalars():
+    for p in grant.ctx.session.execute(stmt).scalars():
         try:
-            masked = (
-                ctx.keyring.open(ctx.session, "payments", "masked_ct", p.id, p.masked_ct)
-                if p.masked_ct
-                else None
-            )
+            masked = grant.reveal_one(Payment, p, "masked_ct", empty="") or None
         except Erased:
             masked = None
         out.append(
@@ -200,19 +199,13 @@ def payments_of(
 
 def get(ctx: Context, invoice_id: str) -> InvoiceRead:
     row = _load(ctx, invoice_id)
-    ctx.check(
+    grant = ctx.check(
         Action.READ,
         BUYER_CATEGORIES | {Category.PAYMENT_CARD},
         operation="invoice.read",
         subjects=[row.customer_id],
     )
-    name, street, postal_code, city = ctx.keyring.open_values(
-        ctx.session,
-        TABLE,
-        row.id,
-        _BUYER_COLUMNS,
-        [getattr(row, c) or b"" for c in _BUYER_COLUMNS],
-    )
+    name, street, postal_code, city = grant.reveal(Invoice, row, _BUYER_COLUMNS)
     lines = ctx.session.execute(
         select(InvoiceLine).where(InvoiceLine.invoice_id == row.id).order_by(InvoiceLine.position)
     ).scalars()
@@ -237,7 +230,7 @@ def get(ctx: Context, invoice_id: str) -> InvoiceRead:
             )
             for ln in lines
         ],
-        payments=payments_of(ctx, invoice_id=row.id),
+        payments=payments_of(grant, invoice_id=row.id),
         retain_until=row.retain_until,
     )
 
@@ -249,8 +242,7 @@ def list_invoices(
     status: str | None = None,
     limit: int = 50,
 ) -> list[InvoiceSummary]:
-    if ctx.actor.kind is ActorKind.CUSTOMER:
-        customer_id = ctx.actor.id
+    customer_id = ctx.actor.whose(customer_id)
     stmt = select(Invoice).order_by(Invoice.issued_at.desc(), Invoice.number.desc()).limit(limit)
     if customer_id:
         stmt = stmt.where(Invoice.customer_id == customer_id)
@@ -262,8 +254,8 @@ def list_invoices(
     return [summary(r) for r in rows]
 
 
-def of_order(ctx: Context, order_id: str) -> tuple[PaymentRead | None, InvoiceSummary | None]:
-    """The checkout payment and invoice of an order (the caller passed the gate)."""
-    shown = payments_of(ctx, order_id=order_id)
-    row = ctx.session.execute(select(Invoice).where(Invoice.order_id == order_id)).scalar()
+def of_order(grant: Grant, order_id: str) -> tuple[PaymentRead | None, InvoiceSummary | None]:
+    """The checkout payment and invoice of an order, under the caller's decision."""
+    shown = payments_of(grant, order_id=order_id)
+    row = grant.ctx.session.execute(select(Invoice).where(Invoice.order_id == order_id)).scalar()
     return (shown[0] if shown else None), (summary(row) if row else None)

@@ -26,10 +26,11 @@ from imbplus.shop import catalog, orders
 from imbplus.shop.forms import OrderFields
 from imbplus.shop.schemas import OrderCreate
 from imbplus.web.errors import validation_problems
-from imbplus.web.pages import ConsoleContext, User, check_csrf, render
+from imbplus.web.guards import STAFF_PAGES
+from imbplus.web.pages import ConsoleContext, User, render
 from imbplus.web.responses import pdf_file
 
-router = APIRouter(prefix="/console/billing", include_in_schema=False)
+router = APIRouter(prefix="/console/billing", include_in_schema=False, dependencies=STAFF_PAGES)
 INVOICE_STATUSES = ("unpaid", "paid")
 ORDER_STATUSES = ("paid", "shipped", "completed", "cancelled")
 Short = Annotated[str, Form(max_length=100)]
@@ -80,11 +81,8 @@ def invoice(
 
 
 @router.post("/invoices/{invoice_id}/charge")
-def charge(
-    request: Request, user: User, ctx: ConsoleContext, invoice_id: str, csrf: Short
-) -> Response:
+def charge(ctx: ConsoleContext, invoice_id: str) -> Response:
     """Charge an unpaid subscription invoice to its saved card now."""
-    check_csrf(user, csrf)
     outcome = billing_run.charge_now(ctx, invoice_id)
     return RedirectResponse(
         f"/console/billing/invoices/{invoice_id}?charged={outcome}", status_code=303
@@ -149,11 +147,9 @@ def place_order(
     user: User,
     ctx: ConsoleContext,
     customer_id: str,
-    csrf: Short,
     key: Short,
     form: OrderFields,
 ) -> Response:
-    check_csrf(user, csrf)
     body = form.body(customer_id)
     if body is None:
         problem = {"field": "lines", "problem": "choose a box, a package or both"}

@@ -118,12 +118,12 @@ def authorize_checkout(
                 approval, card.brand, card.masked, saved_row.id if saved_row else None
             )
         assert saved is not None
-        token = cards.token_of(ctx, saved)
+        token, masked = cards.for_charge(ctx, saved)
         _hand_over(ctx, customer_id, TOKEN_FIELDS, reference)
         approval = pay.charge_token(
             token, amount=amount, currency="PLN", idempotency_key=idempotency_key
         )
-        return Authorized(approval, saved.brand, cards.masked_of(ctx, saved), saved.id)
+        return Authorized(approval, saved.brand, masked, saved.id)
     except (PaymentDeclined, PaymentTimeout) as exc:
         _keep_failure(ctx, customer_id, reference, str(exc.details.get("decline_code", exc.code)))
         raise
@@ -182,8 +182,7 @@ def charge_invoice(ctx: Context, invoice: Invoice, card: Card) -> Payment:
     attempt = invoice.charge_attempts
     now = clock.now()
     reference = f"invoice:{invoice.id}"
-    masked = cards.masked_of(ctx, card)
-    token = cards.token_of(ctx, card)
+    token, masked = cards.for_charge(ctx, card)
     _hand_over(ctx, invoice.customer_id, TOKEN_FIELDS, reference)
     status, ref, code = "approved", None, None
     try:

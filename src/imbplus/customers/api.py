@@ -19,9 +19,12 @@ from imbplus.customers.schemas import (
 )
 from imbplus.privacy import rights
 from imbplus.web.deps import ApiContext
+from imbplus.web.guards import STAFF_API
 from imbplus.web.responses import API_ERRORS
 
-router = APIRouter(prefix="/api/v1/customers", tags=["customers"], responses=API_ERRORS)
+router = APIRouter(
+    prefix="/api/v1/customers", tags=["customers"], responses=API_ERRORS, dependencies=STAFF_API
+)
 
 
 @router.post("", status_code=201)

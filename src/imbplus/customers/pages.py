@@ -11,9 +11,10 @@ from pydantic import ValidationError
 from imbplus.customers import service
 from imbplus.customers.schemas import CustomerSearch
 from imbplus.web.errors import validation_problems
-from imbplus.web.pages import ConsoleContext, User, check_csrf, render
+from imbplus.web.guards import STAFF_PAGES
+from imbplus.web.pages import ConsoleContext, User, render
 
-router = APIRouter(prefix="/console/customers", include_in_schema=False)
+router = APIRouter(prefix="/console/customers", include_in_schema=False, dependencies=STAFF_PAGES)
 
 
 @router.get("")
@@ -29,9 +30,7 @@ def search(
     user: User,
     ctx: ConsoleContext,
     query: Annotated[str, Form(max_length=320)],
-    csrf: Annotated[str, Form(max_length=64)],
 ) -> Response:
-    check_csrf(user, csrf)
     query = query.strip()
     try:
         criteria = CustomerSearch(**({"email": query} if "@" in query else {"phone": query}))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from operator import attrgetter
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -32,6 +31,7 @@ from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Action, Category
 from imbplus.privacy.crypto import SCOPE_CUSTOMER
 from imbplus.privacy.erasure import ErasureReport
+from imbplus.privacy.reveal import Grant
 from imbplus.runtime import Runtime
 
 TABLE = "customers"
@@ -56,29 +56,13 @@ def _seal(ctx: Context, row: Customer, field: str, value: str) -> None:
         setattr(row, f"{field}_bidx", ctx.keyring.blind_index(ctx.session, TABLE, field, value))
 
 
-_COLUMNS = {f: f"{f}_ct" for f in FIELDS}
-_ALL_FIELDS = tuple(FIELDS)
+_ALL_COLUMNS = tuple(f"{f}_ct" for f in FIELDS)
+_LIST_COLUMNS = tuple(f"{f}_ct" for f in LIST_FIELDS)
 _READ_LIST: TypeAdapter[list[CustomerRead]] = TypeAdapter(list[CustomerRead])
 
 
-def _open_columns(ctx: Context, row: Any, columns: tuple[str, ...]) -> list[str]:
-    blobs = [getattr(row, c) for c in columns]
-    if None in blobs:
-        raise Erased("this customer's personal data was erased", customer=row.id)
-    return ctx.keyring.open_values(ctx.session, TABLE, row.id, columns, blobs)
-
-
-def _open(ctx: Context, row: Any, fields: Sequence[str]) -> dict[str, str]:
-    return dict(
-        zip(fields, _open_columns(ctx, row, tuple(_COLUMNS[f] for f in fields)), strict=True)
-    )
-
-
-_ALL_COLUMNS = tuple(f"{f}_ct" for f in FIELDS)
-
-
-def _read_dict(ctx: Context, row: Any) -> dict[str, Any]:
-    name, email, phone, street, postal_code, city = _open_columns(ctx, row, _ALL_COLUMNS)
+def _read_dict(row: Any, values: Sequence[str]) -> dict[str, Any]:
+    name, email, phone, street, postal_code, city = values
     return {
         "id": row.id,
         "name": name,
@@ -91,17 +75,17 @@ def _read_dict(ctx: Context, row: Any) -> dict[str, Any]:
     }
 
 
-def _read_model(ctx: Context, row: Any) -> CustomerRead:
-    return CustomerRead.model_validate(_read_dict(ctx, row))
+def _read_model(grant: Grant, row: Customer) -> CustomerRead:
+    return CustomerRead.model_validate(_read_dict(row, grant.reveal(Customer, row, _ALL_COLUMNS)))
 
 
-def _list_item(ctx: Context, row: Any) -> CustomerListItem:
-    values = _open(ctx, row, LIST_FIELDS)
+def _list_item(row: Any, values: Sequence[str]) -> CustomerListItem:
+    name, email, phone = values
     return CustomerListItem(
         id=row.id,
-        name=v.mask_name(values["name"]),
-        email=v.mask_email(values["email"]),
-        phone=v.mask_phone(values["phone"]),
+        name=v.mask_name(name),
+        email=v.mask_email(email),
+        phone=v.mask_phone(phone),
         status=row.status,
         created_at=row.created_at,
     )
@@ -167,8 +151,11 @@ def create(ctx: Context, data: CustomerCreate) -> CustomerRead:
 
 
 def get(ctx: Context, customer_id: str) -> CustomerRead:
-    ctx.check(Action.READ, ALL_CATEGORIES, operation="customer.read", subjects=[customer_id])
-    return _read_model(ctx, _load(ctx, customer_id))
+    # decided before the look-up: a refused caller does not learn whether the id exists
+    grant = ctx.check(
+        Action.READ, ALL_CATEGORIES, operation="customer.read", subjects=[customer_id]
+    )
+    return _read_model(grant, _load(ctx, customer_id))
 
 
 def update(ctx: Context, customer_id: str, patch: CustomerUpdate) -> CustomerRead:
@@ -193,7 +180,9 @@ def update(ctx: Context, customer_id: str, patch: CustomerUpdate) -> CustomerRea
         operation="customer.update",
         subjects=[customer_id],
     )
-    ctx.check(Action.READ, ALL_CATEGORIES, operation="customer.read", subjects=[customer_id])
+    grant = ctx.check(
+        Action.READ, ALL_CATEGORIES, operation="customer.read", subjects=[customer_id]
+    )
     row = _load(ctx, customer_id)
     if "email" in changes and _email_taken(ctx, changes["email"], except_id=row.id):
         raise Conflict("a customer with this e-mail already exists", field="email")
@@ -202,11 +191,7 @@ def update(ctx: Context, customer_id: str, patch: CustomerUpdate) -> CustomerRea
     row.version += 1
     row.updated_at = clock.now()
     _flush_unique(ctx)
-    return _read_model(ctx, row)
-
-
-def _preload(ctx: Context, rows: Sequence[Any]) -> None:
-    ctx.keyring.preload(ctx.session, {r.key_id for r in rows})
+    return _read_model(grant, row)
 
 
 def list_page(ctx: Context, *, limit: int = 50, cursor: str | None = None) -> CustomerPage:
@@ -240,39 +225,23 @@ def reveal_list(
     """Masked list items; one gate decision, one audit record per customer shown."""
     if not rows:
         return []
-    ctx.check(Action.READ, LIST_CATEGORIES, operation=operation, subjects=[r.id for r in rows])
     with gc_paused():
-        _preload(ctx, rows)
-        return [_list_item(ctx, r) for r in rows]
+        opened = ctx.reveal_rows(
+            Customer, rows, _LIST_COLUMNS, operation=operation, subjects=[r.id for r in rows]
+        )
+        return [_list_item(r, values) for r, values in zip(rows, opened, strict=True)]
 
 
 def reveal_many(ctx: Context, rows: Sequence[Any], *, operation: str) -> list[CustomerRead]:
     """Full records for many customers; `rows` are ORM objects or Core rows."""
     if not rows:
         return []
-    ctx.check(Action.READ, ALL_CATEGORIES, operation=operation, subjects=[r.id for r in rows])
-    blobs_of = attrgetter(*_ALL_COLUMNS)
     with gc_paused():
-        _preload(ctx, rows)
-        opened = ctx.keyring.open_many(
-            ctx.session, TABLE, _ALL_COLUMNS, ((r.id, blobs_of(r)) for r in rows)
+        opened = ctx.reveal_rows(
+            Customer, rows, _ALL_COLUMNS, operation=operation, subjects=[r.id for r in rows]
         )
         return _READ_LIST.validate_python(
-            [
-                {
-                    "id": r.id,
-                    "name": name,
-                    "email": email,
-                    "phone": phone,
-                    "address": {"street": street, "postal_code": postal_code, "city": city},
-                    "status": r.status,
-                    "created_at": r.created_at,
-                    "updated_at": r.updated_at,
-                }
-                for r, (name, email, phone, street, postal_code, city) in zip(
-                    rows, opened, strict=True
-                )
-            ]
+            [_read_dict(r, values) for r, values in zip(rows, opened, strict=True)]
         )
 
 
@@ -371,7 +340,9 @@ def emails(ctx: Context, customer_ids: Sequence[str], *, operation: str) -> dict
     one audit record per customer). Erased or unknown customers are left out."""
     if not customer_ids:
         return {}
-    ctx.check(Action.READ, {Category.CONTACT}, operation=operation, subjects=list(customer_ids))
+    grant = ctx.check(
+        Action.READ, {Category.CONTACT}, operation=operation, subjects=list(customer_ids)
+    )
     table = Customer.__table__
     found: dict[str, str] = {}
     for start in range(0, len(customer_ids), 5000):
@@ -382,9 +353,8 @@ def emails(ctx: Context, customer_ids: Sequence[str], *, operation: str) -> dict
                 table.c.email_ct.is_not(None),
             )
         ).all()
-        _preload(ctx, rows)
-        for row in rows:
-            found[row.id] = ctx.keyring.open(ctx.session, TABLE, "email_ct", row.id, row.email_ct)
+        opened = grant.reveal_rows(Customer, rows, ("email_ct",))
+        found.update((row.id, email) for row, (email,) in zip(rows, opened, strict=True))
     return found
 
 

@@ -25,36 +25,11 @@ from imbplus.privacy.catalog import Purpose
 from imbplus.telemetry.auth import DeviceAuth, device_actor
 from imbplus.telemetry.service import ingestor_for
 from imbplus.web.deps import ApiContext, Db, get_runtime
+from imbplus.web.guards import STAFF_API, Audience
 from imbplus.web.responses import API_ERRORS
 
-router = APIRouter(prefix="/api/v1/devices", tags=["devices"], responses=API_ERRORS)
 
-
-@router.post("", status_code=201)
-def register_device(ctx: ApiContext, body: DeviceCreate) -> DeviceRead:
-    return service.register(ctx, body)
-
-
-@router.get("")
-def list_devices(
-    ctx: ApiContext,
-    status: Status | None = None,
-    customer_id: Annotated[str | None, Query(max_length=36)] = None,
-    limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 50,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
-) -> DevicePage:
-    return service.list_page(
-        ctx, status=status, customer_id=customer_id, limit=limit, cursor=cursor
-    )
-
-
-@router.post("/lookup")
-def lookup_device(ctx: ApiContext, body: DeviceLookup) -> list[DeviceListItem]:
-    """Exact lookup by serial number or MAC address."""
-    return service.lookup(ctx, body)
-
-
-def _box(request: Request, session: Db) -> Context:
+def box_context(request: Request, session: Db) -> Context:
     """The box itself, authenticated by its telemetry token."""
     rt = get_runtime(request)
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
@@ -70,39 +45,78 @@ def _box(request: Request, session: Db) -> Context:
     )
 
 
-@router.get("/me/provisioning")
-def provisioning(ctx: Annotated[Context, Depends(_box)]) -> Provisioning:
+BoxContext = Annotated[Context, Depends(box_context)]
+DEVICE: Audience = (Depends(box_context),)
+box = APIRouter(
+    prefix="/api/v1/devices", tags=["devices"], responses=API_ERRORS, dependencies=DEVICE
+)
+staff = APIRouter(
+    prefix="/api/v1/devices", tags=["devices"], responses=API_ERRORS, dependencies=STAFF_API
+)
+
+
+@staff.post("", status_code=201)
+def register_device(ctx: ApiContext, body: DeviceCreate) -> DeviceRead:
+    return service.register(ctx, body)
+
+
+@staff.get("")
+def list_devices(
+    ctx: ApiContext,
+    status: Status | None = None,
+    customer_id: Annotated[str | None, Query(max_length=36)] = None,
+    limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 50,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> DevicePage:
+    return service.list_page(
+        ctx, status=status, customer_id=customer_id, limit=limit, cursor=cursor
+    )
+
+
+@staff.post("/lookup")
+def lookup_device(ctx: ApiContext, body: DeviceLookup) -> list[DeviceListItem]:
+    """Exact lookup by serial number or MAC address."""
+    return service.lookup(ctx, body)
+
+
+@box.get("/me/provisioning")
+def provisioning(ctx: BoxContext) -> Provisioning:
     """For the box (device token): the argon2id hashes of the customer's PIN and box
     password, so the box checks them locally. The secrets themselves are never stored."""
     return service.provisioning(ctx, ctx.actor.id.removeprefix("device:"))
 
 
-@router.get("/{device_id}")
+@staff.get("/{device_id}")
 def get_device(ctx: ApiContext, device_id: str) -> DeviceRead:
     return service.get(ctx, device_id)
 
 
-@router.patch("/{device_id}")
+@staff.patch("/{device_id}")
 def update_device(ctx: ApiContext, device_id: str, body: DeviceUpdate) -> DeviceListItem:
     return service.update_device(ctx, device_id, body)
 
 
-@router.post("/{device_id}/assign")
+@staff.post("/{device_id}/assign")
 def assign_device(ctx: ApiContext, device_id: str, body: DeviceAssign) -> DeviceRead:
     return service.assign(ctx, device_id, body)
 
 
-@router.get("/{device_id}/assignments")
+@staff.get("/{device_id}/assignments")
 def device_history(ctx: ApiContext, device_id: str) -> list[AssignmentRead]:
     return service.history(ctx, device_id)
 
 
-@router.post("/{device_id}/token", status_code=201)
+@staff.post("/{device_id}/token", status_code=201)
 def issue_device_token(ctx: ApiContext, device_id: str) -> TokenIssued:
     """A new telemetry token for the box (shown once); older ones are revoked."""
     return service.issue_token(ctx, device_id)
 
 
-@router.delete("/{device_id}/token", status_code=204)
+@staff.delete("/{device_id}/token", status_code=204)
 def revoke_device_tokens(ctx: ApiContext, device_id: str) -> None:
     service.revoke_tokens(ctx, device_id)
+
+
+router = APIRouter()
+router.include_router(box)  # before the staff routes: `/me/...` is not a device id
+router.include_router(staff)

@@ -15,9 +15,10 @@ from imbplus.telemetry import queries
 from imbplus.telemetry.store import Store
 from imbplus.web.deps import get_runtime
 from imbplus.web.errors import validation_problems
-from imbplus.web.pages import ConsoleContext, User, check_csrf, render
+from imbplus.web.guards import STAFF_PAGES
+from imbplus.web.pages import ConsoleContext, User, render
 
-router = APIRouter(prefix="/console/devices", include_in_schema=False)
+router = APIRouter(prefix="/console/devices", include_in_schema=False, dependencies=STAFF_PAGES)
 
 
 @router.get("")
@@ -33,9 +34,7 @@ def search(
     user: User,
     ctx: ConsoleContext,
     query: Annotated[str, Form(max_length=64)],
-    csrf: Annotated[str, Form(max_length=64)],
 ) -> Response:
-    check_csrf(user, csrf)
     query = query.strip()
     is_mac = len(query.replace(":", "").replace("-", "")) == 12 and not query[:3].isalpha()
     try:

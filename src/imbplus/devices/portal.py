@@ -10,16 +10,25 @@ from pydantic import ValidationError
 
 from imbplus.devices import service
 from imbplus.devices.schemas import StbCredentialsSet, StbCredentialsStatus
-from imbplus.portal.deps import ApiCustomer, ApiCustomerWrite, Customer, PortalUser, context_for
+from imbplus.portal.deps import (
+    SUBSCRIBER_API,
+    SUBSCRIBER_PAGES,
+    ApiCustomer,
+    Customer,
+    PortalUser,
+    context_for,
+)
 from imbplus.privacy.catalog import Purpose
 from imbplus.web import i18n
 from imbplus.web.deps import Db
 from imbplus.web.errors import validation_problems
-from imbplus.web.pages import check_csrf, render
+from imbplus.web.pages import render
 from imbplus.web.responses import API_ERRORS
 
-pages = APIRouter(prefix="/portal", include_in_schema=False)
-api = APIRouter(prefix="/api/v1/portal", tags=["portal"], responses=API_ERRORS)
+pages = APIRouter(prefix="/portal", include_in_schema=False, dependencies=SUBSCRIBER_PAGES)
+api = APIRouter(
+    prefix="/api/v1/portal", tags=["portal"], responses=API_ERRORS, dependencies=SUBSCRIBER_API
+)
 
 SERVICE = Purpose.SERVICE_DELIVERY
 TEXT = {
@@ -92,11 +101,9 @@ def stb_save(
     request: Request,
     user: Customer,
     session: Db,
-    csrf: Annotated[str, Form(max_length=64)],
     pin: Annotated[str, Form(max_length=16)] = "",
     password: Annotated[str, Form(max_length=256)] = "",
 ) -> Response:
-    check_csrf(user, csrf)
     try:
         data = StbCredentialsSet(pin=pin or None, password=password or None)
     except ValidationError as exc:
@@ -116,7 +123,7 @@ def stb_status(request: Request, user: ApiCustomer, session: Db) -> StbCredentia
 
 @api.put("/stb-credentials")
 def stb_set(
-    request: Request, user: ApiCustomerWrite, session: Db, body: StbCredentialsSet
+    request: Request, user: ApiCustomer, session: Db, body: StbCredentialsSet
 ) -> StbCredentialsStatus:
     """Set or change the PIN and/or the box password (portal session + X-CSRF-Token)."""
     ctx = context_for(request, session, user, SERVICE)

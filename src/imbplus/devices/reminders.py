@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from imbplus.devices import service
+from imbplus.devices import credentials, service
 from imbplus.portal import reminders
 from imbplus.privacy.access import Context
 from imbplus.web.i18n import register
@@ -20,7 +20,7 @@ register(
 def _stb(ctx: Context, customer_id: str) -> list[reminders.Reminder]:
     if not service.customer_devices(ctx, customer_id):
         return []
-    state = service.stb_credentials_status(ctx, customer_id)
+    state = credentials.stb_credentials_status(ctx, customer_id)
     if state.pin_set and state.password_set:
         return []
     return [reminders.Reminder("stb.reminder", "/portal/stb")]

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from imbplus.devices import service
+from imbplus.devices import credentials, service
 from imbplus.privacy import rights
 from imbplus.privacy.access import Context
 
 
 def _export(ctx: Context, customer_id: str) -> dict[str, Any]:
     boxes = service.customer_devices(ctx, customer_id)
-    state = service.stb_credentials_status(ctx, customer_id)
+    state = credentials.stb_credentials_status(ctx, customer_id)
     return {
         "boxes": [b.model_dump(mode="json") for b in boxes],
         "stb_protection": state.model_dump(mode="json"),

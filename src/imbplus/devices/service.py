@@ -1,28 +1,34 @@
-"""Set-top box registry (P02), device tokens and the customer's STB secrets (P14).
+"""Set-top box registry (P02) and device tokens.
 
 Install address and last IP are encrypted under the assigned customer's data key. Each
 assignment period has its own random pseudonym secret, also under the customer's key:
 telemetry is stored under HMAC(secret, device id), so erasing the customer (destroying the
-key) leaves no way to link any stored event to the box or the person.
+key) leaves no way to link any stored event to the box or the person (`pseudonyms.py`,
+`erasure.py`). The customer's STB password and PIN are in `credentials.py`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import secrets
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from imbplus.auth import generations, passwords, sessions
+from imbplus.auth import generations, sessions
 from imbplus.clock import clock
 from imbplus.customers import service as customers
 from imbplus.customers.schemas import Address
+from imbplus.devices import pseudonyms
 from imbplus.devices import validation as v
+from imbplus.devices.credentials import (  # the routes call them from here
+    set_stb_credentials as set_stb_credentials,
+)
+from imbplus.devices.credentials import (
+    stb_credentials_status as stb_credentials_status,
+)
 from imbplus.devices.models import (
     REFUSED_STATUSES,
     Device,
@@ -40,8 +46,6 @@ from imbplus.devices.schemas import (
     DeviceRead,
     DeviceUpdate,
     Provisioning,
-    StbCredentialsSet,
-    StbCredentialsStatus,
     TokenIssued,
 )
 from imbplus.errors import Conflict, NotFound, ValidationFailed
@@ -49,6 +53,7 @@ from imbplus.paging import decode_cursor, encode_cursor, is_uuid
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Action, Category
 from imbplus.privacy.crypto import SCOPE_SYSTEM
+from imbplus.privacy.reveal import Grant
 
 TABLE = "devices"
 TOKEN_PREFIX = "imbdv_"  # noqa: S105 - a prefix, not a secret
@@ -92,23 +97,18 @@ def _list_item(row: Device) -> DeviceListItem:
     )
 
 
-def _read(ctx: Context, row: Device) -> DeviceRead:
-    address = None
-    if row.install_address_ct is not None:
-        address = Address(**json.loads(_open(ctx, row, "install_address_ct")))
-    last_ip = _open(ctx, row, "last_ip_ct") if row.last_ip_ct is not None else None
+def _read(grant: Grant, row: Device) -> DeviceRead:
+    """The record with what it holds sealed, revealed under the caller's decision."""
+    sealed = [c for c in ("install_address_ct", "last_ip_ct") if getattr(row, c) is not None]
+    values = dict(zip(sealed, grant.reveal(Device, row, sealed), strict=True))
+    address = values.get("install_address_ct")
     return DeviceRead(
         **_list_item(row).model_dump(),
-        install_address=address,
-        last_ip=last_ip,
+        install_address=Address(**json.loads(address)) if address else None,
+        last_ip=values.get("last_ip_ct"),
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
-
-
-def _open(ctx: Context, row: Device, column: str) -> str:
-    blob = getattr(row, column)
-    return ctx.keyring.open(ctx.session, TABLE, column, row.id, blob)
 
 
 def _seal(ctx: Context, row: Device, column: str, value: str) -> bytes:
@@ -129,7 +129,7 @@ def _flush_unique(ctx: Context) -> None:
 
 # -- registry ------------------------------------------------------------------------------
 def register(ctx: Context, data: DeviceCreate) -> DeviceRead:
-    ctx.check(Action.WRITE, DEV, operation="device.register")
+    grant = ctx.check(Action.WRITE, DEV, operation="device.register")
     taken = ctx.session.execute(
         select(Device.id).where(or_(Device.serial == data.serial, Device.mac == data.mac))
     ).first()
@@ -151,13 +151,13 @@ def register(ctx: Context, data: DeviceCreate) -> DeviceRead:
     ctx.session.add(row)
     _flush_unique(ctx)
     ctx.note("device.registered", reason=f"device:{row.id}")
-    return _read(ctx, row)
+    return _read(grant, row)
 
 
 def get(ctx: Context, device_id: str) -> DeviceRead:
     row = _load(ctx, device_id)
-    ctx.check(Action.READ, DEV_FULL, operation="device.read", subjects=_subjects(row))
-    return _read(ctx, row)
+    grant = ctx.check(Action.READ, DEV_FULL, operation="device.read", subjects=_subjects(row))
+    return _read(grant, row)
 
 
 def lookup(ctx: Context, query: DeviceLookup) -> list[DeviceListItem]:
@@ -212,7 +212,7 @@ def update_device(ctx: Context, device_id: str, patch: DeviceUpdate) -> DeviceLi
         if patch.status not in TRANSITIONS[row.status]:
             raise _problem("status", f"a {row.status} box cannot become {patch.status}")
         if patch.status in ("returned", "in_stock", "retired") and row.customer_id:
-            _end_assignment(ctx, row)
+            end_assignment(ctx, row)
         if patch.status in REFUSED_STATUSES:
             ctx.note("device.refused_from_now", subject=row.customer_id, reason=patch.status)
         row.status = patch.status
@@ -221,7 +221,7 @@ def update_device(ctx: Context, device_id: str, patch: DeviceUpdate) -> DeviceLi
     row.version += 1
     row.updated_at = clock.now()
     ctx.note("device.updated", subject=row.customer_id, reason=f"device:{row.id}")
-    _forget(ctx, row.id)  # a new status applies to the next batch
+    forget_tokens(ctx, row.id)  # a new status applies to the next batch
     return _list_item(row)
 
 
@@ -230,12 +230,14 @@ def assign(ctx: Context, device_id: str, data: DeviceAssign) -> DeviceRead:
     """Give the box to a customer: new assignment period, new pseudonym secret, address
     encrypted under the customer's own key."""
     row = _load(ctx, device_id)
-    ctx.check(Action.WRITE, DEV_FULL, operation="device.assign", subjects=[data.customer_id])
+    grant = ctx.check(
+        Action.WRITE, DEV_FULL, operation="device.assign", subjects=[data.customer_id]
+    )
     if row.status in ("retired", "suspended"):
         raise _problem("status", f"a {row.status} box cannot be assigned")
     key_id = customers.data_key_id(ctx, data.customer_id)  # NotFound / Erased
     if row.customer_id:
-        _end_assignment(ctx, row)
+        end_assignment(ctx, row)
     now = clock.now()
     period = DeviceAssignment(
         device_id=row.id, customer_id=data.customer_id, started_at=now, ended_at=None
@@ -262,10 +264,11 @@ def assign(ctx: Context, device_id: str, data: DeviceAssign) -> DeviceRead:
     row.version += 1
     row.updated_at = now
     ctx.note("device.assigned", subject=data.customer_id, reason=f"device:{row.id}")
-    return _read(ctx, row)
+    return _read(grant, row)
 
 
-def _end_assignment(ctx: Context, row: Device) -> None:
+def end_assignment(ctx: Context, row: Device) -> None:
+    """Close the box's open assignment period; it belongs to nobody from now on."""
     now = clock.now()
     ctx.session.execute(
         update(DeviceAssignment)
@@ -340,11 +343,11 @@ def _revoke(ctx: Context, row: Device) -> int:
         .where(DeviceToken.device_id == row.id, DeviceToken.revoked_at.is_(None))
         .values(revoked_at=clock.now())
     )
-    _forget(ctx, row.id)
+    forget_tokens(ctx, row.id)
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def _forget(ctx: Context, device_id: str) -> None:
+def forget_tokens(ctx: Context, device_id: str) -> None:
     """Every worker's token cache drops the box: this one now, the others (and other hosts)
     within `telemetry_revocation_poll_s` of the commit."""
     from imbplus.telemetry import auth as telemetry_auth
@@ -353,72 +356,11 @@ def _forget(ctx: Context, device_id: str) -> None:
     telemetry_auth.forget_device(device_id)
 
 
-# -- pseudonyms ----------------------------------------------------------------------------
-def pseudonym(secret: bytes, device_id: str) -> int:
-    """64-bit keyed pseudonym of a box for one assignment period."""
-    digest = hmac.new(secret, b"imbplus-telemetry|" + device_id.encode(), hashlib.sha256)
-    return int.from_bytes(digest.digest()[:8], "big", signed=True)
-
-
-def pseudonym_secret(ctx: Context, row: Device) -> bytes:
-    """Secret of the box's current period: the assignment's, or a system one while the box
-    belongs to nobody (stock, returns)."""
-    period = None
-    if row.customer_id:
-        period = ctx.session.execute(
-            select(DeviceAssignment)
-            .where(DeviceAssignment.device_id == row.id, DeviceAssignment.ended_at.is_(None))
-            .order_by(DeviceAssignment.started_at.desc())
-            .limit(1)
-        ).scalar()
-    if period is not None and period.pseudonym_secret_ct is not None:
-        return bytes.fromhex(
-            ctx.keyring.open(
-                ctx.session,
-                "device_assignments",
-                "pseudonym_secret_ct",
-                str(period.id),
-                period.pseudonym_secret_ct,
-            )
-        )
-    key_id = ctx.keyring.system_key(ctx.session, SCOPE_SYSTEM)
-    material = ctx.keyring.material(
-        ctx.session, key_id, ctx.keyring.active_version(ctx.session, key_id)
-    )
-    return hmac.new(material, b"imbplus-telemetry-unassigned", hashlib.sha256).digest()
-
-
+# -- pseudonyms (see pseudonyms.py) ---------------------------------------------------------
 def activity_pseudonyms(ctx: Context, device_id: str) -> list[int]:
     """Every pseudonym the box had while it belonged to a customer we still know (support
     reading one box's health; the DPO answering an access request)."""
-    row = _load(ctx, device_id)
-    ctx.check(
-        Action.READ,
-        {Category.STB_ACTIVITY},
-        operation="device.activity_link",
-        subjects=_subjects(row),
-    )
-    found = [pseudonym(pseudonym_secret(ctx, row), row.id)]
-    if row.customer_id:
-        periods = ctx.session.execute(
-            select(DeviceAssignment).where(
-                DeviceAssignment.device_id == row.id,
-                DeviceAssignment.customer_id == row.customer_id,
-                DeviceAssignment.ended_at.is_not(None),
-                DeviceAssignment.pseudonym_secret_ct.is_not(None),
-            )
-        ).scalars()
-        for p in periods:
-            assert p.pseudonym_secret_ct is not None
-            secret = ctx.keyring.open(
-                ctx.session,
-                "device_assignments",
-                "pseudonym_secret_ct",
-                str(p.id),
-                p.pseudonym_secret_ct,
-            )
-            found.append(pseudonym(bytes.fromhex(secret), row.id))
-    return found
+    return pseudonyms.linked(ctx, _load(ctx, device_id))
 
 
 def record_seen(ctx: Context, device_id: str, address: str | None) -> None:
@@ -428,45 +370,6 @@ def record_seen(ctx: Context, device_id: str, address: str | None) -> None:
     row.last_seen_at = clock.now()
     if address:
         row.last_ip_ct = _seal(ctx, row, "last_ip_ct", address)
-
-
-# -- the customer's STB password and PIN (P14) ---------------------------------------------
-def set_stb_credentials(
-    ctx: Context, customer_id: str, data: StbCredentialsSet
-) -> StbCredentialsStatus:
-    ctx.check(Action.WRITE, CREDS, operation="stb_credentials.set", subjects=[customer_id])
-    customers.data_key_id(ctx, customer_id)  # the customer exists and is not erased
-    row = ctx.session.get(StbCredentials, customer_id)
-    now = clock.now()
-    if row is None:
-        row = StbCredentials(customer_id=customer_id, version=0, updated_at=now)
-        ctx.session.add(row)
-    if data.pin is not None:
-        row.pin_hash = passwords.hash_secret(data.pin)
-    if data.password is not None:
-        row.password_hash = passwords.hash_secret(data.password)
-    row.version += 1
-    row.updated_at = now
-    ctx.session.flush()
-    changed = ",".join(k for k in ("pin", "password") if getattr(data, k) is not None)
-    ctx.note("stb_credentials.changed", subject=customer_id, reason=changed)
-    return _status(row)
-
-
-def _status(row: StbCredentials | None) -> StbCredentialsStatus:
-    if row is None:
-        return StbCredentialsStatus(pin_set=False, password_set=False, updated_at=None)
-    return StbCredentialsStatus(
-        pin_set=row.pin_hash is not None,
-        password_set=row.password_hash is not None,
-        updated_at=row.updated_at,
-    )
-
-
-def stb_credentials_status(ctx: Context, customer_id: str) -> StbCredentialsStatus:
-    """Whether a PIN and a password are set (never the hashes)."""
-    ctx.check(Action.READ, DEV, operation="stb_credentials.status", subjects=[customer_id])
-    return _status(ctx.session.get(StbCredentials, customer_id))
 
 
 def provisioning(ctx: Context, device_id: str) -> Provisioning:
@@ -483,36 +386,3 @@ def provisioning(ctx: Context, device_id: str) -> Provisioning:
         password_hash=creds.password_hash if creds else None,
         credentials_version=creds.version if creds else 0,
     )
-
-
-# -- erasure -------------------------------------------------------------------------------
-def forget_customer(ctx: Context, customer_id: str) -> int:
-    """Part of erasing a customer: end their assignments, destroy every pseudonym secret of
-    theirs (no telemetry row can be linked to them any more), drop their STB secrets."""
-    ctx.check(
-        Action.DELETE,
-        {Category.STB_DEVICE, Category.STB_ACTIVITY, Category.ACCOUNT_CREDENTIALS},
-        operation="device.forget_customer",
-        subjects=[customer_id],
-    )
-    for row in ctx.session.execute(
-        select(Device).where(Device.customer_id == customer_id)
-    ).scalars():
-        _end_assignment(ctx, row)
-        row.status = "returned" if row.status not in ("retired",) else row.status
-        row.updated_at = clock.now()
-        _forget(ctx, row.id)
-    periods = ctx.session.execute(
-        update(DeviceAssignment)
-        .where(DeviceAssignment.customer_id == customer_id)
-        .values(pseudonym_secret_ct=None)
-    )
-    ctx.session.execute(delete(StbCredentials).where(StbCredentials.customer_id == customer_id))
-    count = int(periods.rowcount or 0)  # type: ignore[attr-defined]
-    ctx.note(
-        "telemetry.unlinked",
-        subject=customer_id,
-        categories="stb_activity",
-        reason=f"pseudonym secrets destroyed: {count}",
-    )
-    return count

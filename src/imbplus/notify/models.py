@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from imbplus.db import Base, UTCDateTime
 from imbplus.privacy.catalog import Category as C
 from imbplus.privacy.catalog import Protection as P
-from imbplus.privacy.catalog import classify
+from imbplus.privacy.catalog import category_in_row, classify
 
 
 class OutboxMessage(Base):
@@ -64,3 +64,6 @@ classify(
         "sent_at": (*_REF, "Delivered to the processor (or taken by a sandbox)."),
     },
 )
+# a message holds the contact data its sender was allowed to use: the gate decides on the
+# category the row names (contact for portal and survey mail, shipment_contact for notices)
+category_in_row(OutboxMessage.__table__, "category")  # type: ignore[arg-type]

@@ -22,15 +22,15 @@ from imbplus.clock import clock
 from imbplus.errors import DomainError, Erased
 from imbplus.notify import outbox
 from imbplus.notify.models import OutboxMessage
-from imbplus.notify.outbox import TABLE
 from imbplus.notify.senders import SMS, EmailSender, SendFailed, SmsSender, email_sender
 from imbplus.privacy import disclosure
 from imbplus.privacy.access import Actor, Context
-from imbplus.privacy.catalog import Action, Category, Purpose
+from imbplus.privacy.catalog import Category, Purpose
 from imbplus.processors import service as processors
 from imbplus.runtime import Runtime
 
 LEASE_S = 300
+_TEXT = ("recipient_ct", "subject_ct", "body_ct")
 FIRST_BACKOFF_S = 30
 
 
@@ -100,20 +100,11 @@ def _claim(rt: Runtime, message_id: int) -> _Claimed | str | None:
             row.recipient_ct = row.subject_ct = row.body_ct = None
             ctx.note("outbox.cancelled", subject=row.customer_id, reason=row.reference)
             return "cancelled"
-        category = Category(row.category)
-        ctx.check(Action.READ, {category}, operation="outbox.send", subjects=[row.customer_id])
         row.attempts += 1
         row.next_attempt_at = now + timedelta(seconds=LEASE_S)
-        blobs = (row.recipient_ct, row.subject_ct, row.body_ct)
-        try:
-            if None in blobs:
-                raise Erased("message text is gone")
-            recipient, subject, body = ctx.keyring.open_values(
-                session,
-                TABLE,
-                str(row.id),
-                ("recipient_ct", "subject_ct", "body_ct"),
-                blobs,  # type: ignore[arg-type]
+        try:  # the category the message holds is the one the gate decides on
+            recipient, subject, body = ctx.reveal(
+                OutboxMessage, row, _TEXT, operation="outbox.send", subject=row.customer_id
             )
         except Erased:
             # the customer was erased: the message can never be sent, and must not be
@@ -124,7 +115,7 @@ def _claim(rt: Runtime, message_id: int) -> _Claimed | str | None:
         allowed = disclosure.allow(
             ctx,
             processors.for_step(ctx, kind),
-            categories={category},
+            categories={Category(row.category)},
             fields=["email" if row.channel == "email" else "phone", "message"],
             subject=row.customer_id,
             reference=f"outbox:{row.id} {row.reference}",

@@ -1,5 +1,5 @@
 """Portal pages after login: contact data and address, e-mail address (confirmed from the
-new address), password, "who saw my data" (B02)."""
+new address, in `signup_pages`), password, "who saw my data" (B02)."""
 
 from __future__ import annotations
 
@@ -12,28 +12,19 @@ from pydantic import ValidationError
 from imbplus.bounds import SeqNo
 from imbplus.customers import service as customers
 from imbplus.customers.schemas import AddressPatch, CustomerRead, CustomerUpdate
-from imbplus.portal import access_log, email_change, service, tokens
-from imbplus.portal.deps import Customer, PortalContext, PortalUser, context_for
-from imbplus.portal.forms import (
-    Csrf,
-    SecretText,
-    Text,
-    keep,
-    problems_of,
-    redirect,
-    render_with_csrf,
-)
+from imbplus.portal import access_log, email_change, service
+from imbplus.portal.deps import SUBSCRIBER_PAGES, Customer, PortalContext, PortalUser, context_for
+from imbplus.portal.forms import SecretText, Text, keep, problems_of, redirect
 from imbplus.portal.schemas import DetailsForm, NewEmailForm, NewPassword
 from imbplus.privacy.catalog import Purpose
 from imbplus.traffic import limits
 from imbplus.web import i18n
-from imbplus.web.deps import Db, get_runtime
-from imbplus.web.pages import check_csrf, check_pre_login_csrf, render
+from imbplus.web.deps import Db
+from imbplus.web.pages import render
 
-router = APIRouter()
+router = APIRouter(prefix="/portal", include_in_schema=False, dependencies=SUBSCRIBER_PAGES)
 DETAILS = ("name", "phone", "street", "postal_code", "city")
 NOTICES = ("saved", "unchanged", "email_sent")
-Token = Annotated[str, Query(max_length=128)]
 
 
 def _current(me: CustomerRead) -> dict[str, str]:
@@ -105,9 +96,7 @@ def save_account(
     street: Text,
     postal_code: Text,
     city: Text,
-    csrf: Csrf,
 ) -> Response:
-    check_csrf(user, csrf)
     limits.guard(request, session, "account")
     values = {
         "name": name,
@@ -138,10 +127,8 @@ def change_email(
     ctx: PortalContext,
     email: Text,
     current: SecretText,
-    csrf: Csrf,
 ) -> Response:
     """Ask for a new address: the same answer whether or not it is another customer's."""
-    check_csrf(user, csrf)
     limits.guard(request, session, "account")
     values = _current(customers.get(ctx, user.customer_id))
     try:
@@ -159,24 +146,6 @@ def change_email(
     return redirect(request, f"/portal/account?done={done}")
 
 
-@router.get("/email/confirm")
-def email_confirm_form(request: Request, session: Db, token: Token = "") -> Response:
-    if not tokens.is_live(session, token, tokens.EMAIL):
-        return render_with_csrf(request, "portal/dead_link.html", 410)
-    return render_with_csrf(request, "portal/email_confirm.html", token=token)
-
-
-@router.post("/email/confirm")
-def email_confirm(request: Request, session: Db, token: Csrf, csrf: Csrf) -> Response:
-    check_pre_login_csrf(request, csrf)
-    limits.guard(request, session, "token")
-    rt, lang = get_runtime(request), i18n.lang_of(request.scope)
-    if not email_change.confirm(rt, session, token, lang, request.state.request_id):
-        limits.count(request, session, "token")
-        return render_with_csrf(request, "portal/dead_link.html", 410)
-    return redirect(request, "/portal/login?done=email_changed")
-
-
 @router.post("/account/password")
 def change_password(
     request: Request,
@@ -186,9 +155,7 @@ def change_password(
     current: SecretText,
     password: SecretText,
     password2: SecretText,
-    csrf: Csrf,
 ) -> Response:
-    check_csrf(user, csrf)
     limits.guard(request, session, "account")
     values = _current(customers.get(ctx, user.customer_id))
     try:

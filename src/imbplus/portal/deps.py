@@ -19,7 +19,8 @@ from imbplus.site import notices
 from imbplus.site.notices import PolicyNoticeView
 from imbplus.web import i18n
 from imbplus.web.deps import Db, get_runtime
-from imbplus.web.pages import CsrfFailed
+from imbplus.web.guards import Audience, CsrfField, is_unsafe
+from imbplus.web.pages import CsrfFailed, check_csrf
 
 
 class PortalLoginRequired(Exception):
@@ -107,15 +108,31 @@ def portal_api_user(request: Request, session: Db) -> PortalUser:
 ApiCustomer = Annotated[PortalUser, Depends(portal_api_user)]
 
 
-def api_csrf(
+async def portal_form_csrf(user: Customer, token: CsrfField) -> None:
+    """A portal form carries the anti-forgery token of the subscriber's session."""
+    if token is not None:
+        check_csrf(user, token)
+
+
+async def portal_header_csrf(
+    request: Request,
     user: ApiCustomer,
-    x_csrf_token: Annotated[str | None, Header(alias="X-CSRF-Token", max_length=64)] = None,
-) -> PortalUser:
+    x_csrf_token: Annotated[
+        str | None,
+        Header(
+            alias="X-CSRF-Token",
+            max_length=64,
+            description="The portal session's anti-forgery token; required to change anything",
+        ),
+    ] = None,
+) -> None:
     """Portal API calls that change something carry the session's CSRF token in a header."""
+    if not is_unsafe(request):
+        return
     expected = user.web_session.csrf_token.encode()
     if not x_csrf_token or not hmac.compare_digest(expected, x_csrf_token.encode()):
         raise CsrfFailed("the X-CSRF-Token header is missing or does not match the session")
-    return user
 
 
-ApiCustomerWrite = Annotated[PortalUser, Depends(api_csrf)]
+SUBSCRIBER_PAGES: Audience = (Depends(portal_user), Depends(portal_form_csrf))
+SUBSCRIBER_API: Audience = (Depends(portal_api_user), Depends(portal_header_csrf))

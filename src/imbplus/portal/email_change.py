@@ -23,7 +23,7 @@ from imbplus.customers import service as customers
 from imbplus.customers.schemas import CustomerUpdate
 from imbplus.errors import Conflict
 from imbplus.portal import mail, tokens
-from imbplus.portal.models import CustomerAccount
+from imbplus.portal.models import CustomerAccount, PortalToken
 from imbplus.portal.signup import link, portal_job, send_mail
 from imbplus.privacy.access import Actor, Context
 from imbplus.privacy.catalog import Action, Category, Purpose
@@ -90,15 +90,20 @@ def confirm(rt: Runtime, session: Session, token: str, lang: str, request_id: st
     row = tokens.redeem_row(session, token, tokens.EMAIL)
     if row is None or row.new_email_ct is None:
         return False
-    customer_id, sealed = row.customer_id, row.new_email_ct
-    row.new_email_ct = None
+    customer_id = row.customer_id
     if customers.status_of(portal_job(rt, session), customer_id) != "active":
+        row.new_email_ct = None
         return False
     ctx = Context(session, rt, Actor.customer(customer_id), Purpose.SERVICE_DELIVERY, request_id)
-    ctx.check(
-        Action.READ, {Category.CONTACT}, operation="portal.email_confirm", subjects=[customer_id]
+    new = ctx.reveal_one(
+        PortalToken,
+        row,
+        COLUMN,
+        key="id_hash",
+        operation="portal.email_confirm",
+        subject=customer_id,
     )
-    new = ctx.keyring.open(session, TABLE, COLUMN, row.id_hash, sealed)
+    row.new_email_ct = None
     try:
         with session.begin_nested():  # the notice is withdrawn if the change is refused
             send_mail(ctx, customer_id, lang, "email_changed")  # before the address changes

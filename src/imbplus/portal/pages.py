@@ -17,20 +17,15 @@ from imbplus.portal import (
     signup,
     signup_pages,
 )
-from imbplus.portal.deps import Customer, PortalContext
+from imbplus.portal.deps import SUBSCRIBER_PAGES, Customer, PortalContext
 from imbplus.surveys import invitations
 from imbplus.web import i18n
 from imbplus.web.deps import Db, get_runtime
-from imbplus.web.pages import (
-    PRE_CSRF_COOKIE,
-    check_csrf,
-    check_pre_login_csrf,
-    pre_login_csrf,
-    render,
-    set_cookie,
-)
+from imbplus.web.guards import PRE_LOGIN_FORMS
+from imbplus.web.pages import PRE_CSRF_COOKIE, pre_login_csrf, render, set_cookie
 
-router = APIRouter(prefix="/portal", include_in_schema=False)
+sign_in = APIRouter(prefix="/portal", include_in_schema=False, dependencies=PRE_LOGIN_FORMS)
+pages = APIRouter(prefix="/portal", include_in_schema=False, dependencies=SUBSCRIBER_PAGES)
 Short = Annotated[str, Form(max_length=320)]
 Secret = Annotated[str, Form(max_length=256)]
 
@@ -54,14 +49,13 @@ def _login_page(
     return response
 
 
-@router.get("/login")
+@sign_in.get("/login")
 def login_form(request: Request, done: Annotated[str, Query(max_length=32)] = "") -> Response:
     return _login_page(request, notice=done if done in LOGIN_NOTICES else None)
 
 
-@router.post("/login")
-def login(request: Request, session: Db, email: Short, password: Secret, csrf: Short) -> Response:
-    check_pre_login_csrf(request, csrf)
+@sign_in.post("/login")
+def login(request: Request, session: Db, email: Short, password: Secret) -> Response:
     rt = get_runtime(request)
     outcome = service.login(rt, session, email.strip(), password, _address(request))
     if outcome.unconfirmed is not None:
@@ -76,9 +70,8 @@ def login(request: Request, session: Db, email: Short, password: Secret, csrf: S
     return response
 
 
-@router.post("/logout")
-def logout(request: Request, session: Db, user: Customer, csrf: Short) -> Response:
-    check_csrf(user, csrf)
+@pages.post("/logout")
+def logout(request: Request, session: Db, user: Customer) -> Response:
     sessions.end(session, user.web_session)
     response = RedirectResponse(
         i18n.localized(i18n.lang_of(request.scope), "/portal/login"), status_code=303
@@ -87,7 +80,7 @@ def logout(request: Request, session: Db, user: Customer, csrf: Short) -> Respon
     return response
 
 
-@router.get("")
+@pages.get("")
 def home(request: Request, user: Customer, ctx: PortalContext) -> Response:
     me = customers.get(ctx, user.customer_id)
     invited = invitations.pending_for(ctx.session, user.customer_id)
@@ -101,5 +94,8 @@ def home(request: Request, user: Customer, ctx: PortalContext) -> Response:
     )
 
 
+router = APIRouter(include_in_schema=False)
+router.include_router(sign_in)
+router.include_router(pages)
 router.include_router(signup_pages.router)
 router.include_router(account_pages.router)

@@ -1,4 +1,5 @@
-"""Portal pages before login: register, confirm the e-mail address, reset the password."""
+"""Portal pages before login: register, confirm an e-mail address (a new account's, or the
+new address of an account from its link), reset the password."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from imbplus.portal import signup, tokens
+from imbplus.portal import email_change, signup, tokens
 from imbplus.portal.forms import (
     Csrf,
     SecretText,
@@ -22,9 +23,9 @@ from imbplus.portal.schemas import NewPassword, RegistrationForm
 from imbplus.traffic import limits
 from imbplus.web import i18n
 from imbplus.web.deps import Db, get_runtime
-from imbplus.web.pages import check_pre_login_csrf
+from imbplus.web.guards import PRE_LOGIN_FORMS
 
-router = APIRouter()
+router = APIRouter(prefix="/portal", include_in_schema=False, dependencies=PRE_LOGIN_FORMS)
 Token = Annotated[str, Query(max_length=128)]
 CONTACT_FIELDS = ("name", "email", "phone", "street", "postal_code", "city")
 
@@ -46,9 +47,7 @@ def register(
     city: Text,
     password: SecretText,
     password2: SecretText,
-    csrf: Csrf,
 ) -> Response:
-    check_pre_login_csrf(request, csrf)
     limits.guard(request, session, "register")
     values = {
         "name": name,
@@ -86,8 +85,7 @@ def confirm_form(request: Request, session: Db, token: Token = "") -> Response:
 
 
 @router.post("/confirm")
-def confirm(request: Request, session: Db, token: Csrf, csrf: Csrf) -> Response:
-    check_pre_login_csrf(request, csrf)
+def confirm(request: Request, session: Db, token: Csrf) -> Response:
     limits.guard(request, session, "token")
     if signup.confirm(get_runtime(request), session, token) is None:
         limits.count(request, session, "token")
@@ -101,8 +99,7 @@ def reset_form(request: Request) -> Response:
 
 
 @router.post("/reset")
-def reset(request: Request, session: Db, email: Text, csrf: Csrf) -> Response:
-    check_pre_login_csrf(request, csrf)
+def reset(request: Request, session: Db, email: Text) -> Response:
     limits.guard(request, session, "reset")
     signup.request_reset(
         get_runtime(request), session, email.strip()[:320], i18n.lang_of(request.scope)
@@ -130,9 +127,7 @@ def new_password(
     token: Csrf,
     password: SecretText,
     password2: SecretText,
-    csrf: Csrf,
 ) -> Response:
-    check_pre_login_csrf(request, csrf)
     limits.guard(request, session, "token")
     try:
         NewPassword(password=password, password2=password2)
@@ -144,3 +139,20 @@ def new_password(
         limits.count(request, session, "token")
         return render_with_csrf(request, "portal/dead_link.html", 410)
     return redirect(request, "/portal/login?done=reset")
+
+
+@router.get("/email/confirm")
+def email_confirm_form(request: Request, session: Db, token: Token = "") -> Response:
+    if not tokens.is_live(session, token, tokens.EMAIL):
+        return render_with_csrf(request, "portal/dead_link.html", 410)
+    return render_with_csrf(request, "portal/email_confirm.html", token=token)
+
+
+@router.post("/email/confirm")
+def email_confirm(request: Request, session: Db, token: Csrf) -> Response:
+    limits.guard(request, session, "token")
+    rt, lang = get_runtime(request), i18n.lang_of(request.scope)
+    if not email_change.confirm(rt, session, token, lang, request.state.request_id):
+        limits.count(request, session, "token")
+        return render_with_csrf(request, "portal/dead_link.html", 410)
+    return redirect(request, "/portal/login?done=email_changed")

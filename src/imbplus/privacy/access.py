@@ -1,9 +1,11 @@
 """The gate (P03, P11): who asks, why, and for what; decided by the policy, always audited.
 
 A caller states an actor, a purpose and the data categories it needs. Decisions come from
-the casbin model and the DPO-readable policy file shipped next to this module. Every
-decision is queued for the audit log (refusals survive a rollback); a refusal raises
-`AccessDenied` carrying role, purpose and category, never data.
+the casbin model and the DPO-readable policy file shipped next to this module, plus one
+rule of the gate itself: a customer reaches only their own record. Every decision is
+queued for the audit log (refusals survive a rollback); a refusal raises `AccessDenied`
+carrying role, purpose and category, never data. Personal values are decrypted only under
+a decision: `Context.reveal*` check, audit and decrypt in one call (see `reveal.py`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import casbin
 from sqlalchemy.orm import Session
@@ -23,6 +25,8 @@ from imbplus.clock import clock
 from imbplus.errors import AccessDenied
 from imbplus.privacy import audit
 from imbplus.privacy.catalog import Action, ActorKind, Category, Purpose
+from imbplus.privacy.crypto import key_ref
+from imbplus.privacy.reveal import BY_GATE, Grant, TableRef, categories_for, table_name
 
 if TYPE_CHECKING:
     from imbplus.privacy.crypto import Keyring
@@ -40,6 +44,20 @@ class Actor:
     @property
     def label(self) -> str:
         return f"{self.kind.value}:{self.id}"
+
+    @property
+    def own_record_only(self) -> bool:
+        return self.kind is ActorKind.CUSTOMER
+
+    def reaches(self, subject: str | None) -> bool:
+        """The gate's own-record rule: a customer reaches their own record and nobody else's;
+        other actors are limited by the policy alone."""
+        return not self.own_record_only or subject == self.id
+
+    def whose(self, asked: str | None) -> str | None:
+        """Whose records a listing shows, by the same rule: a customer's own whatever was
+        asked for; for anyone else, the customer asked for (or everyone)."""
+        return self.id if self.own_record_only else asked
 
     @classmethod
     def staff(cls, staff_id: int | str, roles: Iterable[str]) -> Actor:
@@ -75,8 +93,101 @@ class Context:
         *,
         operation: str,
         subjects: Sequence[str | None] = (None,),
-    ) -> None:
-        self.runtime.gate.check(self, action, categories, operation=operation, subjects=subjects)
+        reason: str | None = None,
+    ) -> Grant:
+        """Decide and audit (one record per subject); the grant opens those categories."""
+        return self.runtime.gate.check(
+            self, action, categories, operation=operation, subjects=subjects, reason=reason
+        )
+
+    def reveal(
+        self,
+        table: TableRef,
+        row: Any,
+        columns: Sequence[str],
+        *,
+        operation: str,
+        subject: str | None,
+        action: Action = Action.READ,
+        key: str = "id",
+        empty: str | None = None,
+        reason: str | None = None,
+    ) -> list[str]:
+        """Check, audit, then decrypt `columns` of `row` (whose data `subject` it is), with
+        the categories the catalogue gives those columns. See `Grant.reveal`."""
+        return self._decide(table, columns, (row,), action, operation, [subject], reason).reveal(
+            table, row, columns, key=key, empty=empty
+        )
+
+    def reveal_one(
+        self,
+        table: TableRef,
+        row: Any,
+        column: str,
+        *,
+        operation: str,
+        subject: str | None,
+        action: Action = Action.READ,
+        key: str = "id",
+        empty: str | None = None,
+        reason: str | None = None,
+    ) -> str:
+        return self.reveal(
+            table,
+            row,
+            (column,),
+            operation=operation,
+            subject=subject,
+            action=action,
+            key=key,
+            empty=empty,
+            reason=reason,
+        )[0]
+
+    def reveal_rows(
+        self,
+        table: TableRef,
+        rows: Sequence[Any],
+        columns: Sequence[str],
+        *,
+        operation: str,
+        subjects: Sequence[str | None],
+        action: Action = Action.READ,
+        key: str = "id",
+        empty: str | None = None,
+        reason: str | None = None,
+    ) -> list[list[str]]:
+        """`reveal` for many rows: one decision, one audit record per subject (as `check`),
+        even when there are no rows."""
+        return self._decide(table, columns, rows, action, operation, subjects, reason).reveal_rows(
+            table, rows, columns, key=key, empty=empty
+        )
+
+    def unwrap_keys(
+        self, blobs: Iterable[bytes], *, operation: str, keys_in: Session | None = None
+    ) -> int:
+        """Prove that the data keys these values name unwrap with the master key at hand,
+        decrypting none of the values (restore drills: `keys_in` is the restored copy);
+        checked and audited as a read of key material. Returns how many were checked."""
+        self.check(Action.READ, {Category.KEY_MATERIAL}, operation=operation)
+        count = 0
+        for blob in blobs:
+            self.keyring.check_unwrap(keys_in or self.session, *key_ref(blob))
+            count += 1
+        return count
+
+    def _decide(
+        self,
+        table: TableRef,
+        columns: Sequence[str],
+        rows: Sequence[Any],
+        action: Action,
+        operation: str,
+        subjects: Sequence[str | None],
+        reason: str | None,
+    ) -> Grant:
+        categories = categories_for(table_name(table), tuple(columns), rows)
+        return self.check(action, categories, operation=operation, subjects=subjects, reason=reason)
 
     def note(
         self,
@@ -159,27 +270,12 @@ class Gate:
         *,
         operation: str,
         subjects: Sequence[str | None] = (None,),
-    ) -> None:
+        reason: str | None = None,
+    ) -> Grant:
         cats = sorted(set(categories))
         cat_text = ",".join(c.value for c in cats)
-        actor = ctx.actor
-        role_used: str | None = None
-        denied: Category | None = None
-        reason = "not allowed by the access policy"
-        for cat in cats:
-            allowing = [r for r in actor.roles if self.allows(r, cat, ctx.purpose, action)]
-            if actor.scope is not None and (cat, ctx.purpose) not in actor.scope:
-                allowing = []
-                reason = "outside the processor's contract"
-            if not allowing:
-                denied = cat
-                break
-            role_used = role_used or allowing[0]
-        own_only = actor.kind == ActorKind.CUSTOMER
-        if denied is None and own_only and any(s != actor.id for s in subjects):
-            denied = cats[0] if cats else Category.REFERENCE
-            reason = "not the customer's own record"
-        roles_text = ",".join(actor.roles)
+        role_used, denied, refusal = self._decide(ctx, action, cats, subjects)
+        roles_text = ",".join(ctx.actor.roles)
         if denied is not None:
             audit.queue(
                 ctx.session,
@@ -189,7 +285,7 @@ class Gate:
                         cat_text,
                         s,
                         "denied",
-                        f"{reason}: {denied.value}",
+                        f"{refusal}: {denied.value}",
                         roles_text,
                         keep=True,
                     )
@@ -202,14 +298,37 @@ class Gate:
                 purpose=ctx.purpose.value,
                 category=denied.value,
                 action=action.value,
-                reason=reason,
+                reason=refusal,
             )
         now = clock.now_us()
         role = role_used or roles_text
         audit.queue(
             ctx.session,
             [
-                ctx._entry(operation, cat_text, s, "allowed", None, role, ts_us=now)
+                ctx._entry(operation, cat_text, s, "allowed", reason, role, ts_us=now)
                 for s in subjects
             ],
         )
+        return Grant(ctx, action, frozenset(cats), operation, subjects, issued_by=BY_GATE)
+
+    def _decide(
+        self,
+        ctx: Context,
+        action: Action,
+        cats: list[Category],
+        subjects: Sequence[str | None],
+    ) -> tuple[str | None, Category | None, str]:
+        """(the role that allows it, the category refused, why): role x purpose x category
+        from the policy, a processor's contract scope, then the own-record rule."""
+        actor = ctx.actor
+        role_used: str | None = None
+        for cat in cats:
+            allowing = [r for r in actor.roles if self.allows(r, cat, ctx.purpose, action)]
+            if actor.scope is not None and (cat, ctx.purpose) not in actor.scope:
+                return None, cat, "outside the processor's contract"
+            if not allowing:
+                return None, cat, "not allowed by the access policy"
+            role_used = role_used or allowing[0]
+        if not all(actor.reaches(s) for s in subjects):
+            return None, cats[0] if cats else Category.REFERENCE, "not the customer's own record"
+        return role_used, None, ""

@@ -13,9 +13,10 @@ from imbplus.privacy import rights
 from imbplus.privacy.rights_models import SubjectRequest
 from imbplus.privacy.trail import TrailRecord, read_trail
 from imbplus.web.deps import ApiContext
+from imbplus.web.guards import STAFF_API
 from imbplus.web.responses import API_ERRORS
 
-router = APIRouter(prefix="/api/v1", tags=["privacy"], responses=API_ERRORS)
+router = APIRouter(prefix="/api/v1", tags=["privacy"], responses=API_ERRORS, dependencies=STAFF_API)
 
 
 @router.get("/audit")

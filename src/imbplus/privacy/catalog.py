@@ -7,8 +7,10 @@ checks before it is revealed. The access policy file relates roles to these name
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from sqlalchemy import Table
 
@@ -149,6 +151,9 @@ class FieldSpec:
 
 
 FIELDS: dict[tuple[str, str], FieldSpec] = {}
+# Tables whose rows say which category their values hold (table -> column naming it): the
+# outbox carries whatever contact data its sender was allowed to use.
+CATEGORY_IN_ROW: dict[str, str] = {}
 
 
 def classify(table: Table, specs: dict[str, tuple[Category, Protection, str]]) -> None:
@@ -170,6 +175,31 @@ def classify_all(
 ) -> None:
     """Give every column of `table` the same classification (bookkeeping tables)."""
     classify(table, {c.name: (category, protection, description) for c in table.columns})
+
+
+def category_in_row(table: Table, column: str) -> None:
+    """Declare that each row of `table` names, in `column`, the category of its values."""
+    if column not in table.columns:
+        raise ValueError(f"{table.name}: no column {column}")
+    CATEGORY_IN_ROW[table.name] = column
+
+
+@lru_cache(maxsize=1024)
+def categories_of(table: str, columns: tuple[str, ...]) -> frozenset[Category]:
+    """The categories the gate decides on before these encrypted columns are revealed."""
+    found = set()
+    for column in columns:
+        spec = FIELDS.get((table, column))
+        if spec is None or spec.protection != Protection.ENCRYPTED:
+            raise ValueError(f"{table}.{column} is not an encrypted column of the catalogue")
+        found.add(spec.category)
+    return frozenset(found)
+
+
+def categories_in_rows(table: str, rows: Iterable[object]) -> frozenset[Category]:
+    """For a table of `CATEGORY_IN_ROW`: the categories its rows say they hold."""
+    column = CATEGORY_IN_ROW[table]
+    return frozenset(Category(getattr(row, column)) for row in rows)
 
 
 def encrypted_fields() -> list[FieldSpec]:

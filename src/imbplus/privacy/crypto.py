@@ -11,6 +11,10 @@
 
 Unwrapped keys are cached per database session only, so a shredded key stops working for
 every later unit of work.
+
+Decryption is private to the privacy core: values come out through the gate
+(`Context.reveal*`, `access.Grant`), which checks and audits first. Nothing here hands out
+key material.
 """
 
 from __future__ import annotations
@@ -219,7 +223,7 @@ class Keyring:
                         key_id, version, master_version, wrapped
                     )
 
-    def material(self, session: Session, key_id: int, version: int) -> bytes:
+    def _material(self, session: Session, key_id: int, version: int) -> bytes:
         cache = self._cache(session)
         found = cache.material.get((key_id, version))
         if found is not None:
@@ -230,6 +234,18 @@ class Keyring:
         found = self._unwrap(key_id, version, row.master_version, row.wrapped)
         cache.material[(key_id, version)] = found
         return found
+
+    def check_unwrap(self, session: Session, key_id: int, version: int) -> None:
+        """Raise unless the master key at hand unwraps this data-key version; no value is
+        decrypted and nothing is returned (start-up and restore checks)."""
+        self._material(session, key_id, version)
+
+    def derive(self, session: Session, scope: str, label: bytes) -> bytes:
+        """A secret for one named use: HMAC-SHA256 of `label` under the active version of
+        the system key of `scope`. The key itself never leaves the keyring."""
+        key_id = self.system_key(session, scope)
+        material = self._material(session, key_id, self.active_version(session, key_id))
+        return hmac.new(material, label, hashlib.sha256).digest()
 
     def active_version(self, session: Session, key_id: int) -> int:
         cache = self._cache(session)
@@ -254,7 +270,7 @@ class Keyring:
         cache = self._cache(session)
         aead = cache.aead.get((key_id, version))
         if aead is None:
-            aead = cache.aead[(key_id, version)] = AESGCM(self.material(session, key_id, version))
+            aead = cache.aead[(key_id, version)] = AESGCM(self._material(session, key_id, version))
         return aead
 
     # -- fields --------------------------------------------------------------------------
@@ -269,10 +285,7 @@ class Keyring:
         )
         return header + nonce + sealed
 
-    def open(self, session: Session, table: str, column: str, row_id: str, blob: bytes) -> str:
-        return self.open_values(session, table, row_id, (column,), (blob,))[0]
-
-    def open_values(
+    def _open_row(
         self,
         session: Session,
         table: str,
@@ -280,40 +293,22 @@ class Keyring:
         columns: Sequence[str],
         blobs: Sequence[bytes],
     ) -> list[str]:
-        """Decrypt several columns of one row (the hot path of every read)."""
-        by_header = self._cache(session).by_header
-        rid = row_id.encode()
-        out: list[str] = []
-        for column, blob in zip(columns, blobs, strict=True):
-            header = blob[:_HEADER_LEN]
-            aead = by_header.get(header)
-            if aead is None:
-                aead = by_header[header] = self._aead_for(session, table, column, row_id, blob)
-            try:
-                plain = aead.decrypt(
-                    blob[_HEADER_LEN:_BODY_AT],
-                    blob[_BODY_AT:],
-                    header + _ad_middle(table, column) + rid,
-                )
-            except InvalidTag:
-                raise IntegrityFailure(
-                    "a stored value failed its integrity check (tampered or moved)",
-                    table=table,
-                    column=column,
-                    record=row_id,
-                ) from None
-            out.append(plain.decode())
-        return out
+        """Decrypt several columns of one row."""
+        return self._open_rows(session, table, columns, [(row_id, blobs)])[0]
 
-    def open_many(
+    def _open_rows(
         self,
         session: Session,
         table: str,
         columns: Sequence[str],
-        items: Iterable[tuple[str, Sequence[bytes | None]]],
+        items: Sequence[tuple[str, Sequence[bytes | None]]],
     ) -> list[list[str]]:
-        """Decrypt the same columns of many rows: (row id, blobs) -> values (bulk reads)."""
+        """Decrypt the same columns of many rows: (row id, blobs) -> values (bulk reads).
+        The keys named by the first column's values are fetched together beforehand."""
         by_header = self._cache(session).by_header
+        if len(items) > 1 and columns:
+            heads = {blobs[0][:_HEADER_LEN] for _row_id, blobs in items if blobs[0] is not None}
+            self.preload(session, {_key_id_of(h) for h in heads - by_header.keys()})
         pairs = [(column, _ad_middle(table, column)) for column in columns]
         out: list[list[str]] = []
         for row_id, blobs in items:
@@ -356,7 +351,7 @@ class Keyring:
     def blind_index(self, session: Session, table: str, column: str, normalized: str) -> bytes:
         key_id = self.system_key(session, SCOPE_BLIND_INDEX)
         version = self.active_version(session, key_id)
-        return _hmac(self.material(session, key_id, version), table, column, normalized)
+        return _hmac(self._material(session, key_id, version), table, column, normalized)
 
     def blind_candidates(
         self, session: Session, table: str, column: str, normalized: str
@@ -364,9 +359,16 @@ class Keyring:
         """Digests under every live version (lookups keep working during rotation)."""
         key_id = self.system_key(session, SCOPE_BLIND_INDEX)
         return [
-            _hmac(self.material(session, key_id, v), table, column, normalized)
+            _hmac(self._material(session, key_id, v), table, column, normalized)
             for v in self.live_versions(session, key_id)
         ]
+
+
+def _key_id_of(header: bytes) -> int:
+    try:
+        return key_ref(header)[0]
+    except struct.error:
+        return 0  # a truncated value: reported when it is decrypted
 
 
 def _wrap_with(master: MasterKey, key_id: int, version: int, material: bytes) -> bytes:

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, BackgroundTasks, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import RedirectResponse, Response
 
 from imbplus.privacy import evidence
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Purpose
 from imbplus.web.deps import Db, get_runtime
-from imbplus.web.pages import User, check_csrf, render
+from imbplus.web.guards import STAFF_PAGES
+from imbplus.web.pages import User, render
 
-router = APIRouter(prefix="/console/evidence", include_in_schema=False)
+router = APIRouter(prefix="/console/evidence", include_in_schema=False, dependencies=STAFF_PAGES)
 
 
 def _ctx(request: Request, session: Db, user: User) -> Context:
@@ -34,9 +33,7 @@ def run(
     session: Db,
     user: User,
     tasks: BackgroundTasks,
-    csrf: Annotated[str, Form(max_length=64)],
 ) -> Response:
-    check_csrf(user, csrf)
     evidence.read_report(_ctx(request, session, user))  # same permission as reading
     # The checks use their own units of work; they run once this request has committed.
     tasks.add_task(evidence.run_all, get_runtime(request))

@@ -12,9 +12,10 @@ from imbplus.privacy import incidents
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Purpose
 from imbplus.web.deps import Db, get_runtime
-from imbplus.web.pages import User, check_csrf, render
+from imbplus.web.guards import STAFF_PAGES
+from imbplus.web.pages import User, render
 
-router = APIRouter(prefix="/console/incidents", include_in_schema=False)
+router = APIRouter(prefix="/console/incidents", include_in_schema=False, dependencies=STAFF_PAGES)
 
 
 def _ctx(request: Request, session: Db, user: User) -> Context:
@@ -36,10 +37,7 @@ def show(request: Request, session: Db, user: User) -> Response:
 
 
 @router.post("/scan")
-def scan(
-    request: Request, session: Db, user: User, csrf: Annotated[str, Form(max_length=64)]
-) -> Response:
-    check_csrf(user, csrf)
+def scan(request: Request, session: Db, user: User) -> Response:
     incidents.scan(_ctx(request, session, user))
     return RedirectResponse("/console/incidents", status_code=303)
 
@@ -51,9 +49,7 @@ def update(
     user: User,
     incident_id: RowId,
     status: Annotated[str, Form(max_length=16)],
-    csrf: Annotated[str, Form(max_length=64)],
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    check_csrf(user, csrf)
     incidents.update(_ctx(request, session, user), incident_id, status=status, note=note)
     return RedirectResponse("/console/incidents", status_code=303)

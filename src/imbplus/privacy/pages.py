@@ -12,9 +12,10 @@ from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Purpose
 from imbplus.privacy.trail import read_trail
 from imbplus.web.deps import Db, get_runtime
+from imbplus.web.guards import STAFF_PAGES
 from imbplus.web.pages import User, render
 
-router = APIRouter(prefix="/console/audit", include_in_schema=False)
+router = APIRouter(prefix="/console/audit", include_in_schema=False, dependencies=STAFF_PAGES)
 
 
 @router.get("")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import RowMapping, Table, func, select, update
@@ -208,7 +209,6 @@ def _reencrypt(rt: Runtime, progress: Progress) -> int:
                     stmt = stmt.where(pk > last)
                 rows = ctx.session.execute(stmt).mappings().all()
                 if rows:
-                    ctx.check(Action.WRITE, {f.category for f in enc}, operation="keys.reencrypt")
                     changed += _reencrypt_rows(ctx, table, pk.name, rows, enc, bidx)
                     last = rows[-1][pk.name]
             done += len(rows)
@@ -216,6 +216,39 @@ def _reencrypt(rt: Runtime, progress: Progress) -> int:
             if len(rows) < BATCH:
                 break
     return changed
+
+
+def _stale(ctx: Context, blob: bytes | None) -> bool:
+    if blob is None:
+        return False
+    key_id, version = key_ref(blob)
+    return version != ctx.keyring.active_version(ctx.session, key_id)
+
+
+_Work = tuple[RowMapping, set[str], set[str], SimpleNamespace]
+
+
+def _plan(
+    ctx: Context, rows: Sequence[RowMapping], columns: tuple[str, ...], bidx: list[FieldSpec]
+) -> list[_Work]:
+    """Per row: the columns under an old key version, the sources of blind indexes to
+    recompute, and the row with every other encrypted column left out (not revealed)."""
+    blind_key = ctx.keyring.system_key(ctx.session, SCOPE_BLIND_INDEX)
+    blind_rotating = len(ctx.keyring.live_versions(ctx.session, blind_key)) > 1
+    work = []
+    for row in rows:
+        stale = {c for c in columns if _stale(ctx, row[c])}
+        sources = {
+            spec.blind_index_of
+            for spec in (bidx if blind_rotating or stale else ())
+            if spec.blind_index_of
+            and row[spec.blind_index_of] is not None
+            and row[spec.column] is not None
+        }
+        if stale or sources:
+            cells = {**row, **{c: None for c in columns if c not in stale | sources}}
+            work.append((row, stale, sources, SimpleNamespace(**cells)))
+    return work
 
 
 def _reencrypt_rows(
@@ -226,35 +259,35 @@ def _reencrypt_rows(
     enc: list[FieldSpec],
     bidx: list[FieldSpec],
 ) -> int:
+    """One batch: what `_plan` found is revealed through the gate (one decision for the
+    batch, as a write: the values are re-encrypted, never shown) and sealed again."""
     session: Session = ctx.session
     keyring = ctx.keyring
-    blind_key = keyring.system_key(session, SCOPE_BLIND_INDEX)
-    blind_rotating = len(keyring.live_versions(session, blind_key)) > 1
+    columns = tuple(spec.column for spec in enc)
+    work = _plan(ctx, rows, columns, bidx)
+    opened = ctx.reveal_rows(
+        table.name,
+        [cells for *_, cells in work],
+        columns,
+        operation="keys.reencrypt",
+        subjects=[None],
+        action=Action.WRITE,
+        key=pk,
+        empty="",
+    )
     changed = 0
-    for row in rows:
+    for (row, stale, sources, _cells), texts in zip(work, opened, strict=True):
+        plain = dict(zip(columns, texts, strict=True))
         row_id = str(row[pk])
-        values: dict[str, object] = {}
-        plain: dict[str, str] = {}
-        for spec in enc:
-            blob = row[spec.column]
-            if blob is None:
-                continue
-            key_id, version = key_ref(blob)
-            if version == keyring.active_version(session, key_id):
-                continue
-            plain[spec.column] = keyring.open(session, table.name, spec.column, row_id, blob)
-            values[spec.column] = keyring.seal(
-                session, key_id, table.name, spec.column, row_id, plain[spec.column]
-            )
-        for spec in bidx if blind_rotating or plain else ():
-            source = spec.blind_index_of
-            if source is None or row[source] is None or row[spec.column] is None:
+        values: dict[str, object] = {
+            c: keyring.seal(session, key_ref(row[c])[0], table.name, c, row_id, plain[c])
+            for c in stale
+        }
+        for spec in bidx:
+            if spec.blind_index_of not in sources:
                 continue
             field = spec.column.removesuffix("_bidx")
-            text = plain.get(source) or keyring.open(
-                session, table.name, source, row_id, row[source]
-            )
-            digest = keyring.blind_index(session, table.name, field, text)
+            digest = keyring.blind_index(session, table.name, field, plain[spec.blind_index_of])
             if digest != row[spec.column]:
                 values[spec.column] = digest
         if values:

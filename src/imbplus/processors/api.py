@@ -12,9 +12,12 @@ from imbplus.privacy import disclosure
 from imbplus.processors import service
 from imbplus.shop.schemas import UUID
 from imbplus.web.deps import ApiContext
+from imbplus.web.guards import STAFF_API
 from imbplus.web.responses import API_ERRORS
 
-router = APIRouter(prefix="/api/v1", tags=["processors"], responses=API_ERRORS)
+router = APIRouter(
+    prefix="/api/v1", tags=["processors"], responses=API_ERRORS, dependencies=STAFF_API
+)
 
 
 class ProcessorRead(BaseModel):

@@ -18,9 +18,10 @@ from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Purpose
 from imbplus.processors import service
 from imbplus.web.deps import Db, get_runtime
-from imbplus.web.pages import User, check_csrf, render
+from imbplus.web.guards import STAFF_PAGES
+from imbplus.web.pages import User, render
 
-router = APIRouter(prefix="/console/processors", include_in_schema=False)
+router = APIRouter(prefix="/console/processors", include_in_schema=False, dependencies=STAFF_PAGES)
 
 
 Short = Annotated[str, Form(max_length=200)]
@@ -87,7 +88,6 @@ def register(
     request: Request,
     session: Db,
     user: User,
-    csrf: Annotated[str, Form(max_length=64)],
     processor_id: Annotated[str, Form(max_length=64)],
     name: Short,
     kind: Annotated[str, Form(max_length=16)],
@@ -97,7 +97,6 @@ def register(
     valid_until: Annotated[str, Form(max_length=10)],
 ) -> Response:
     """Register a processor's contract or replace its terms (one category:purpose a line)."""
-    check_csrf(user, csrf)
     ctx = _ctx(request, session, user)
     form = {
         "processor_id": processor_id,
@@ -130,9 +129,7 @@ def end(
     session: Db,
     user: User,
     processor_id: str,
-    csrf: Annotated[str, Form(max_length=64)],
 ) -> Response:
     """End a contract now: the processor receives nothing from this moment."""
-    check_csrf(user, csrf)
     service.end_contract(_ctx(request, session, user), processor_id)
     return RedirectResponse("/console/processors", status_code=303)

@@ -19,9 +19,12 @@ from imbplus.shipping.schemas import (
 )
 from imbplus.shop.schemas import UUID
 from imbplus.web.deps import ApiContext
+from imbplus.web.guards import STAFF_API
 from imbplus.web.responses import API_ERRORS, pdf_file, pdf_response
 
-router = APIRouter(prefix="/api/v1/shipments", tags=["shipments"], responses=API_ERRORS)
+router = APIRouter(
+    prefix="/api/v1/shipments", tags=["shipments"], responses=API_ERRORS, dependencies=STAFF_API
+)
 
 
 @router.get("")

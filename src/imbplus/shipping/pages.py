@@ -13,10 +13,11 @@ from imbplus.errors import ValidationFailed
 from imbplus.shipping import amendments, service
 from imbplus.shipping.schemas import AmendmentCreate
 from imbplus.web.errors import validation_problems
-from imbplus.web.pages import ConsoleContext, User, check_csrf, render
+from imbplus.web.guards import STAFF_PAGES
+from imbplus.web.pages import ConsoleContext, User, render
 from imbplus.web.responses import pdf_file
 
-router = APIRouter(prefix="/console/shipments", include_in_schema=False)
+router = APIRouter(prefix="/console/shipments", include_in_schema=False, dependencies=STAFF_PAGES)
 Short = Annotated[str, Form(max_length=64)]
 Text = Annotated[str, Form(max_length=500)]
 STATUSES = ("created", "handed_over", "in_transit", "delivered", "returned", "lost")
@@ -60,10 +61,7 @@ def shipment(request: Request, user: User, ctx: ConsoleContext, shipment_id: str
 
 
 @router.post("/{shipment_id}/status")
-def change_status(
-    request: Request, user: User, ctx: ConsoleContext, shipment_id: str, status: Short, csrf: Short
-) -> Response:
-    check_csrf(user, csrf)
+def change_status(ctx: ConsoleContext, shipment_id: str, status: Short) -> Response:
     service.change_status(ctx, shipment_id, status)
     return RedirectResponse(f"/console/shipments/{shipment_id}", status_code=303)
 
@@ -74,13 +72,11 @@ def amend(
     user: User,
     ctx: ConsoleContext,
     shipment_id: str,
-    csrf: Short,
     kind: Short,
     reason: Text,
     value: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     """`value` is the name, the address as "street; NN-NNN; city", or the note."""
-    check_csrf(user, csrf)
     body: dict[str, object] = {"kind": kind, "reason": reason}
     if kind == "recipient_name_correction":
         body["name"] = value

@@ -13,7 +13,6 @@ import secrets
 import uuid
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import func, select
 
@@ -21,14 +20,14 @@ from imbplus.clock import clock
 from imbplus.customers import service as customers
 from imbplus.errors import Conflict, Erased, NotFound
 from imbplus.ids import is_uuid
-from imbplus.notify import outbox
 from imbplus.privacy import disclosure
 from imbplus.privacy.access import Context
-from imbplus.privacy.catalog import Action, ActorKind, Category, Purpose
+from imbplus.privacy.catalog import Action, Category, Purpose
 from imbplus.privacy.crypto import key_ref
 from imbplus.privacy.retention_keys import retention_key
+from imbplus.privacy.reveal import Grant
 from imbplus.processors import service as processors
-from imbplus.shipping import anchors, carrier, seal
+from imbplus.shipping import anchors, carrier, notices, seal
 from imbplus.shipping.carrier import CarrierParcel
 from imbplus.shipping.models import Shipment, ShipmentAmendment, ShipmentEvent
 from imbplus.shipping.schemas import (
@@ -51,14 +50,6 @@ NEXT: dict[str, tuple[str, ...]] = {
     "created": ("handed_over", "lost"),
     "handed_over": ("in_transit", "delivered", "returned", "lost"),
     "in_transit": ("delivered", "returned", "lost"),
-}
-STATUS_PL = {
-    "created": "przygotowana do wysyłki",
-    "handed_over": "przekazana przewoźnikowi",
-    "in_transit": "w drodze",
-    "delivered": "doręczona",
-    "returned": "zwrócona do nadawcy",
-    "lost": "zaginiona (skontaktujemy się z Tobą)",
 }
 _REC_COLUMNS = ("recipient_name_ct", "street_ct", "postal_code_ct", "city_ct")
 _CON_COLUMNS = ("phone_ct", "email_ct")
@@ -119,38 +110,8 @@ def create(
     ctx.session.add(row)
     ctx.session.add(ShipmentEvent(shipment_id=sid, status="created", at=now, actor=ctx.actor.label))
     ctx.session.flush()
-    _notify(ctx, row, customer_key, recipient.phone, recipient.email)
+    notices.send(ctx, row, customer_key, recipient.phone, recipient.email)
     return sid
-
-
-def _notify(ctx: Context, row: Shipment, key_id: int, phone: str, email: str) -> None:
-    label = STATUS_PL[row.status]
-    text = (
-        f"IMB+: przesyłka {row.parcel_id} jest {label}. "
-        f"Status: https://imb-iptv.example/przesylki/{row.parcel_id}"
-    )
-    body = (
-        "Dzień dobry,\n\n"
-        f"Twoja przesyłka {row.parcel_id} z IMB+ jest {label}.\n\n"
-        "Dane kontaktowe z zamówienia służą wyłącznie do informowania o przesyłce.\n"
-        "Pozdrawiamy,\nIMB+\n"
-    )
-    reference = f"shipment:{row.id}:{row.status}"
-    common: dict[str, Any] = {
-        "customer_id": row.customer_id,
-        "key_id": key_id,
-        "reference": reference,
-        "category": CONTACT,
-    }
-    outbox.enqueue(
-        ctx,
-        channel="email",
-        recipient=email,
-        subject=f"IMB+: przesyłka {row.parcel_id} – {label}",
-        body=body,
-        **common,
-    )
-    outbox.enqueue(ctx, channel="sms", recipient=phone, subject="", body=text, **common)
 
 
 # -- reads ---------------------------------------------------------------------------------
@@ -176,49 +137,36 @@ def _events(ctx: Context, shipment_id: str) -> list[ShipmentEvent]:
     )
 
 
-def _open(ctx: Context, row: Shipment, columns: tuple[str, ...]) -> list[str]:
-    blobs = [getattr(row, c) for c in columns]
-    if None in blobs:
-        raise Erased("this shipment's data was erased", shipment=row.id)
-    return ctx.keyring.open_values(ctx.session, TABLE, row.id, columns, blobs)
-
-
-def _recipient(ctx: Context, row: Shipment) -> RecipientRead:
-    name, street, postal_code, city = _open(ctx, row, _REC_COLUMNS)
+def _recipient(grant: Grant, row: Shipment) -> RecipientRead:
+    name, street, postal_code, city = grant.reveal(Shipment, row, _REC_COLUMNS)
     return RecipientRead(
         name=name, address=AddressRead(street=street, postal_code=postal_code, city=city)
     )
 
 
-def _contact(ctx: Context, row: Shipment) -> ContactRead | None:
+def _contact(grant: Grant, row: Shipment) -> ContactRead | None:
     try:
-        phone, email = _open(ctx, row, _CON_COLUMNS)
+        phone, email = grant.reveal(Shipment, row, _CON_COLUMNS)
     except Erased:
         return None
     return ContactRead(phone=phone, email=email)
 
 
-def _amendments(ctx: Context, shipment_id: str) -> list[AmendmentRead]:
-    rows = ctx.session.execute(
-        select(ShipmentAmendment)
-        .where(ShipmentAmendment.shipment_id == shipment_id)
-        .order_by(ShipmentAmendment.at, ShipmentAmendment.id)
-    ).scalars()
-    out = []
-    for a in rows:
-        value, reason = ctx.keyring.open_values(
-            ctx.session,
-            "shipment_amendments",
-            a.id,
-            ("value_ct", "reason_ct"),
-            (a.value_ct or b"", a.reason_ct or b""),
+def _amendments(grant: Grant, shipment_id: str) -> list[AmendmentRead]:
+    rows = list(
+        grant.ctx.session.execute(
+            select(ShipmentAmendment)
+            .where(ShipmentAmendment.shipment_id == shipment_id)
+            .order_by(ShipmentAmendment.at, ShipmentAmendment.id)
+        ).scalars()
+    )
+    opened = grant.reveal_rows(ShipmentAmendment, rows, ("value_ct", "reason_ct"))
+    return [
+        AmendmentRead(
+            id=a.id, kind=a.kind, reason=reason, author=a.author, at=a.at, **json.loads(value)
         )
-        out.append(
-            AmendmentRead(
-                id=a.id, kind=a.kind, reason=reason, author=a.author, at=a.at, **json.loads(value)
-            )
-        )
-    return out
+        for a, (value, reason) in zip(rows, opened, strict=True)
+    ]
 
 
 def effective(recipient: RecipientRead, amendments: list[AmendmentRead]) -> RecipientRead:
@@ -246,15 +194,16 @@ def _summary(row: Shipment) -> ShipmentSummary:
     )
 
 
-def _read_model(ctx: Context, row: Shipment) -> ShipmentRead:
-    recipient = _recipient(ctx, row)
-    amendments = _amendments(ctx, row.id)
+def _read_model(grant: Grant, row: Shipment) -> ShipmentRead:
+    recipient = _recipient(grant, row)
+    amendments = _amendments(grant, row.id)
+    events = _events(grant.ctx, row.id)
     return ShipmentRead(
         **_summary(row).model_dump(),
         recipient=recipient,
-        contact=_contact(ctx, row),
+        contact=_contact(grant, row),
         effective_recipient=effective(recipient, amendments),
-        events=[EventRead(status=e.status, at=e.at, actor=e.actor) for e in _events(ctx, row.id)],
+        events=[EventRead(status=e.status, at=e.at, actor=e.actor) for e in events],
         amendments=amendments,
         content_hash=row.content_hash,
         retain_until=row.retain_until,
@@ -263,8 +212,10 @@ def _read_model(ctx: Context, row: Shipment) -> ShipmentRead:
 
 def get(ctx: Context, shipment_id: str) -> ShipmentRead:
     row = _load(ctx, shipment_id)
-    ctx.check(Action.READ, {RECORD, CONTACT}, operation="shipment.read", subjects=[row.customer_id])
-    return _read_model(ctx, row)
+    grant = ctx.check(
+        Action.READ, {RECORD, CONTACT}, operation="shipment.read", subjects=[row.customer_id]
+    )
+    return _read_model(grant, row)
 
 
 def list_shipments(
@@ -276,8 +227,7 @@ def list_shipments(
     limit: int = 50,
 ) -> list[ShipmentSummary]:
     """Newest first; no personal values (one audit record per customer listed)."""
-    if ctx.actor.kind is ActorKind.CUSTOMER:
-        customer_id = ctx.actor.id
+    customer_id = ctx.actor.whose(customer_id)
     stmt = select(Shipment).order_by(Shipment.created_at.desc(), Shipment.id).limit(limit)
     if status:
         stmt = stmt.where(Shipment.status == status)
@@ -297,7 +247,7 @@ def change_status(ctx: Context, shipment_id: str, status: str) -> ShipmentRead:
     row = _load(ctx, shipment_id, lock=True)
     subjects = [row.customer_id]
     ctx.check(Action.WRITE, {RECORD}, operation="shipment.status", subjects=subjects)
-    ctx.check(Action.READ, {RECORD, CONTACT}, operation="shipment.read", subjects=subjects)
+    grant = ctx.check(Action.READ, {RECORD, CONTACT}, operation="shipment.read", subjects=subjects)
     if row.sealed_at is not None:
         raise Sealed(
             "this shipment is completed and sealed; its record can only be amended",
@@ -313,21 +263,22 @@ def change_status(ctx: Context, shipment_id: str, status: str) -> ShipmentRead:
         )
     now = clock.now()
     if status == "handed_over":
-        _hand_to_carrier(ctx, row)
+        _hand_to_carrier(grant, row)
     row.status, row.updated_at = status, now
     ctx.session.add(ShipmentEvent(shipment_id=row.id, status=status, at=now, actor=ctx.actor.label))
     ctx.session.flush()
-    contact = _contact(ctx, row)
+    contact = _contact(grant, row)
     if contact is not None:
         key_id = key_ref(row.phone_ct or b"")[0]
-        _notify(ctx, row, key_id, contact.phone, contact.email)
+        notices.send(ctx, row, key_id, contact.phone, contact.email)
     if status in FINAL:
-        _seal(ctx, row)
+        _seal(grant, row)
     ctx.note("shipment.status", subject=row.customer_id, reason=f"shipment:{row.id} {status}")
-    return _read_model(ctx, row)
+    return _read_model(grant, row)
 
 
-def _hand_to_carrier(ctx: Context, row: Shipment) -> None:
+def _hand_to_carrier(grant: Grant, row: Shipment) -> None:
+    ctx = grant.ctx
     allowed = disclosure.allow(
         ctx,
         processors.for_step(ctx, row.carrier),
@@ -336,15 +287,16 @@ def _hand_to_carrier(ctx: Context, row: Shipment) -> None:
         subject=row.customer_id,
         reference=f"shipment:{row.id}",
     )
-    recipient = effective(_recipient(ctx, row), _amendments(ctx, row.id))
+    recipient = effective(_recipient(grant, row), _amendments(grant, row.id))
     to = recipient.address
     parcel = CarrierParcel(row.parcel_id, recipient.name, to.street, to.postal_code, to.city)
     carrier.announce(ctx, allowed, parcel)
 
 
-def _seal(ctx: Context, row: Shipment) -> None:
-    values = dict(zip(seal.PERSONAL[:4], _open(ctx, row, _REC_COLUMNS), strict=True))
-    contact = _contact(ctx, row)
+def _seal(grant: Grant, row: Shipment) -> None:
+    ctx = grant.ctx
+    values = dict(zip(seal.PERSONAL[:4], grant.reveal(Shipment, row, _REC_COLUMNS), strict=True))
+    contact = _contact(grant, row)
     if contact is not None:
         values.update(phone=contact.phone, email=contact.email)
     salt = seal.new_salt()
@@ -362,7 +314,7 @@ def _seal(ctx: Context, row: Shipment) -> None:
 def verify(ctx: Context, shipment_id: str) -> SealCheck:
     """Recompute the content hash and compare every field that can still be decrypted."""
     row = _load(ctx, shipment_id)
-    ctx.check(
+    grant = ctx.check(
         Action.READ, {RECORD, CONTACT}, operation="shipment.verify", subjects=[row.customer_id]
     )
     if row.sealed_at is None or row.field_digests is None or row.seal_salt_ct is None:
@@ -370,7 +322,7 @@ def verify(ctx: Context, shipment_id: str) -> SealCheck:
     hash_ok = seal.content_hash(row, _events(ctx, row.id)) == row.content_hash
     stored = json.loads(row.field_digests)
     fields: dict[str, str] = {}
-    salt = _open(ctx, row, ("seal_salt_ct",))[0]
+    salt = grant.reveal_one(Shipment, row, "seal_salt_ct")
     columns = {
         **dict(zip(seal.PERSONAL[:4], _REC_COLUMNS, strict=True)),
         "phone": "phone_ct",
@@ -378,7 +330,7 @@ def verify(ctx: Context, shipment_id: str) -> SealCheck:
     }
     for name, column in columns.items():
         try:
-            value = _open(ctx, row, (column,))[0]
+            value = grant.reveal_one(Shipment, row, column)
         except Erased:
             fields[name] = "erased"
             continue
@@ -394,8 +346,8 @@ def label(ctx: Context, shipment_id: str) -> tuple[str, bytes]:
 
     ctx = for_shipment(ctx)
     row = _load(ctx, shipment_id)
-    ctx.check(Action.READ, {RECORD}, operation="shipment.label", subjects=[row.customer_id])
-    recipient = effective(_recipient(ctx, row), _amendments(ctx, row.id))
+    grant = ctx.check(Action.READ, {RECORD}, operation="shipment.label", subjects=[row.customer_id])
+    recipient = effective(_recipient(grant, row), _amendments(grant, row.id))
     data = LabelData(
         parcel_id=row.parcel_id,
         name=recipient.name,

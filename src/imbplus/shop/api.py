@@ -9,9 +9,11 @@ from fastapi import APIRouter, Header, Query, Response
 from imbplus.shop import catalog, orders
 from imbplus.shop.schemas import UUID, OrderCreate, OrderRead, ProductRead
 from imbplus.web.deps import ApiContext, Db
+from imbplus.web.guards import PUBLIC, STAFF_API
 from imbplus.web.responses import API_ERRORS, PAYMENT_ERRORS
 
-router = APIRouter(prefix="/api/v1", tags=["shop"], responses=API_ERRORS)
+catalogue = APIRouter(prefix="/api/v1", tags=["shop"], responses=API_ERRORS, dependencies=PUBLIC)
+staff = APIRouter(prefix="/api/v1", tags=["shop"], responses=API_ERRORS, dependencies=STAFF_API)
 IdempotencyKey = Annotated[
     str,
     Header(
@@ -24,7 +26,7 @@ IdempotencyKey = Annotated[
 ]
 
 
-@router.get("/products")
+@catalogue.get("/products")
 def list_products(
     session: Db,
     kind: Annotated[Literal["stb", "package"] | None, Query()] = None,
@@ -33,7 +35,7 @@ def list_products(
     return catalog.list_products(session, kind=kind)
 
 
-@router.post("/orders", status_code=201, responses=PAYMENT_ERRORS)
+@staff.post("/orders", status_code=201, responses=PAYMENT_ERRORS)
 def place_order(
     ctx: ApiContext, body: OrderCreate, key: IdempotencyKey, response: Response
 ) -> OrderRead:
@@ -45,7 +47,7 @@ def place_order(
     return order
 
 
-@router.get("/orders")
+@staff.get("/orders")
 def list_orders(
     ctx: ApiContext,
     customer_id: Annotated[str, Query(pattern=UUID)],
@@ -54,6 +56,11 @@ def list_orders(
     return orders.list_orders(ctx, customer_id=customer_id, limit=limit)
 
 
-@router.get("/orders/{order_id}")
+@staff.get("/orders/{order_id}")
 def get_order(ctx: ApiContext, order_id: str) -> OrderRead:
     return orders.get(ctx, order_id)
+
+
+router = APIRouter()
+router.include_router(catalogue)
+router.include_router(staff)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -24,26 +24,17 @@ from imbplus.billing.invoices import LineSpec
 from imbplus.billing.schemas import Buyer, CardIn
 from imbplus.clock import clock
 from imbplus.customers import service as customers
-from imbplus.errors import Conflict, Erased, NotFound, ValidationFailed
-from imbplus.ids import is_uuid
+from imbplus.errors import Conflict, Erased, ValidationFailed
 from imbplus.privacy.access import Context
-from imbplus.privacy.catalog import Action, ActorKind, Category, Purpose
+from imbplus.privacy.catalog import Action, Category
 from imbplus.shipping import service as shipping
 from imbplus.shipping.schemas import Recipient
 from imbplus.shop import catalog
 from imbplus.shop.models import Order, OrderLine, OrderRequest, Product, Subscription
-from imbplus.shop.schemas import (
-    OrderCreate,
-    OrderInvoice,
-    OrderLineRead,
-    OrderPayment,
-    OrderRead,
-    OrderShipment,
-    OrderSummary,
-    SubscriptionRead,
-)
-
-ORDER_CATEGORIES = frozenset({Category.BILLING_RECORD, Category.PAYMENT_CARD})
+from imbplus.shop.reading import get as get  # reading.py; the routes call them from here
+from imbplus.shop.reading import list_orders as list_orders
+from imbplus.shop.reading import list_recent as list_recent
+from imbplus.shop.schemas import OrderCreate, OrderRead
 
 
 class CustomerSuspended(Conflict):
@@ -328,109 +319,3 @@ def _complete(
         ctx.session.flush()
         invoices.mark_billed(ctx, sub.id, period, invoice.id)
     ctx.session.flush()
-
-
-# -- reading -------------------------------------------------------------------------------
-def _load(ctx: Context, order_id: str) -> Order:
-    row = ctx.session.get(Order, order_id) if is_uuid(order_id) else None
-    if row is None or (ctx.actor.kind is ActorKind.CUSTOMER and row.customer_id != ctx.actor.id):
-        raise NotFound("no order with this id", order=order_id[:64])
-    return row
-
-
-def get(ctx: Context, order_id: str) -> OrderRead:
-    row = _load(ctx, order_id)
-    ctx.check(Action.READ, ORDER_CATEGORIES, operation="order.read", subjects=[row.customer_id])
-    lines = ctx.session.execute(
-        select(OrderLine).where(OrderLine.order_id == row.id).order_by(OrderLine.position)
-    ).scalars()
-    shown, inv = invoices.of_order(ctx, row.id)
-    payment = (
-        OrderPayment(
-            status=shown.status,
-            brand=shown.brand,
-            masked=shown.masked,
-            amount_gross=shown.amount_gross,
-        )
-        if shown
-        else None
-    )
-    invoice = OrderInvoice(id=inv.id, number=inv.number) if inv else None
-    shipment_ctx = replace(ctx, purpose=Purpose.SHIPMENT_CONTACT)
-    shipments = (
-        [
-            OrderShipment(id=s.id, parcel_id=s.parcel_id, status=s.status)
-            for s in shipping.list_shipments(
-                shipment_ctx, order_id=row.id, customer_id=row.customer_id
-            )
-        ]
-        if _may_see_shipments(ctx, row.customer_id)
-        else []
-    )
-    subs = ctx.session.execute(
-        select(Subscription).where(Subscription.order_id == row.id)
-    ).scalars()
-    return OrderRead(
-        id=row.id,
-        customer_id=row.customer_id,
-        status=row.status,
-        fulfilment=_fulfilment([s.status for s in shipments]),
-        total_gross=row.total_gross,
-        currency=row.currency,
-        created_at=row.created_at,
-        lines=[
-            OrderLineRead(
-                position=ln.position,
-                product_id=ln.product_id,
-                kind=ln.kind,
-                name=ln.name,
-                quantity=ln.quantity,
-                unit_gross=ln.unit_gross,
-                vat_rate_bp=ln.vat_rate_bp,
-            )
-            for ln in lines
-        ],
-        payment=payment,
-        invoice=invoice,
-        shipments=shipments,
-        subscriptions=[SubscriptionRead.model_validate(s) for s in subs],
-    )
-
-
-def _may_see_shipments(ctx: Context, customer_id: str) -> bool:
-    gate = ctx.runtime.gate
-    return any(
-        gate.allows(role, Category.SHIPMENT_RECORD, Purpose.SHIPMENT_CONTACT, Action.READ)
-        for role in ctx.actor.roles
-    )
-
-
-def _fulfilment(statuses: list[str]) -> str:
-    if statuses and all(s in shipping.FINAL for s in statuses):
-        return "completed"
-    if any(s not in ("created",) for s in statuses):
-        return "shipped"
-    return "paid"
-
-
-def list_orders(ctx: Context, *, customer_id: str, limit: int = 50) -> list[OrderRead]:
-    if ctx.actor.kind is ActorKind.CUSTOMER:
-        customer_id = ctx.actor.id
-    ids = ctx.session.execute(
-        select(Order.id)
-        .where(Order.customer_id == customer_id)
-        .order_by(Order.created_at.desc())
-        .limit(limit)
-    ).scalars()
-    return [get(ctx, i) for i in ids]
-
-
-def list_recent(ctx: Context, *, status: str | None = None, limit: int = 50) -> list[OrderSummary]:
-    """The newest orders of every customer, for billing staff (one audited read)."""
-    stmt = select(Order).order_by(Order.created_at.desc()).limit(limit)
-    if status:
-        stmt = stmt.where(Order.status == status)
-    rows = list(ctx.session.execute(stmt).scalars())
-    subjects: list[str | None] = [*sorted({r.customer_id for r in rows})] or [None]
-    ctx.check(Action.READ, {Category.BILLING_RECORD}, operation="order.list", subjects=subjects)
-    return [OrderSummary.model_validate(r) for r in rows]

@@ -15,7 +15,7 @@ from imbplus.billing import cards, credit, documents, invoices
 from imbplus.billing.money import pln
 from imbplus.bounds import Flag
 from imbplus.errors import DomainError
-from imbplus.portal.deps import Customer, PortalContext
+from imbplus.portal.deps import SUBSCRIBER_PAGES, Customer, PortalContext
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Purpose
 from imbplus.runtime import rollback_keeping_evidence
@@ -25,10 +25,10 @@ from imbplus.shop.forms import OrderFields
 from imbplus.shop.schemas import OrderCreate
 from imbplus.web import i18n
 from imbplus.web.errors import validation_problems
-from imbplus.web.pages import check_csrf, render
+from imbplus.web.pages import render
 from imbplus.web.responses import pdf_file
 
-router = APIRouter(prefix="/portal", include_in_schema=False)
+router = APIRouter(prefix="/portal", include_in_schema=False, dependencies=SUBSCRIBER_PAGES)
 Short = Annotated[str, Form(max_length=100)]
 
 
@@ -70,11 +70,9 @@ def order(
     request: Request,
     user: Customer,
     ctx: PortalContext,
-    csrf: Short,
     key: Short,
     form: OrderFields,
 ) -> Response:
-    check_csrf(user, csrf)
     lang = i18n.lang_of(request.scope)
     body = form.body(user.customer_id)
     if body is None:
@@ -120,10 +118,7 @@ def my_orders(
 
 
 @router.post("/cards/{card_id}/remove")
-def remove_card(
-    request: Request, user: Customer, ctx: PortalContext, card_id: str, csrf: Short
-) -> Response:
-    check_csrf(user, csrf)
+def remove_card(request: Request, ctx: PortalContext, card_id: str) -> Response:
     cards.remove(_billing(ctx), card_id)
     lang = i18n.lang_of(request.scope)
     return RedirectResponse(i18n.localized(lang, "/portal/orders"), status_code=303)

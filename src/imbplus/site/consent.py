@@ -153,7 +153,6 @@ class ConsentProof(BaseModel):
 
 def proofs(ctx: Context, *, limit: int = 50, consent_id: str | None = None) -> list[ConsentProof]:
     """Recent decisions with their masked addresses, for the DPO (through the gate)."""
-    ctx.check(Action.READ, {Category.CONSENT_RECORD}, operation="consent.read")
     stmt = (
         select(ConsentRecord, PolicyVersion.number)
         .outerjoin(PolicyVersion, PolicyVersion.id == ConsentRecord.policy_version_id)
@@ -162,25 +161,29 @@ def proofs(ctx: Context, *, limit: int = 50, consent_id: str | None = None) -> l
     )
     if consent_id is not None:
         stmt = stmt.where(ConsentRecord.id == consent_id)
-    out = []
-    for record, number in ctx.session.execute(stmt).all():
-        out.append(
-            ConsentProof(
-                consent_id=record.id,
-                replaces=record.replaces,
-                site=record.site,
-                lang=record.lang,
-                policy_version=number,
-                action=record.action,
-                preferences=record.preferences,
-                statistics=record.statistics,
-                decided_at=record.decided_at,
-                ip_masked=ctx.keyring.open(
-                    ctx.session, TABLE, "ip_masked_ct", record.id, record.ip_masked_ct
-                ),
-            )
+    found = ctx.session.execute(stmt).all()
+    opened = ctx.reveal_rows(
+        ConsentRecord,
+        [record for record, _ in found],
+        ("ip_masked_ct",),
+        operation="consent.read",
+        subjects=[None],
+    )
+    return [
+        ConsentProof(
+            consent_id=record.id,
+            replaces=record.replaces,
+            site=record.site,
+            lang=record.lang,
+            policy_version=number,
+            action=record.action,
+            preferences=record.preferences,
+            statistics=record.statistics,
+            decided_at=record.decided_at,
+            ip_masked=ip_masked,
         )
-    return out
+        for (record, number), (ip_masked,) in zip(found, opened, strict=True)
+    ]
 
 
 @dataclass(frozen=True)

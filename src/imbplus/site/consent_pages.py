@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from imbplus import bounds
@@ -16,11 +16,11 @@ from imbplus.site.consent import ConsentState
 from imbplus.site.pages import Counted, consent_of
 from imbplus.web import clientip, cookies, i18n
 from imbplus.web.deps import Db, get_runtime
+from imbplus.web.guards import PUBLIC
 from imbplus.web.pages import render, set_cookie
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=PUBLIC)
 _LOCAL_PATH = re.compile(r"^/(?![/\\])[A-Za-z0-9/_.\-]*$")
-Token = Annotated[str, Form(max_length=200)]
 Flag = Annotated[str | None, Form(max_length=8)]
 
 
@@ -52,18 +52,16 @@ def cookie_page(
     )
 
 
-@router.post("/cookies/consent")
+@router.post("/cookies/consent", dependencies=[Depends(forms.SignedForm("consent"))])
 def decide(
     request: Request,
     session: Db,
-    token: Token,
     choice: Annotated[str, Form(max_length=16)],
     preferences: Flag = None,
     statistics: Flag = None,
     next_path: Annotated[str | None, Form(alias="next", max_length=256)] = None,
 ) -> Response:
     rt = get_runtime(request)
-    forms.verify(rt.keyring.master, request, "consent", token)
     ctx = Context(
         session, rt, Actor.system("site"), Purpose.REGULATORY_COMPLIANCE, request.state.request_id
     )

@@ -15,10 +15,10 @@ from imbplus.privacy.catalog import Purpose
 from imbplus.runtime import Runtime
 from imbplus.site import consent, feedback, inquiries, notices, policy, stats
 from imbplus.web.deps import Db, get_runtime
-from imbplus.web.pages import ConsoleContext, ConsoleUser, User, check_csrf, render
+from imbplus.web.guards import STAFF_PAGES
+from imbplus.web.pages import ConsoleContext, ConsoleUser, User, render
 
-router = APIRouter(prefix="/console", include_in_schema=False)
-Csrf = Annotated[str, Form(max_length=64)]
+router = APIRouter(prefix="/console", include_in_schema=False, dependencies=STAFF_PAGES)
 InquiryId = Annotated[str, Path(max_length=36)]
 
 
@@ -75,9 +75,7 @@ def inquiry_status(
     user: Dpo,
     inquiry_id: InquiryId,
     status: Annotated[str, Form(max_length=16)],
-    csrf: Csrf,
 ) -> Response:
-    check_csrf(user, csrf)
     inquiries.set_status(
         _ctx(request, session, user, Purpose.DATA_SUBJECT_REQUEST), inquiry_id, status
     )
@@ -91,9 +89,7 @@ def inquiry_answer(
     user: Dpo,
     inquiry_id: InquiryId,
     answer: Annotated[str, Form(max_length=12_000)],
-    csrf: Csrf,
 ) -> Response:
-    check_csrf(user, csrf)
     inquiries.answer(_ctx(request, session, user, Purpose.DATA_SUBJECT_REQUEST), inquiry_id, answer)
     return RedirectResponse(f"/console/privacy/inbox/{inquiry_id}", status_code=303)
 
@@ -147,10 +143,8 @@ def policy_publish(
     effective: Annotated[str, Form(max_length=10)],
     changes: Annotated[str, Form(max_length=4_000)],
     text: Annotated[str, Form(max_length=policy.MAX_CHARS + 1_000)],
-    csrf: Csrf,
     notify: Annotated[str | None, Form(max_length=8)] = None,
 ) -> Response:
-    check_csrf(user, csrf)
     rt = get_runtime(request)
     form = {"lang": lang, "effective": effective, "changes": changes, "text": text}
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from imbplus.bounds import Flag
@@ -19,12 +19,12 @@ from imbplus.site.pages import Counted
 from imbplus.site.schemas import FEEDBACK_TOPICS, INQUIRY_TOPICS, FeedbackIn, InquiryIn, parse
 from imbplus.web import i18n
 from imbplus.web.deps import Db, get_runtime
+from imbplus.web.guards import PUBLIC
 from imbplus.web.pages import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=PUBLIC)
 # Generous limits here; the schemas say precisely what is accepted and the form is shown
 # again with the reasons. The body limit of the site's forms caps everything.
-Token = Annotated[str, Form(max_length=200)]
 Short = Annotated[str, Form(max_length=1000)]
 Long = Annotated[str, Form(max_length=20_000)]
 _REFERENCE = re.compile(r"^PRV-[A-Z0-9]{6}$")
@@ -58,18 +58,15 @@ def contact_form(request: Request, _view: Counted) -> Response:
     return _contact_page(request)
 
 
-@router.post("/contact")
+@router.post("/contact", dependencies=[Depends(forms.SignedForm("contact"))])
 def contact_send(
     request: Request,
     session: Db,
-    token: Token,
     email: Short = "",
     topic: Short = "",
     message: Long = "",
     name: Short = "",
 ) -> Response:
-    rt = get_runtime(request)
-    forms.verify(rt.keyring.master, request, "contact", token)
     values = {"name": name, "email": email, "topic": topic, "message": message}
     try:
         data = parse(InquiryIn, dict(values))
@@ -118,18 +115,15 @@ def feedback_form(request: Request, _view: Counted, sent: Annotated[Flag, Query(
     return _feedback_page(request)
 
 
-@router.post("/feedback")
+@router.post("/feedback", dependencies=[Depends(forms.SignedForm("feedback"))])
 def feedback_send(
     request: Request,
     session: Db,
-    token: Token,
     topic: Short = "",
     message: Long = "",
     email: Short = "",
     understood: Annotated[str | None, Form(max_length=8)] = None,
 ) -> Response:
-    rt = get_runtime(request)
-    forms.verify(rt.keyring.master, request, "feedback", token)
     values = {"topic": topic, "message": message, "email": email}
     try:
         data = parse(FeedbackIn, {**values, "understood": understood == "on"})

@@ -51,26 +51,27 @@ class FeedbackRead(BaseModel):
 
 
 def recent(ctx: Context, *, limit: int = 100) -> list[FeedbackRead]:
-    ctx.check(Action.READ, {Category.FEEDBACK}, operation="feedback.read")
-    rows = ctx.session.execute(
-        select(Feedback).order_by(Feedback.received_at.desc()).limit(limit)
-    ).scalars()
-    out = []
-    for row in rows:
-        message = ctx.keyring.open(ctx.session, TABLE, "message_ct", row.id, row.message_ct)
-        email = (
-            ctx.keyring.open(ctx.session, TABLE, "email_ct", row.id, row.email_ct)
-            if row.email_ct
-            else None
+    rows = list(
+        ctx.session.execute(
+            select(Feedback).order_by(Feedback.received_at.desc()).limit(limit)
+        ).scalars()
+    )
+    opened = ctx.reveal_rows(
+        Feedback,
+        rows,
+        ("message_ct", "email_ct"),
+        operation="feedback.read",
+        subjects=[None],
+        empty="",
+    )
+    return [
+        FeedbackRead(
+            id=row.id,
+            topic=row.topic,
+            lang=row.lang,
+            received_at=row.received_at,
+            message=message,
+            email=email or None,
         )
-        out.append(
-            FeedbackRead(
-                id=row.id,
-                topic=row.topic,
-                lang=row.lang,
-                received_at=row.received_at,
-                message=message,
-                email=email,
-            )
-        )
-    return out
+        for row, (message, email) in zip(rows, opened, strict=True)
+    ]

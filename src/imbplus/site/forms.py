@@ -18,6 +18,8 @@ from starlette.requests import Request
 from imbplus.clock import clock
 from imbplus.errors import ConfigurationError
 from imbplus.privacy.masterkey import MasterKey
+from imbplus.web.deps import get_runtime
+from imbplus.web.guards import posted_field
 from imbplus.web.pages import CsrfFailed
 
 LIFETIME_S = 4 * 3600
@@ -55,6 +57,19 @@ def verify(master: MasterKey, request: Request, form: str, token: str) -> None:
         raise CsrfFailed(_MESSAGE)
     if expires < clock.time():
         raise CsrfFailed(_MESSAGE)
+
+
+class SignedForm:
+    """Route dependency of a public form: an unsafe request carries, in its `token` field,
+    a fresh token signed for this form (`{{ form_token('name') }}` in the template)."""
+
+    def __init__(self, form: str) -> None:
+        self.form = form
+
+    async def __call__(self, request: Request) -> None:
+        token = await posted_field(request, "token")
+        if token is not None:
+            verify(get_runtime(request).keyring.master, request, self.form, token)
 
 
 def _same_site(request: Request) -> None:

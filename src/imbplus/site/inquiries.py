@@ -169,13 +169,14 @@ def _is_uuid(value: str) -> bool:
 
 def read(ctx: Context, inquiry_id: str) -> InquiryRead:
     row = _load(ctx, inquiry_id)
-    ctx.check(
-        Action.READ, _READ, operation="privacy_inquiry.read", subjects=[row.customer_id or row.id]
+    name, email, message, answer = ctx.reveal(
+        PrivacyInquiry,
+        row,
+        ("name_ct", "email_ct", "message_ct", "answer_ct"),
+        operation="privacy_inquiry.read",
+        subject=row.customer_id or row.id,
+        empty="",
     )
-
-    def opened(column: str, blob: bytes | None) -> str:
-        return ctx.keyring.open(ctx.session, TABLE, column, row.id, blob) if blob else ""
-
     return InquiryRead(
         id=row.id,
         reference=row.reference,
@@ -187,10 +188,10 @@ def read(ctx: Context, inquiry_id: str) -> InquiryRead:
         days_left=_days_left(row.due_at),
         answered_at=row.answered_at,
         customer_id=row.customer_id,
-        name=opened("name_ct", row.name_ct),
-        email=opened("email_ct", row.email_ct),
-        message=opened("message_ct", row.message_ct),
-        answer=opened("answer_ct", row.answer_ct) or None,
+        name=name,
+        email=email,
+        message=message,
+        answer=answer or None,
     )
 
 

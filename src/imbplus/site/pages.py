@@ -15,9 +15,10 @@ from imbplus.site.consent import NO_DECISION, ConsentState
 from imbplus.site.service import offer
 from imbplus.web import cookies
 from imbplus.web.deps import Db
+from imbplus.web.guards import PUBLIC
 from imbplus.web.pages import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=PUBLIC)
 
 
 def consent_of(request: Request) -> ConsentState:

@@ -9,14 +9,16 @@ from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
 from imbplus.bounds import RowId
-from imbplus.portal.deps import Customer
+from imbplus.portal.deps import SUBSCRIBER_PAGES, Customer
 from imbplus.site import notices, policy
 from imbplus.site.pages import Counted
 from imbplus.web import i18n
 from imbplus.web.deps import Db, get_runtime
-from imbplus.web.pages import check_csrf, render
+from imbplus.web.guards import PUBLIC
+from imbplus.web.pages import render
 
-router = APIRouter(include_in_schema=False)
+pages = APIRouter(include_in_schema=False, dependencies=PUBLIC)
+notice = APIRouter(prefix="/portal", include_in_schema=False, dependencies=SUBSCRIBER_PAGES)
 Number = Annotated[int, Path(ge=1, le=100_000)]
 
 
@@ -24,7 +26,7 @@ def _site(request: Request) -> str:
     return get_runtime(request).settings.site_id
 
 
-@router.get("/privacy")
+@pages.get("/privacy")
 def privacy(request: Request, session: Db, _view: Counted) -> Response:
     site, lang = _site(request), request.state.lang
     shown = policy.current(session, site, lang)
@@ -40,7 +42,7 @@ def privacy(request: Request, session: Db, _view: Counted) -> Response:
     )
 
 
-@router.get("/privacy/versions/{number}")
+@pages.get("/privacy/versions/{number}")
 def version(request: Request, session: Db, number: Number, _view: Counted) -> Response:
     site, lang = _site(request), request.state.lang
     shown = policy.get(session, site, lang, number)
@@ -56,7 +58,7 @@ def version(request: Request, session: Db, number: Number, _view: Counted) -> Re
     )
 
 
-@router.get("/privacy/versions/{number}/changes")
+@pages.get("/privacy/versions/{number}/changes")
 def changes(request: Request, session: Db, number: Number, _view: Counted) -> Response:
     site, lang = _site(request), request.state.lang
     new = policy.get(session, site, lang, number)
@@ -70,15 +72,15 @@ def changes(request: Request, session: Db, number: Number, _view: Counted) -> Re
     )
 
 
-@router.post("/portal/policy-notice")
+@notice.post("/policy-notice")
 def dismiss_notice(
-    request: Request,
-    session: Db,
-    user: Customer,
-    version_id: Annotated[RowId, Form()],
-    csrf: Annotated[str, Form(max_length=64)],
+    request: Request, session: Db, user: Customer, version_id: Annotated[RowId, Form()]
 ) -> Response:
     """The subscriber has read the notice of a new policy version (P22)."""
-    check_csrf(user, csrf)
     notices.mark_seen(session, user.customer_id, version_id)
     return RedirectResponse(i18n.localized(request.state.lang, "/portal"), status_code=303)
+
+
+router = APIRouter(include_in_schema=False)
+router.include_router(pages)
+router.include_router(notice)

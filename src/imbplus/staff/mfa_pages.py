@@ -22,9 +22,9 @@ from imbplus.staff import mfa
 from imbplus.staff.models import Staff
 from imbplus.web.clientip import client_address
 from imbplus.web.deps import Db, get_runtime
+from imbplus.web.guards import STAFF_PAGES, Audience, CsrfField
 from imbplus.web.pages import LoginRequired, User, check_csrf, render, set_cookie
 
-router = APIRouter(include_in_schema=False)
 Field64 = Annotated[str, Form(max_length=64)]
 WRONG_CODE = "That code is not valid."
 
@@ -53,6 +53,17 @@ def enrolling(request: Request, session: Db) -> Enrolling:
 PendingEnrolment = Annotated[Enrolling, Depends(enrolling)]
 
 
+async def enrolment_csrf(who: PendingEnrolment, token: CsrfField) -> None:
+    """The enrolment form carries the anti-forgery token of the half-open session."""
+    if token is not None:
+        check_csrf(who, token)
+
+
+ENROLMENT: Audience = (Depends(enrolling), Depends(enrolment_csrf))
+enrolment = APIRouter(prefix="/console", include_in_schema=False, dependencies=ENROLMENT)
+router = APIRouter(prefix="/console", include_in_schema=False, dependencies=STAFF_PAGES)
+
+
 def _security(request: Request, session: Db, staff: Staff) -> Context:
     return Context(
         session,
@@ -71,16 +82,13 @@ def _enrol_page(
     return render(request, "console/enrol.html", status, enrol=enrol, csrf=csrf, error=error)
 
 
-@router.get("/login/enrol")
+@enrolment.get("/login/enrol")
 def enrol_form(request: Request, session: Db, who: PendingEnrolment) -> Response:
     return _enrol_page(request, session, who)
 
 
-@router.post("/login/enrol")
-def enrol(
-    request: Request, session: Db, who: PendingEnrolment, code: Field64, csrf: Field64
-) -> Response:
-    check_csrf(who, csrf)
+@enrolment.post("/login/enrol")
+def enrol(request: Request, session: Db, who: PendingEnrolment, code: Field64) -> Response:
     ctx = _security(request, session, who.staff)
     codes = mfa.confirm(ctx, who.staff, code, client_address(request))
     if codes is None:
@@ -105,17 +113,13 @@ def account(request: Request, session: Db, user: User) -> Response:
 
 
 @router.post("/account/totp")
-def totp_begin(request: Request, session: Db, user: User, csrf: Field64) -> Response:
-    check_csrf(user, csrf)
+def totp_begin(request: Request, session: Db, user: User) -> Response:
     enrol = mfa.begin(get_runtime(request), session, user.staff, fresh=True)
     return _account(request, session, user, enrol=enrol)
 
 
 @router.post("/account/totp/confirm")
-def totp_confirm(
-    request: Request, session: Db, user: User, code: Field64, csrf: Field64
-) -> Response:
-    check_csrf(user, csrf)
+def totp_confirm(request: Request, session: Db, user: User, code: Field64) -> Response:
     ctx = _security(request, session, user.staff)
     codes = mfa.confirm(ctx, user.staff, code, client_address(request))
     if codes is None:

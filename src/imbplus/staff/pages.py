@@ -17,17 +17,11 @@ from imbplus.staff import mfa, mfa_pages, service
 from imbplus.staff.models import Staff
 from imbplus.web.clientip import client_address
 from imbplus.web.deps import Db, get_runtime
-from imbplus.web.pages import (
-    PRE_CSRF_COOKIE,
-    User,
-    check_csrf,
-    check_pre_login_csrf,
-    pre_login_csrf,
-    render,
-    set_cookie,
-)
+from imbplus.web.guards import PRE_LOGIN_FORMS, STAFF_PAGES
+from imbplus.web.pages import PRE_CSRF_COOKIE, User, pre_login_csrf, render, set_cookie
 
-router = APIRouter(prefix="/console", include_in_schema=False)
+sign_in = APIRouter(prefix="/console", include_in_schema=False, dependencies=PRE_LOGIN_FORMS)
+console = APIRouter(prefix="/console", include_in_schema=False, dependencies=STAFF_PAGES)
 Field64 = Annotated[str, Form(max_length=64)]
 Secret = Annotated[str, Form(max_length=256)]
 
@@ -41,7 +35,7 @@ def _login_page(
     return response
 
 
-@router.get("/login")
+@sign_in.get("/login")
 def login_form(request: Request) -> Response:
     return _login_page(request)
 
@@ -53,11 +47,8 @@ _NEXT = {
 }
 
 
-@router.post("/login")
-def login(
-    request: Request, session: Db, username: Field64, password: Secret, csrf: Field64
-) -> Response:
-    check_pre_login_csrf(request, csrf)
+@sign_in.post("/login")
+def login(request: Request, session: Db, username: Field64, password: Secret) -> Response:
     rt = get_runtime(request)
     outcome = service.login(rt, session, username, password, client_address(request))
     if outcome.status == service.LoginStatus.FAILED or outcome.staff is None:
@@ -74,14 +65,13 @@ def login(
     return response
 
 
-@router.get("/login/totp")
+@sign_in.get("/login/totp")
 def totp_form(request: Request) -> Response:
     return _login_page(request, step="totp")
 
 
-@router.post("/login/totp")
-def totp(request: Request, session: Db, code: Field64, csrf: Field64) -> Response:
-    check_pre_login_csrf(request, csrf)
+@sign_in.post("/login/totp")
+def totp(request: Request, session: Db, code: Field64) -> Response:
     rt = get_runtime(request)
     row = sessions.resolve(
         session, rt.settings, "staff", request.cookies.get(sessions.STAFF_COOKIE)
@@ -99,16 +89,15 @@ def totp(request: Request, session: Db, code: Field64, csrf: Field64) -> Respons
     return response
 
 
-@router.post("/logout")
-def logout(request: Request, session: Db, user: User, csrf: Field64) -> Response:
-    check_csrf(user, csrf)
+@console.post("/logout")
+def logout(request: Request, session: Db, user: User) -> Response:
     sessions.end(session, user.web_session)
     response = RedirectResponse("/console/login", status_code=303)
     response.delete_cookie(sessions.STAFF_COOKIE, path="/")
     return response
 
 
-@router.get("")
+@console.get("")
 def home(request: Request, user: User, need: str | None = None) -> Response:
     purposes = get_runtime(request).gate.purposes_for(user.staff.role_names)
     return render(
@@ -121,9 +110,8 @@ def home(request: Request, user: User, need: str | None = None) -> Response:
     )
 
 
-@router.post("/purpose")
-def choose_purpose(request: Request, user: User, purpose: Field64, csrf: Field64) -> Response:
-    check_csrf(user, csrf)
+@console.post("/purpose")
+def choose_purpose(request: Request, user: User, purpose: Field64) -> Response:
     allowed = get_runtime(request).gate.purposes_for(user.staff.role_names)
     if purpose not in {p.value for p in allowed}:
         raise ValidationFailed([{"field": "purpose", "problem": "not a purpose of your roles"}])
@@ -131,4 +119,8 @@ def choose_purpose(request: Request, user: User, purpose: Field64, csrf: Field64
     return RedirectResponse("/console/customers", status_code=303)
 
 
+router = APIRouter(include_in_schema=False)
+router.include_router(sign_in)
+router.include_router(mfa_pages.enrolment)
+router.include_router(console)
 router.include_router(mfa_pages.router)

@@ -21,9 +21,10 @@ from imbplus.surveys.schemas import (
     SurveyCreate,
 )
 from imbplus.web.errors import validation_problems
-from imbplus.web.pages import ConsoleContext, User, check_csrf, render
+from imbplus.web.guards import STAFF_PAGES
+from imbplus.web.pages import ConsoleContext, User, render
 
-router = APIRouter(prefix="/console/surveys", include_in_schema=False)
+router = APIRouter(prefix="/console/surveys", include_in_schema=False, dependencies=STAFF_PAGES)
 Field = Annotated[str, Form(max_length=4000)]
 Small = Annotated[str, Form(max_length=64)]
 
@@ -73,12 +74,10 @@ def create(
     user: User,
     ctx: ConsoleContext,
     title: Field,
-    csrf: Small,
     intro: Field = "",
     lang: Small = "pl",
     audience: Small = "customers",
 ) -> Response:
-    check_csrf(user, csrf)
     try:
         # form fields are text: enums are parsed from their values here
         data = SurveyCreate.model_validate(
@@ -142,13 +141,11 @@ def add_question(
     survey_id: str,
     kind: Small,
     prompt: Field,
-    csrf: Small,
     options: Field = "",
     required: Small = "",
     min_value: Small = "",
     max_value: Small = "",
 ) -> Response:
-    check_csrf(user, csrf)
     try:
         data = QuestionCreate.model_validate(
             {
@@ -168,34 +165,28 @@ def add_question(
 
 
 @router.post("/{survey_id}/questions/{question_id}/delete")
-def remove_question(
-    user: User, ctx: ConsoleContext, survey_id: str, question_id: RowId, csrf: Small
-) -> Response:
-    check_csrf(user, csrf)
+def remove_question(ctx: ConsoleContext, survey_id: str, question_id: RowId) -> Response:
     service.remove_question(ctx, survey_id, question_id)
     return RedirectResponse(f"/console/surveys/{survey_id}", status_code=303)
 
 
 @router.post("/{survey_id}/open")
-def open_survey(user: User, ctx: ConsoleContext, survey_id: str, csrf: Small) -> Response:
-    check_csrf(user, csrf)
+def open_survey(ctx: ConsoleContext, survey_id: str) -> Response:
     service.open_survey(ctx, survey_id)
     return RedirectResponse(f"/console/surveys/{survey_id}", status_code=303)
 
 
 @router.post("/{survey_id}/close")
-def close_survey(user: User, ctx: ConsoleContext, survey_id: str, csrf: Small) -> Response:
-    check_csrf(user, csrf)
+def close_survey(ctx: ConsoleContext, survey_id: str) -> Response:
     service.close_survey(ctx, survey_id)
     return RedirectResponse(f"/console/surveys/{survey_id}", status_code=303)
 
 
 @router.post("/{survey_id}/invite")
 def invite(
-    request: Request, user: User, ctx: ConsoleContext, survey_id: str, channel: Small, csrf: Small
+    request: Request, user: User, ctx: ConsoleContext, survey_id: str, channel: Small
 ) -> Response:
     """Invite every eligible customer (never those who opted out) on one channel."""
-    check_csrf(user, csrf)
     try:
         report = invitations.invite(ctx, survey_id, channel)
     except ValidationFailed as exc:

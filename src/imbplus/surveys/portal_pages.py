@@ -14,8 +14,8 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from imbplus.errors import AccessDenied, Conflict, ValidationFailed
-from imbplus.portal.deps import Customer, context_for
-from imbplus.portal.forms import Csrf, redirect, render_with_csrf
+from imbplus.portal.deps import Customer, context_for, portal_form_csrf, portal_user
+from imbplus.portal.forms import redirect, render_with_csrf
 from imbplus.privacy.access import Actor, Context
 from imbplus.privacy.catalog import Purpose
 from imbplus.surveys import answers, invitations, messages, service
@@ -24,10 +24,9 @@ from imbplus.surveys.schemas import AGE_BANDS, COMPANY_SIZES, MAX_OPTIONS, MAX_Q
 from imbplus.traffic import limits
 from imbplus.web import i18n
 from imbplus.web.deps import Db, get_runtime
-from imbplus.web.pages import check_csrf, check_pre_login_csrf, render
+from imbplus.web.guards import pre_login_form_csrf, public
+from imbplus.web.pages import render
 
-portal_router = APIRouter(prefix="/portal/surveys", include_in_schema=False)
-public_router = APIRouter(prefix="/surveys", include_in_schema=False)
 assert messages  # registers the texts
 
 
@@ -37,6 +36,18 @@ async def survey_form(request: Request) -> FormData:
 
 
 Answers = Annotated[FormData, Depends(survey_form)]
+# The answers are read under their own limits before the anti-forgery check reads the same
+# (kept) form for its token; the caller is known before either.
+portal_router = APIRouter(
+    prefix="/portal/surveys",
+    include_in_schema=False,
+    dependencies=[Depends(portal_user), Depends(survey_form), Depends(portal_form_csrf)],
+)
+public_router = APIRouter(
+    prefix="/surveys",
+    include_in_schema=False,
+    dependencies=[Depends(public), Depends(survey_form), Depends(pre_login_form_csrf)],
+)
 
 
 def _values(form: FormData) -> dict[str, list[str]]:
@@ -120,10 +131,8 @@ def opt_out(
     request: Request,
     session: Db,
     user: Customer,
-    csrf: Csrf,
     confirm: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
-    check_csrf(user, csrf)
     if confirm != "yes":
         return _my_surveys(request, session, user, 422, problem=True)
     invitations.opt_out(_research(request, session, user), user.customer_id)
@@ -158,7 +167,6 @@ def answer_form(request: Request, session: Db, user: Customer, survey_id: str) -
 def answer(
     request: Request, session: Db, user: Customer, survey_id: str, form: Answers
 ) -> Response:
-    check_csrf(user, str(form.get("csrf", "")))
     limits.guard(request, session, "survey")
     ctx = _research(request, session, user)
     found = _portal_survey(request, ctx, survey_id, user.customer_id)
@@ -210,7 +218,6 @@ def public_form(request: Request, session: Db, survey_id: str) -> Response:
 
 @public_router.post("/{survey_id}")
 def public_answer(request: Request, session: Db, survey_id: str, form: Answers) -> Response:
-    check_pre_login_csrf(request, str(form.get("csrf", "")))
     limits.guard(request, session, "survey")
     ctx = _visitor_job(request, session)
     found = _public_survey(request, ctx, survey_id)

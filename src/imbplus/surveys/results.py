@@ -132,17 +132,14 @@ def _texts(ctx: Context, answers: Iterable[tuple[Answer, Response]]) -> list[str
     """Decrypt free-text answers; the read is recorded against each author."""
     pairs = [(a, r) for a, r in answers if a.text_ct is not None]
     subjects = sorted({r.customer_id for _, r in pairs if r.customer_id})
-    ctx.check(
-        Action.READ,
-        {Category.SURVEY_RESPONSE},
+    opened = ctx.reveal_rows(
+        Answer,
+        [a for a, _ in pairs],
+        ("text_ct",),
         operation="survey.comments",
         subjects=[*subjects, None] if any(r.customer_id is None for _, r in pairs) else subjects,
     )
-    texts = [
-        ctx.keyring.open(ctx.session, TABLE, "text_ct", str(a.id), a.text_ct)  # type: ignore[arg-type]
-        for a, _ in pairs
-    ]
-    return sorted(texts, key=str.casefold)
+    return sorted((text for (text,) in opened), key=str.casefold)
 
 
 def results(ctx: Context, survey_id: str) -> SurveyResults:

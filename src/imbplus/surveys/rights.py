@@ -13,7 +13,7 @@ from imbplus.surveys.models import Answer, OptOut, Question, Response, Survey
 
 
 def _export(ctx: Context, customer_id: str) -> dict[str, Any]:
-    ctx.check(
+    grant = ctx.check(
         Action.READ, {Category.SURVEY_RESPONSE}, operation="survey.export", subjects=[customer_id]
     )
     rows = ctx.session.execute(
@@ -47,9 +47,7 @@ def _export(ctx: Context, customer_id: str) -> dict[str, Any]:
                 None,
             )
             if answer.text_ct is not None:
-                value = ctx.keyring.open(
-                    ctx.session, "survey_answers", "text_ct", str(answer.id), answer.text_ct
-                )
+                value = grant.reveal_one(Answer, answer, "text_ct")
             given.append({"question": prompt, "category": answer.category, "answer": value})
         answers.append(
             {"survey": title, "submitted_at": response.submitted_at.isoformat(), "answers": given}

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from imbplus.auth import generations, sessions
+from imbplus.devices import pseudonyms
 from imbplus.devices import service as devices
 from imbplus.devices.models import REFUSED_STATUSES, Device, DeviceToken
 from imbplus.errors import DomainError, RateLimited, Unauthenticated
@@ -67,6 +68,9 @@ class TokenCache:
         self.rt = rt
         self.ttl = rt.settings.telemetry_token_cache_s
         self._entries: dict[str, DeviceAuth] = {}
+        # (box, assignment period) -> pseudonym: a period's secret is revealed through the
+        # gate (and audited) once per period and worker, not at every token check
+        self._pseudonyms: dict[tuple[str, int | None], int] = {}
         self._lock = threading.Lock()
         self._epoch = 0  # moves on every clear; a load begun before it is not cached
         self._revocations = generations.Watcher(
@@ -79,11 +83,14 @@ class TokenCache:
             self._epoch += 1
             for key in [k for k, v in self._entries.items() if v.device_id == device_id]:
                 del self._entries[key]
+            for known in [k for k in self._pseudonyms if k[0] == device_id]:
+                del self._pseudonyms[known]
 
     def _clear(self) -> None:
         with self._lock:
             self._epoch += 1
             self._entries.clear()
+            self._pseudonyms.clear()
 
     def authenticate(self, token: str | None) -> DeviceAuth:
         if not token or not token.startswith(devices.TOKEN_PREFIX) or len(token) > MAX_TOKEN_LEN:
@@ -129,7 +136,7 @@ class TokenCache:
                 )
                 pseudonym = 0
             else:
-                pseudonym = devices.pseudonym(devices.pseudonym_secret(ctx, device), device.id)
+                pseudonym = self._pseudonym(ctx, device)
             return DeviceAuth(
                 device_id=device.id,
                 pseudonym=pseudonym,
@@ -140,6 +147,20 @@ class TokenCache:
                 expires=now + self.ttl,
                 refused=refused,
             )
+
+    def _pseudonym(self, ctx: Context, device: Device) -> int:
+        epoch = self._epoch
+        period = pseudonyms.current_period(ctx, device)
+        key = (device.id, period.id if period is not None else None)
+        found = self._pseudonyms.get(key)
+        if found is None:
+            found = pseudonyms.pseudonym(pseudonyms.secret_of(ctx, period), device.id)
+            with self._lock:
+                if len(self._pseudonyms) > 200_000:
+                    self._pseudonyms.clear()
+                if epoch == self._epoch:  # not forgotten while it loaded
+                    self._pseudonyms[key] = found
+        return found
 
     def mark_seen(self, auth: DeviceAuth, address: str | None, every_s: float = 300) -> None:
         """Update the registry's last seen / last IP at most every `every_s` per box."""

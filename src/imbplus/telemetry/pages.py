@@ -10,9 +10,10 @@ from fastapi.responses import Response
 from imbplus.telemetry import charts, queries, readable
 from imbplus.telemetry.store import Store
 from imbplus.web.deps import get_runtime
+from imbplus.web.guards import STAFF_PAGES
 from imbplus.web.pages import ConsoleContext, User, render
 
-router = APIRouter(prefix="/console/telemetry", include_in_schema=False)
+router = APIRouter(prefix="/console/telemetry", include_in_schema=False, dependencies=STAFF_PAGES)
 
 
 @router.get("")

@@ -15,6 +15,7 @@ from imbplus.clock import clock
 from imbplus.customers.models import Customer
 from imbplus.customers.schemas import AddressIn
 from imbplus.demo.customers import fake_customers, load
+from imbplus.devices import pseudonyms
 from imbplus.devices import service as devices
 from imbplus.devices.models import Device
 from imbplus.devices.schemas import DeviceAssign, DeviceCreate, DeviceUpdate
@@ -108,10 +109,9 @@ def fleet_from_registry(rt: Runtime) -> Fleet:
                 select(Device).where(Device.status == "active").order_by(Device.id)
             ).scalars()
         )
-        ctx.keyring.preload(ctx.session, {r.key_id for r in rows})
-        pseudonyms = [devices.pseudonym(devices.pseudonym_secret(ctx, r), r.id) for r in rows]
+        current = pseudonyms.current_pseudonyms(ctx, rows, operation="telemetry.seed_fleet")
         return Fleet(
-            pseudonym=np.array(pseudonyms, dtype=np.int64),
+            pseudonym=np.array(current, dtype=np.int64),
             model=np.array([r.model for r in rows], dtype=object),
             firmware=np.array([r.firmware for r in rows], dtype=object),
             region=np.array([r.region or "unknown" for r in rows], dtype=object),

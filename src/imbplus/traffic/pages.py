@@ -10,9 +10,10 @@ from fastapi.responses import Response
 
 from imbplus.clock import clock
 from imbplus.traffic import stats
+from imbplus.web.guards import STAFF_PAGES
 from imbplus.web.pages import ConsoleContext, User, render
 
-router = APIRouter(prefix="/console/traffic", include_in_schema=False)
+router = APIRouter(prefix="/console/traffic", include_in_schema=False, dependencies=STAFF_PAGES)
 
 
 @router.get("")

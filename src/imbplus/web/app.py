@@ -19,6 +19,7 @@ from imbplus.settings import Settings, load_settings
 from imbplus.traffic.middleware import TrafficLogMiddleware
 from imbplus.traffic.writer import RequestLogWriter
 from imbplus.web import errors, pages
+from imbplus.web.guards import PUBLIC
 from imbplus.web.i18n import LanguagePrefixMiddleware
 from imbplus.web.middleware import RequestMiddleware
 
@@ -118,7 +119,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=str(pages.static_dir())), name="static")
 
-    @app.get("/healthz", include_in_schema=False)
+    @app.get("/healthz", include_in_schema=False, dependencies=PUBLIC)
     def healthz() -> JSONResponse:
         with rt.engine.connect() as conn:
             conn.execute(text("SELECT 1"))

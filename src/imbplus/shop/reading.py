@@ -1,0 +1,132 @@
+"""Reading orders (P03 billing, P20): an order with its lines, payment, invoice, shipments
+and subscriptions, under one decision of the gate; a customer reaches only their own."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sqlalchemy import select
+
+from imbplus.billing import invoices
+from imbplus.errors import NotFound
+from imbplus.ids import is_uuid
+from imbplus.privacy.access import Context
+from imbplus.privacy.catalog import Action, Category, Purpose
+from imbplus.shipping import service as shipping
+from imbplus.shop.models import Order, OrderLine, Subscription
+from imbplus.shop.schemas import (
+    OrderInvoice,
+    OrderLineRead,
+    OrderPayment,
+    OrderRead,
+    OrderShipment,
+    OrderSummary,
+    SubscriptionRead,
+)
+
+ORDER_CATEGORIES = frozenset({Category.BILLING_RECORD, Category.PAYMENT_CARD})
+
+
+def _load(ctx: Context, order_id: str) -> Order:
+    row = ctx.session.get(Order, order_id) if is_uuid(order_id) else None
+    if row is None or not ctx.actor.reaches(row.customer_id):
+        raise NotFound("no order with this id", order=order_id[:64])
+    return row
+
+
+def get(ctx: Context, order_id: str) -> OrderRead:
+    row = _load(ctx, order_id)
+    grant = ctx.check(
+        Action.READ, ORDER_CATEGORIES, operation="order.read", subjects=[row.customer_id]
+    )
+    lines = ctx.session.execute(
+        select(OrderLine).where(OrderLine.order_id == row.id).order_by(OrderLine.position)
+    ).scalars()
+    shown, inv = invoices.of_order(grant, row.id)
+    payment = (
+        OrderPayment(
+            status=shown.status,
+            brand=shown.brand,
+            masked=shown.masked,
+            amount_gross=shown.amount_gross,
+        )
+        if shown
+        else None
+    )
+    invoice = OrderInvoice(id=inv.id, number=inv.number) if inv else None
+    shipment_ctx = replace(ctx, purpose=Purpose.SHIPMENT_CONTACT)
+    shipments = (
+        [
+            OrderShipment(id=s.id, parcel_id=s.parcel_id, status=s.status)
+            for s in shipping.list_shipments(
+                shipment_ctx, order_id=row.id, customer_id=row.customer_id
+            )
+        ]
+        if _may_see_shipments(ctx, row.customer_id)
+        else []
+    )
+    subs = ctx.session.execute(
+        select(Subscription).where(Subscription.order_id == row.id)
+    ).scalars()
+    return OrderRead(
+        id=row.id,
+        customer_id=row.customer_id,
+        status=row.status,
+        fulfilment=_fulfilment([s.status for s in shipments]),
+        total_gross=row.total_gross,
+        currency=row.currency,
+        created_at=row.created_at,
+        lines=[
+            OrderLineRead(
+                position=ln.position,
+                product_id=ln.product_id,
+                kind=ln.kind,
+                name=ln.name,
+                quantity=ln.quantity,
+                unit_gross=ln.unit_gross,
+                vat_rate_bp=ln.vat_rate_bp,
+            )
+            for ln in lines
+        ],
+        payment=payment,
+        invoice=invoice,
+        shipments=shipments,
+        subscriptions=[SubscriptionRead.model_validate(s) for s in subs],
+    )
+
+
+def _may_see_shipments(ctx: Context, customer_id: str) -> bool:
+    gate = ctx.runtime.gate
+    return any(
+        gate.allows(role, Category.SHIPMENT_RECORD, Purpose.SHIPMENT_CONTACT, Action.READ)
+        for role in ctx.actor.roles
+    )
+
+
+def _fulfilment(statuses: list[str]) -> str:
+    if statuses and all(s in shipping.FINAL for s in statuses):
+        return "completed"
+    if any(s not in ("created",) for s in statuses):
+        return "shipped"
+    return "paid"
+
+
+def list_orders(ctx: Context, *, customer_id: str, limit: int = 50) -> list[OrderRead]:
+    ids = ctx.session.execute(
+        select(Order.id)
+        .where(Order.customer_id == ctx.actor.whose(customer_id))
+        .order_by(Order.created_at.desc())
+        .limit(limit)
+    ).scalars()
+    return [get(ctx, i) for i in ids]
+
+
+def list_recent(ctx: Context, *, status: str | None = None, limit: int = 50) -> list[OrderSummary]:
+    """The newest orders of every customer, for billing staff (one audited read)."""
+    stmt = select(Order).order_by(Order.created_at.desc()).limit(limit)
+    if status:
+        stmt = stmt.where(Order.status == status)
+    rows = list(ctx.session.execute(stmt).scalars())
+    subjects: list[str | None] = [*sorted({r.customer_id for r in rows})] or [None]
+    ctx.check(Action.READ, {Category.BILLING_RECORD}, operation="order.list", subjects=subjects)
+    return [OrderSummary.model_validate(r) for r in rows]
