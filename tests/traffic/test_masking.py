@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from imbplus.traffic.masking import mask_ip, referrer_domain, route_of
+from imbplus.traffic.masking import literal_segments, mask_ip, referrer_domain, route_of
 
 
 @pytest.mark.parametrize(
@@ -32,6 +32,17 @@ def test_routes_lose_ids_tokens_and_unknown_paths() -> None:
     )
     assert route_of("/en", 200) == ("en", "/")
     assert route_of("/wp-admin/jan.kowalski@example.pl", 404) == ("pl", "(not found)")
+
+
+def test_p05_a_value_typed_into_a_known_route_is_not_kept() -> None:
+    """Answers other than 404 keep the route's shape: with the application's own words known,
+    an e-mail or a name in a path becomes {id} (it once stayed in the log for 13 months)."""
+    known = literal_segments(["/api/v1/customers/{customer_id}", "/portal/surveys/{survey_id}"])
+    assert route_of("/api/v1/customers/jan.kowalski@example.pl", 401, known) == (
+        "pl",
+        "/api/v1/customers/{id}",
+    )
+    assert route_of("/en/portal/surveys/Kowalski", 303, known) == ("en", "/portal/surveys/{id}")
 
 
 def test_referrer_keeps_the_external_domain_only() -> None:

@@ -9,68 +9,21 @@ closed route, with no session and no token, and sees it refused before the handl
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from typing import Any
 
 from fastapi import FastAPI
-from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
-from starlette.routing import Mount, Route
 
-from imbplus.devices.api import box_context
-from imbplus.portal.deps import portal_api_user, portal_form_csrf, portal_header_csrf, portal_user
-from imbplus.staff.mfa_pages import enrolling, enrolment_csrf
-from imbplus.web.deps import api_actor
-from imbplus.web.guards import pre_login_form_csrf, public, staff_form_csrf
-from imbplus.web.pages import console_user
+from imbplus.portal.deps import portal_form_csrf, portal_header_csrf
+from imbplus.staff.mfa_pages import enrolment_csrf
+from imbplus.web.audiences import inventory
+from imbplus.web.guards import pre_login_form_csrf, staff_form_csrf
 from tests.web.public_routes import PUBLIC
 
-AUDIENCES: dict[Callable[..., Any], str] = {
-    console_user: "staff",
-    api_actor: "staff",
-    enrolling: "staff enrolling a second factor",
-    portal_user: "subscriber",
-    portal_api_user: "subscriber",
-    box_context: "box",
-    public: "public",
-}
 FORM_GUARDS = {staff_form_csrf, pre_login_form_csrf, portal_form_csrf, enrolment_csrf}
 HEADER_GUARDS = {portal_header_csrf}
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 # Forms posted without any cookie carry a signed, expiring form token checked in the service.
 SIGNED_FORMS = {("POST", "/cookies/consent"), ("POST", "/contact"), ("POST", "/feedback")}
-
-
-def _routes(routes: list[Any]) -> Iterator[Route | Mount]:
-    for route in routes:
-        if isinstance(route, Route | Mount):
-            yield route
-        elif hasattr(route, "original_router"):
-            yield from _routes(route.original_router.routes)
-
-
-def _calls(dependant: Dependant) -> set[Callable[..., Any]]:
-    found: set[Callable[..., Any]] = set()
-    for sub in dependant.dependencies:
-        if sub.call is not None:
-            found.add(sub.call)
-        found |= _calls(sub)
-    return found
-
-
-def inventory(app: FastAPI) -> dict[tuple[str, str], tuple[set[str], set[Callable[..., Any]]]]:
-    """(method, path) -> (audiences, every dependency called) for each route of the app."""
-    table: dict[tuple[str, str], tuple[set[str], set[Callable[..., Any]]]] = {}
-    for route in _routes(app.routes):
-        if not isinstance(route, APIRoute):  # static files, FastAPI's own API description
-            table[("GET", route.path)] = ({"public"}, set())
-            continue
-        calls = _calls(route.dependant)
-        audiences = {AUDIENCES[c] for c in calls if c in AUDIENCES}
-        for method in route.methods - {"HEAD"}:
-            table[(method, route.path)] = (audiences, calls)
-    return table
 
 
 def test_every_route_names_its_audience_and_only_listed_ones_are_open(app: FastAPI) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -29,9 +30,19 @@ def mask_ip(address: str) -> str:
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
+def literal_segments(route_paths: Iterable[str]) -> frozenset[str]:
+    """The words the application's own routes are made of (`/api/v1/customers/{id}` gives
+    api, v1 and customers): any other segment of a requested path is a value."""
+    return frozenset(
+        part for path in route_paths for part in path.split("/") if part and "{" not in part
+    )
+
+
 @lru_cache(maxsize=16_384)
-def route_of(path: str, status: int) -> tuple[str, str]:
-    """(language, route shape): ids and tokens become {id}; unknown paths are not kept."""
+def route_of(path: str, status: int, known: frozenset[str] | None = None) -> tuple[str, str]:
+    """(language, route shape): ids, tokens and, when the application's own words are
+    `known`, every other segment become {id} (an e-mail typed into a URL is not kept, P05);
+    unknown paths are not kept."""
     lang = DEFAULT
     for candidate in LANGS:
         if path == f"/{candidate}" or path.startswith(f"/{candidate}/"):
@@ -39,7 +50,10 @@ def route_of(path: str, status: int) -> tuple[str, str]:
             break
     if status == 404:
         return lang, NOT_FOUND
-    parts = ["{id}" if _ID.match(p) else p for p in path.split("/")]
+    parts = [
+        "{id}" if _ID.match(p) or (known is not None and p and p not in known) else p
+        for p in path.split("/")
+    ]
     return lang, "/".join(parts)[:200] or "/"
 
 

@@ -52,6 +52,8 @@ class RequestLogWriter:
         self._stopping = threading.Event()
         self._flushing = threading.Lock()
         self._thread: threading.Thread | None = None
+        # the application's own path words, once its routes are known (see `route_of`)
+        self.known_segments: frozenset[str] | None = None
         self.written = 0
         self.dropped = 0  # since start; the oldest lines go when the queue is full
         self._dropped_reported = 0
@@ -123,7 +125,7 @@ class RequestLogWriter:
             digests: dict[str, bytes] = {}
             full, masked = [], []
             for ts_us, address, method, path, status, headers in lines:
-                lang, route = route_of(path, status)
+                lang, route = route_of(path, status, self.known_segments)
                 at = us_to_datetime(ts_us)
                 client = address[:64] or "unknown"
                 row_id = f"{ts_us:016x}{secrets.token_hex(8)}"  # time-ordered: cheap to index

@@ -16,9 +16,11 @@ from imbplus import __version__
 from imbplus.portal import deps as portal_deps
 from imbplus.runtime import Runtime
 from imbplus.settings import Settings, load_settings
+from imbplus.traffic.masking import literal_segments
 from imbplus.traffic.middleware import TrafficLogMiddleware
 from imbplus.traffic.writer import RequestLogWriter
 from imbplus.web import errors, pages
+from imbplus.web.audiences import route_paths
 from imbplus.web.guards import PUBLIC
 from imbplus.web.i18n import LanguagePrefixMiddleware
 from imbplus.web.middleware import RequestMiddleware
@@ -125,6 +127,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             conn.execute(text("SELECT 1"))
         return JSONResponse({"status": "ok", "version": __version__})
 
+    request_log.known_segments = literal_segments(route_paths(app))
     app.add_middleware(ConsentMiddleware)  # inside the language prefix: sees the bare path
     app.add_middleware(LanguagePrefixMiddleware)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=rt.settings.trusted_hosts)
