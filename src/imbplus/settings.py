@@ -284,6 +284,67 @@ class Settings(BaseSettings):
         description="Sealed shipment records are kept this long after completion as proof "
         "of service (P13), then purged.",
     )
+    customer_retention_after_contract_days: int = Field(
+        default=3 * 365,
+        ge=1,
+        description="A customer record (name, contact, address) is kept while the contract "
+        "lasts and this many days after its last subscription ended (claims from the "
+        "contract), then erased (P13).",
+    )
+    card_retention_after_contract_days: int = Field(
+        default=90,
+        ge=1,
+        description="Saved cards are kept while the contract lasts and this many days after "
+        "it ended (last charges, complaints), then their keys are destroyed (P13, P20).",
+    )
+    device_last_ip_days: int = Field(
+        default=90,
+        ge=1,
+        description="A box's last seen address is cleared this many days after it was last "
+        "seen (P13).",
+    )
+    outbox_retention_days: int = Field(
+        default=30,
+        ge=1,
+        description="Sent, dropped or cancelled outbox messages are deleted this many days "
+        "after they were queued (P13).",
+    )
+    survey_response_retention_days: int = Field(
+        default=2 * 365,
+        ge=1,
+        description="Survey responses are deleted this many days after they were submitted "
+        "(P13, P19).",
+    )
+    consent_record_retention_days: int = Field(
+        default=3 * 365,
+        ge=365,
+        description="Cookie consent records are deleted this many days after the decision "
+        "(P13, P18); at least a year (the database refuses to delete a younger proof).",
+    )
+    feedback_retention_days: int = Field(
+        default=2 * 365,
+        ge=1,
+        description="Comments and suggestions are deleted this many days after they arrived "
+        "(P13, P24).",
+    )
+    privacy_inquiry_retention_days: int = Field(
+        default=3 * 365,
+        ge=1,
+        description="Answered or closed privacy questions are deleted this many days after "
+        "they were closed (P13, P23).",
+    )
+    subject_request_retention_days: int = Field(
+        default=3 * 365,
+        ge=1,
+        description="Completed data-subject requests are deleted this many days after they "
+        "were completed (P13, B01).",
+    )
+    staff_retention_after_leaving_days: int = Field(
+        default=365,
+        ge=1,
+        description="A disabled staff account keeps its login and name this many days after "
+        "it was disabled, then they are replaced by its id (P13).",
+    )
     shipment_amendment_kinds: list[str] = Field(
         default=[
             "recipient_name_correction",

@@ -102,7 +102,9 @@ def test_a_backup_passes_its_drill_and_a_damaged_one_fails(rt: Runtime) -> None:
     failed = drills.run(rt, made.path)
     assert not failed.passed and len(failed.steps) == 1
     outcome = restore_drill(rt)
-    assert not outcome.passed and "failed" in outcome.detail
+    # the damaged backup is named from its files, before its failed drill is even read
+    assert not outcome.passed and "does not match its manifest" in outcome.detail
+    assert m.telemetry[0].path in outcome.detail
     with rt.sessions() as s:
         results = s.execute(
             select(AuditRecord.result).where(AuditRecord.action == "backup.drill")

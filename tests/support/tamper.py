@@ -19,3 +19,14 @@ def open_rotation(rt: Runtime) -> None:
             {"t": clock.now().replace(tzinfo=None)},
         )
         s.commit()
+
+
+def drop_append_only(rt: Runtime, table: str) -> None:
+    """The append-only triggers of `table` dropped, as the database's owner could."""
+    with rt.sessions() as s:
+        if s.get_bind().dialect.name == "postgresql":
+            s.execute(text(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}"))
+        else:
+            for verb in ("update", "delete"):
+                s.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_{verb}"))
+        s.commit()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from imbplus.backup.service import backups
+from imbplus.backup.service import backups, verify
 from imbplus.clock import clock, us_to_datetime
 from imbplus.privacy.evidence import Outcome, not_exercised, register
 from imbplus.privacy.models import AuditRecord
@@ -21,7 +21,26 @@ def restore_drill(rt: Runtime) -> Outcome:
             .order_by(AuditRecord.seq.desc())
             .limit(1)
         ).first()
-    kept = len(backups(rt.settings.backup_root))
+    kept_paths = backups(rt.settings.backup_root)
+    kept = len(kept_paths)
+    if last is not None and not kept_paths:
+        return Outcome(
+            False,
+            f"no backup is kept in {rt.settings.backup_root}: nothing could be restored",
+            {"backups_kept": 0},
+        )
+    if kept_paths:
+        try:
+            _manifest, broken = verify(kept_paths[-1])
+        except (OSError, ValueError) as exc:
+            broken = [f"the manifest cannot be read ({type(exc).__name__})"]
+        if broken:
+            return Outcome(
+                False,
+                f"the newest backup {kept_paths[-1].name} does not match its manifest: "
+                + "; ".join(broken[:3]),
+                {"backups_kept": kept, "newest_problems": len(broken)},
+            )
     if last is None:
         return Outcome(
             False,

@@ -9,6 +9,7 @@ from imbplus.cli import (
     audit,
     backup,
     billing,
+    canary,
     catalog,
     demo,
     devices,
@@ -63,6 +64,7 @@ app.add_typer(devices.app, name="devices")
 app.add_typer(telemetry.app, name="telemetry")
 app.add_typer(shop.app, name="shop")
 app.add_typer(billing.app, name="billing")
+app.add_typer(canary.app, name="canary")
 app.add_typer(shipping.app, name="shipping")
 app.add_typer(outbox.app, name="outbox")
 app.add_typer(processors.app, name="processors")

@@ -141,6 +141,13 @@ def one_erased(rt: Runtime, customer_id: str) -> None:
         customers.erase(ctx, customer_id)
 
 
+def canary_planted(rt: Runtime) -> None:
+    """The P05 canary (privacy/canary.py), planted through the services once."""
+    from imbplus.privacy import canary
+
+    canary.plant(rt)
+
+
 def exercise(rt: Runtime, subscriber_id: str, others: list[str]) -> None:
     """Every step above, once; `others` are fictitious customers other than the subscriber
     (at least three)."""
@@ -150,6 +157,7 @@ def exercise(rt: Runtime, subscriber_id: str, others: list[str]) -> None:
     questions_and_requests(rt, others[1])
     incident_closed(rt)
     one_erased(rt, others[-1])
+    canary_planted(rt)
 
 
 def run(rt: Runtime, subscriber_email: str) -> str:
@@ -171,5 +179,6 @@ def run(rt: Runtime, subscriber_email: str) -> str:
     exercise(rt, subscriber, others)
     return (
         "demo activity: a sealed delivery, a box PIN, a survey opt-out, request-log lines, "
-        "privacy questions and requests, a closed drill incident, one erased customer"
+        "privacy questions and requests, a closed drill incident, one erased customer, "
+        "the P05 canary"
     )

@@ -20,11 +20,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, Index, Integer, String, false, func, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from imbplus.clock import clock
 from imbplus.db import Base, UTCDateTime
 from imbplus.errors import AccessDenied
+from imbplus.privacy import audit
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Action, Category, classify_all
 from imbplus.privacy.catalog import Protection as P
@@ -150,9 +151,22 @@ def record(
     ctx.session.add(Disclosure(**values))
     ctx.session.flush()
     if keep_on_rollback:
-        ctx.session.info.setdefault(KEEP_ON_ROLLBACK, []).append(
-            lambda side: side.add(Disclosure(**values))
+        # The gate's decision goes with the register row: a hand-over on the register
+        # without its decision is what the P01 check looks for.
+        decision = ctx._entry(
+            f"disclose.{allowed.processor.kind}",
+            ",".join(c.value for c in allowed.categories),
+            allowed.subject,
+            "allowed",
+            "kept: the data left before the unit of work failed",
+            ",".join(ctx.actor.roles),
         )
+
+        def keep(side: Session) -> None:
+            side.add(Disclosure(**values))
+            audit.queue(side, [decision])
+
+        ctx.session.info.setdefault(KEEP_ON_ROLLBACK, []).append(keep)
 
 
 def hand_over(

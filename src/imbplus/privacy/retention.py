@@ -47,6 +47,13 @@ RULE_MODULES = [
     "imbplus.shipping.purge",
     "imbplus.billing.purge",
     "imbplus.portal.retention",
+    "imbplus.customers.retention",
+    "imbplus.devices.retention",
+    "imbplus.notify.retention",
+    "imbplus.surveys.retention",
+    "imbplus.site.retention",
+    "imbplus.privacy.rights_retention",
+    "imbplus.staff.retention",
 ]
 
 

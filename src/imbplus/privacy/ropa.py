@@ -62,7 +62,7 @@ def build(gate: Gate, settings: Settings) -> list[Activity]:
         activities.append(
             Activity(
                 purpose,
-                PURPOSE_DESCRIPTIONS[purpose],
+                PURPOSE_DESCRIPTIONS.get(purpose, ""),
                 cats,
                 subjects,
                 recipients,

@@ -65,7 +65,8 @@ def parse_scope(pairs: list[str]) -> frozenset[tuple[Category, Purpose]]:
     return frozenset(out)
 
 
-def _info(row: Processor) -> ProcessorInfo:
+def info_of(row: Processor) -> ProcessorInfo:
+    """The contract terms of a registered processor, as the gate uses them."""
     return ProcessorInfo(
         row.id,
         row.name,
@@ -113,14 +114,14 @@ def register(
     row.valid_from, row.valid_until, row.updated_at = valid_from, valid_until, now
     ctx.session.flush()
     ctx.note("processor.registered", reason=f"processor:{row.id} contract={row.contract_ref}")
-    return _info(row)
+    return info_of(row)
 
 
 def get(ctx: Context, processor_id: str) -> ProcessorInfo:
     row = ctx.session.get(Processor, processor_id)
     if row is None:
         raise NotFound("no processor with this id", processor=processor_id[:64])
-    return _info(row)
+    return info_of(row)
 
 
 def for_step(ctx: Context, processor_id: str) -> ProcessorInfo:
@@ -132,12 +133,12 @@ def for_step(ctx: Context, processor_id: str) -> ProcessorInfo:
             "(imbplus processors register-sandbox, or register the contracted one)",
             processor=processor_id[:64],
         )
-    return _info(row)
+    return info_of(row)
 
 
 def list_all(ctx: Context) -> list[ProcessorInfo]:
     rows = ctx.session.execute(select(Processor).order_by(Processor.id)).scalars()
-    return [_info(r) for r in rows]
+    return [info_of(r) for r in rows]
 
 
 def list_for_oversight(ctx: Context) -> list[ProcessorInfo]:
@@ -206,4 +207,4 @@ def end_contract(ctx: Context, processor_id: str) -> ProcessorInfo:
         row.updated_at = now
         ctx.session.flush()
         ctx.note("processor.ended", reason=f"processor:{row.id} contract={row.contract_ref}")
-    return _info(row)
+    return info_of(row)

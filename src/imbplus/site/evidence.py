@@ -10,22 +10,14 @@ from imbplus.clock import clock
 from imbplus.privacy.evidence import Outcome, not_exercised, register
 from imbplus.runtime import Runtime
 from imbplus.site.models import PolicyVersion, PrivacyInquiry
-from imbplus.web import cookies
+from imbplus.web import cookies, selfcheck
 
 PUBLIC = ("/", "/en/", "/offer", "/help", "/privacy", "/cookies", "/contact", "/feedback")
 
 
-def _client(rt: Runtime):  # type: ignore[no-untyped-def]
-    from starlette.testclient import TestClient
-
-    from imbplus.web.app import create_app
-
-    return TestClient(create_app(runtime=rt), base_url="https://127.0.0.1")
-
-
 @register("P18", "Public pages set no cookie but necessary ones before consent")
 def no_cookies_before_consent(rt: Runtime) -> Outcome:
-    client = _client(rt)
+    client = selfcheck.client(rt)
     seen: dict[str, str] = {}
     statuses = []
     for path in PUBLIC:
@@ -52,7 +44,7 @@ def no_cookies_before_consent(rt: Runtime) -> Outcome:
 
 @register("P17", "External links are marked and open without referrer")
 def external_links(rt: Runtime) -> Outcome:
-    client = _client(rt)
+    client = selfcheck.client(rt)
     links = bad = 0
     for path in PUBLIC:
         for tag in re.findall(r"<a\s[^>]*href=\"https?://[^\"]+\"[^>]*>", client.get(path).text):

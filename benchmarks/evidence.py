@@ -1,0 +1,137 @@
+"""How long the evidence report (B04) takes on a demo-sized system, and which checks cost most.
+
+    python benchmarks/evidence.py [--runs 5] [--customers 300] [--devices 400] [--days 30]
+                                  [--data-dir DIR] [--database-url URL]
+
+Builds the demo the way `imbplus demo --no-serve` does (the real command, in a subprocess,
+in a temporary data directory; or reuses --data-dir when it already holds one), then times
+`evidence.run_all` several times in this process (one runtime, as the command uses) and
+reports the first (cold: it builds the web app), shortest and median wall time with each
+check's own seconds (median over the runs, slowest first), then times the whole
+`imbplus evidence` command once (`command_s`). The target: the command within 5 s on the demo.
+Prints one JSON line and saves it in benchmarks/results/evidence.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.common import save
+from imbplus.privacy import evidence
+from imbplus.runtime import Runtime
+from imbplus.settings import Settings
+
+
+def build_demo(data_dir: Path, database_url: str | None, args: argparse.Namespace) -> float:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IMBPLUS_")}
+    env["IMBPLUS_DATA_DIR"] = str(data_dir)
+    if database_url:
+        env["IMBPLUS_DATABASE_URL"] = database_url
+    started = time.perf_counter()
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "imbplus", "demo", "--no-serve"),
+            *("--customers", str(args.customers), "--devices", str(args.devices)),
+            *("--days", str(args.days)),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"demo failed: {done.stderr[-2000:]}")
+    return time.perf_counter() - started
+
+
+def measure(data_dir: Path, database_url: str | None, runs: int) -> dict[str, Any]:
+    rt = Runtime(Settings(data_dir=data_dir, database_url=database_url))
+    try:
+        totals: list[float] = []
+        per_check: dict[str, list[float]] = {}
+        statuses: dict[str, str] = {}
+        for _ in range(runs):
+            started = time.perf_counter()
+            report = evidence.run_all(rt)
+            totals.append(time.perf_counter() - started)
+            for c in report["checks"]:
+                key = f"{c['clause']} {c['title']}"
+                per_check.setdefault(key, []).append(c["seconds"])
+                statuses[key] = c["status"]
+        medians = {k: statistics.median(v) for k, v in per_check.items()}
+        slowest = sorted(medians.items(), key=lambda kv: -kv[1])
+        return {
+            "checks": len(per_check),
+            "first_run_s": round(totals[0], 3),  # builds the web app once, as the command does
+            "run_all_min_s": round(min(totals), 3),
+            "run_all_median_s": round(statistics.median(totals), 3),
+            "checks_not_passing": sorted(k for k, s in statuses.items() if s != "pass"),
+            "slowest_checks_s": [[k, round(v, 3)] for k, v in slowest[:8]],
+            "per_check_median_s": {k: round(v, 3) for k, v in slowest},
+        }
+    finally:
+        rt.dispose()
+
+
+def time_command(data_dir: Path, database_url: str | None) -> tuple[float, str]:
+    """The whole `imbplus evidence` command (start-up, checks, storing, printing)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IMBPLUS_")}
+    env["IMBPLUS_DATA_DIR"] = str(data_dir)
+    if database_url:
+        env["IMBPLUS_DATABASE_URL"] = database_url
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "imbplus", "evidence"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    said = (done.stdout.strip().splitlines() or done.stderr.strip().splitlines() or [""])[-1]
+    return seconds, f"exit {done.returncode}: {said}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--customers", type=int, default=300)
+    parser.add_argument("--devices", type=int, default=400)
+    parser.add_argument("--days", type=int, default=30)
+    parser.add_argument("--data-dir", type=Path, default=None)
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="imbplus-bench-evidence-") as tmp:
+        data_dir = args.data_dir or Path(tmp)
+        built = None
+        if not (data_dir / "audit.head").exists():
+            built = round(build_demo(data_dir, args.database_url, args), 1)
+        result = measure(data_dir, args.database_url, args.runs)
+        seconds, said = time_command(data_dir, args.database_url)
+        result["command_s"], result["command_said"] = round(seconds, 3), said
+    backend = "postgresql" if args.database_url else "sqlite"
+    save(
+        "evidence",
+        {
+            "backend": backend,
+            "runs": args.runs,
+            "demo": {"customers": args.customers, "devices": args.devices, "days": args.days},
+            "demo_build_s": built,
+            "target_s": 5.0,
+            **result,
+        },
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""Retention of customer records (P13): kept while the contract lasts, then N.
+
+A customer whose every subscription has ended, the last one more than
+`customer_retention_after_contract_days` ago, is erased through the erasure path
+(`customers.service.erase`: every domain's hook, then crypto-shredding of the customer's
+key), unless under a legal hold. What tax law makes us keep (invoices) is kept by the
+billing hook under its own key, as for any erasure. One purge, three rules: the record holds
+the name (identity), the e-mail and phone (contact) and the address, each named in the
+schedule with its reason; whichever runs first erases, the others find nothing left.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import Select, case, func, select
+
+from imbplus.customers import service
+from imbplus.customers.models import Customer
+from imbplus.privacy import retention
+from imbplus.privacy.access import Context
+from imbplus.privacy.catalog import Category
+from imbplus.settings import Settings
+from imbplus.shop.models import Subscription
+
+_BASIS = (
+    "contract (GDPR art. 6(1)(b)) while it lasts, then the limitation of claims from it "
+    "(Kodeks cywilny art. 118: 3 years for claims of a business); erased after that"
+)
+
+
+def contract_ended_before(cutoff: datetime) -> Select[str]:
+    """Ids of customers whose subscriptions all ended, the last one before `cutoff`."""
+    running = func.sum(case((Subscription.ended_at.is_(None), 1), else_=0))
+    return (
+        select(Subscription.customer_id)
+        .group_by(Subscription.customer_id)
+        .having(running == 0, func.max(Subscription.ended_at) < cutoff)
+    )
+
+
+def due(cutoff: datetime, held: frozenset[str]) -> Select[str]:
+    """Customers past the rule: contract ended before the cutoff, not erased, not held."""
+    stmt = select(Customer.id).where(
+        Customer.status != "erased", Customer.id.in_(contract_ended_before(cutoff))
+    )
+    if held:
+        stmt = stmt.where(Customer.id.not_in(sorted(held)))
+    return stmt.order_by(Customer.id)
+
+
+def purge_closed(ctx: Context, cutoff: datetime, held: frozenset[str], dry_run: bool) -> int:
+    ids = list(ctx.session.execute(due(cutoff, held)).scalars())
+    if dry_run:
+        return len(ids)
+    for customer_id in ids:
+        service.erase(ctx, customer_id)
+    return len(ids)
+
+
+def _period(settings: Settings) -> timedelta:
+    return timedelta(days=settings.customer_retention_after_contract_days)
+
+
+for _category, _what in (
+    (Category.IDENTITY, "name"),
+    (Category.CONTACT, "e-mail address and phone number"),
+    (Category.ADDRESS, "postal address"),
+):
+    retention.register(
+        retention.Rule(
+            name=f"customers.{_category.value}",
+            category=_category,
+            period=_period,
+            legal_basis=_BASIS,
+            description=f"The customer's {_what}: kept while the contract lasts, then "
+            "erased with the whole record (crypto-shredding) after "
+            "customer_retention_after_contract_days.",
+            purge=purge_closed,
+        )
+    )

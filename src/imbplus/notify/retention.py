@@ -1,0 +1,67 @@
+"""Retention of the notification outbox (P13): finished messages go after a month.
+
+A message is dropped of its recipient and text once sent; the row that remains (who,
+which category, when) and any message that ended unsent (dropped, cancelled) are deleted
+`outbox_retention_days` after it was queued. Pending messages are still to be delivered
+and stay. The outbox holds contact data for the portal and surveys and shipment contact
+data for shipment notices; each row names its category, and each category has its rule.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, delete, func, select
+
+from imbplus.notify.models import OutboxMessage
+from imbplus.privacy import retention
+from imbplus.privacy.access import Context
+from imbplus.privacy.catalog import Action, Category
+
+FINISHED = ("sent", "sandboxed", "dropped", "cancelled")
+
+
+def expired(category: Category, cutoff: datetime, held: frozenset[str]) -> ColumnElement[bool]:
+    old = (
+        (OutboxMessage.category == category.value)
+        & OutboxMessage.status.in_(FINISHED)
+        & (OutboxMessage.created_at < cutoff)
+    )
+    if held:
+        old = old & OutboxMessage.customer_id.not_in(sorted(held))
+    return old
+
+
+def _purger(category: Category) -> retention.Purge:
+    def purge(ctx: Context, cutoff: datetime, held: frozenset[str], dry_run: bool) -> int:
+        where = expired(category, cutoff, held)
+        count = int(
+            ctx.session.execute(
+                select(func.count()).select_from(OutboxMessage).where(where)
+            ).scalar_one()
+        )
+        if dry_run or count == 0:
+            return count
+        ctx.check(Action.DELETE, {category}, operation="outbox.purge")
+        ctx.session.execute(delete(OutboxMessage).where(where))
+        return count
+
+    return purge
+
+
+for _category, _why in (
+    (Category.CONTACT, "portal, survey and policy e-mails"),
+    (Category.SHIPMENT_CONTACT, "shipment notices by e-mail and SMS (P08)"),
+):
+    retention.register(
+        retention.Rule(
+            name=f"notify.outbox.{_category.value}",
+            category=_category,
+            period=lambda s: timedelta(days=s.outbox_retention_days),
+            legal_basis="delivery of the message only (GDPR art. 5(1)(e)); a month to "
+            "answer questions about its delivery",
+            description=f"Finished outbox messages: {_why}, outbox_retention_days after "
+            "they were queued.",
+            purge=_purger(_category),
+        )
+    )

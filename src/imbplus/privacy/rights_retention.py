@@ -1,0 +1,50 @@
+"""Retention of the data-subject request register (P13, B01): completed requests go after
+a period; a request still open stays, and so does any request of a subject under a hold."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, delete, func, select
+
+from imbplus.privacy import retention
+from imbplus.privacy.access import Context
+from imbplus.privacy.catalog import Action, Category
+from imbplus.privacy.rights_models import SubjectRequest
+
+RULE = "privacy.subject_requests"
+
+
+def expired(cutoff: datetime, held: frozenset[str]) -> ColumnElement[bool]:
+    old = (SubjectRequest.status != "received") & (SubjectRequest.completed_at < cutoff)
+    if held:
+        old = old & SubjectRequest.customer_id.not_in(sorted(held))
+    return old
+
+
+def _purge(ctx: Context, cutoff: datetime, held: frozenset[str], dry_run: bool) -> int:
+    where = expired(cutoff, held)
+    count = int(
+        ctx.session.execute(
+            select(func.count()).select_from(SubjectRequest).where(where)
+        ).scalar_one()
+    )
+    if dry_run or count == 0:
+        return count
+    ctx.check(Action.DELETE, {Category.LEGAL_REQUEST}, operation="rights.purge")
+    ctx.session.execute(delete(SubjectRequest).where(where))
+    return count
+
+
+retention.register(
+    retention.Rule(
+        name=RULE,
+        category=Category.LEGAL_REQUEST,
+        period=lambda s: timedelta(days=s.subject_request_retention_days),
+        legal_basis="accountability (GDPR art. 5(2), art. 12): proof that a request was "
+        "answered, for the limitation of claims (Kodeks cywilny art. 118: 3 years)",
+        description="Completed or refused data-subject requests, "
+        "subject_request_retention_days after completion.",
+        purge=_purge,
+    )
+)

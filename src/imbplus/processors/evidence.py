@@ -1,0 +1,158 @@
+"""Live checks of what actually left the system (P01, P04), read from the disclosure
+register and the audit log, not from configuration.
+
+- P01: every hand-over on the register went to a registered recipient and followed a
+  decision of the gate (an allowed `disclose.*` record of the same request and subject).
+- P04: every hand-over fell inside its processor's contract: its dates and its scope of
+  category:purpose pairs. Hand-overs made under an earlier contract (another reference)
+  are counted, not judged by today's terms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from imbplus.privacy.catalog import Category, Purpose
+from imbplus.privacy.disclosure import Disclosure
+from imbplus.privacy.evidence import Outcome, not_exercised, register
+from imbplus.privacy.models import AuditRecord
+from imbplus.processors.models import Processor
+from imbplus.processors.service import ProcessorInfo, info_of
+from imbplus.runtime import Runtime
+
+CHUNK = 500
+NAMED = 5  # how many offending rows a detail names
+
+
+def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
+def _decided(session: Session, request_ids: Sequence[str]) -> set[tuple[str, str | None]]:
+    """(request id, subject) pairs with an allowed hand-over decision of the gate."""
+    found: set[tuple[str, str | None]] = set()
+    for part in _chunks(request_ids):
+        found.update(
+            (rid, subject)
+            for rid, subject in session.execute(
+                select(AuditRecord.request_id, AuditRecord.subject_id).where(
+                    AuditRecord.request_id.in_(part),
+                    AuditRecord.action.like("disclose.%"),
+                    AuditRecord.result == "allowed",
+                )
+            )
+        )
+    return found
+
+
+def _register(session: Session) -> list[Disclosure]:
+    return list(session.execute(select(Disclosure).order_by(Disclosure.id)).scalars())
+
+
+@register("P01", "Personal data left only to registered recipients, each time decided by the gate")
+def hand_overs_decided(rt: Runtime) -> Outcome:
+    with rt.sessions() as s:
+        rows = _register(s)
+        known = set(s.execute(select(Processor.id)).scalars())
+        decided = _decided(s, sorted({r.request_id for r in rows}))
+    if not rows:
+        return not_exercised("nothing has been handed over yet")
+    unknown = [r.id for r in rows if r.recipient_kind != "processor" or r.recipient_id not in known]
+    undecided = [r.id for r in rows if (r.request_id, r.subject_id) not in decided]
+    problems = []
+    if unknown:
+        problems.append(f"hand-overs to unregistered recipients: {unknown[:NAMED]}")
+    if undecided:
+        problems.append(f"hand-overs without a decision of the gate: {undecided[:NAMED]}")
+    return Outcome(
+        not problems,
+        f"{len(rows)} hand-overs, each to a registered processor after an allowed decision"
+        if not problems
+        else "; ".join(problems),
+        {
+            "hand_overs": len(rows),
+            "unregistered_recipient": len(unknown),
+            "without_decision": len(undecided),
+        },
+    )
+
+
+def _outside(row: Disclosure, processor: ProcessorInfo) -> str | None:
+    if not processor.valid_at(row.at):
+        return "outside the contract dates"
+    try:
+        pairs = {(Category(c), Purpose(row.purpose)) for c in row.categories.split(",") if c}
+    except ValueError:
+        return "an unknown category or purpose"
+    if not pairs <= processor.scope:
+        missing = sorted(f"{c.value}:{p.value}" for c, p in pairs - processor.scope)
+        return f"beyond the contract's scope ({', '.join(missing)})"
+    return None
+
+
+@register("P04", "Every hand-over fell within its processor's contract dates and scope")
+def hand_overs_within_contract(rt: Runtime) -> Outcome:
+    with rt.sessions() as s:
+        rows = _register(s)
+        processors = {p.id: info_of(p) for p in s.execute(select(Processor)).scalars()}
+    judged = earlier = 0
+    breaches: list[str] = []
+    for row in rows:
+        processor = processors.get(row.recipient_id)
+        if processor is None:
+            continue  # named by the P01 check
+        if row.contract_ref != processor.contract_ref:
+            earlier += 1
+            continue
+        judged += 1
+        why = _outside(row, processor)
+        if why:
+            breaches.append(f"hand-over {row.id} to {row.recipient_id}: {why}")
+    if not judged and not breaches:
+        return not_exercised("no hand-over under a contract in force yet", {"earlier": earlier})
+    return Outcome(
+        not breaches,
+        f"{judged} hand-overs within their contracts ({earlier} under earlier contracts)"
+        if not breaches
+        else "; ".join(breaches[:NAMED]),
+        {"judged": judged, "earlier_contracts": earlier, "outside_contract": len(breaches)},
+    )
+
+
+def _to(rt: Runtime, kind: str) -> list[Disclosure]:
+    with rt.sessions() as s:
+        return list(
+            s.execute(
+                select(Disclosure).where(Disclosure.recipient_kind == kind).order_by(Disclosure.id)
+            ).scalars()
+        )
+
+
+@register("P06", "Nothing identifiable went to a third party")
+def third_parties_anonymous(rt: Runtime) -> Outcome:
+    """Until anonymized exports exist, a third party may receive nothing at all: any row on
+    the register for one is a breach, named."""
+    rows = _to(rt, "third_party")
+    if not rows:
+        return not_exercised("nothing has been shared outside IMB+ yet")
+    named = [f"hand-over {r.id} to {r.recipient_id} ({r.categories})" for r in rows[:NAMED]]
+    return Outcome(
+        False, "identifiable data went to third parties: " + "; ".join(named), {"rows": len(rows)}
+    )
+
+
+@register("P07", "Authorities received data only on a recorded, approved legal basis")
+def authorities_on_legal_basis(rt: Runtime) -> Outcome:
+    """No request of an authority can be recorded and approved yet, so a hand-over to one
+    has no recorded basis: any row on the register for one is named."""
+    rows = _to(rt, "authority")
+    if not rows:
+        return not_exercised("no authority has received data")
+    named = [f"hand-over {r.id} to {r.recipient_id}" for r in rows[:NAMED]]
+    return Outcome(
+        False, "without a recorded, approved legal basis: " + "; ".join(named), {"rows": len(rows)}
+    )
