@@ -8,7 +8,7 @@ naming the store and the kind of value, never the value.
 
 from __future__ import annotations
 
-from imbplus.privacy import canary
+from imbplus.privacy import canary, canary_scan
 from imbplus.privacy.evidence import Outcome, not_exercised, register
 from imbplus.runtime import Runtime
 
@@ -19,7 +19,7 @@ TITLE = "No canary value appears in plain text in any store"
 def canary_nowhere_in_plain(rt: Runtime) -> Outcome:
     if canary.customer_id(rt) is None:
         return not_exercised("no canary is planted (run `imbplus canary plant`)")
-    result = canary.scan(rt)
+    result = canary_scan.scan(rt)
     figures = result.figures()
     if not result.findings:
         return Outcome(
