@@ -15,9 +15,7 @@ Prints one JSON line and saves it in benchmarks/results/canary-<backend>.json.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,29 +24,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import save
+from benchmarks.common import demo_arguments, ensure_demo, imbplus_ok, save
 from imbplus.privacy import evidence
 from imbplus.privacy.evidence_canary import TITLE
 from imbplus.runtime import Runtime
 from imbplus.settings import Settings
-
-
-def _imbplus(data_dir: Path, database_url: str | None, *args: str) -> float:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("IMBPLUS_")}
-    env["IMBPLUS_DATA_DIR"] = str(data_dir)
-    if database_url:
-        env["IMBPLUS_DATABASE_URL"] = database_url
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "imbplus", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"imbplus {args[0]} failed: {done.stderr[-2000:]}")
-    return time.perf_counter() - started
 
 
 def measure(data_dir: Path, database_url: str | None, runs: int) -> dict[str, Any]:
@@ -81,26 +61,12 @@ def measure(data_dir: Path, database_url: str | None, runs: int) -> dict[str, An
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--customers", type=int, default=300)
-    parser.add_argument("--devices", type=int, default=400)
-    parser.add_argument("--days", type=int, default=30)
-    parser.add_argument("--data-dir", type=Path, default=None)
-    parser.add_argument("--database-url", default=None)
+    demo_arguments(parser)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="imbplus-canary-") as tmp:
         data_dir = args.data_dir or Path(tmp)
-        demo_s = None
-        if not (data_dir / "master.key").exists():
-            demo_s = round(
-                _imbplus(
-                    data_dir,
-                    args.database_url,
-                    *("demo", "--no-serve", "--customers", str(args.customers)),
-                    *("--devices", str(args.devices), "--days", str(args.days)),
-                ),
-                1,
-            )
-        plant_s = round(_imbplus(data_dir, args.database_url, "canary", "plant"), 2)
+        demo_s = ensure_demo(data_dir, args)
+        plant_s = round(imbplus_ok(data_dir, args.database_url, "canary", "plant"), 2)
         result = measure(data_dir, args.database_url, args.runs)
     save(
         f"canary-{result['backend']}",

@@ -15,9 +15,7 @@ Prints one JSON line and saves it in benchmarks/results/evidence.json.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,32 +24,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import save
+from benchmarks.common import demo_arguments, ensure_demo, imbplus, save
 from imbplus.privacy import evidence
 from imbplus.runtime import Runtime
 from imbplus.settings import Settings
-
-
-def build_demo(data_dir: Path, database_url: str | None, args: argparse.Namespace) -> float:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("IMBPLUS_")}
-    env["IMBPLUS_DATA_DIR"] = str(data_dir)
-    if database_url:
-        env["IMBPLUS_DATABASE_URL"] = database_url
-    started = time.perf_counter()
-    done = subprocess.run(
-        [
-            *(sys.executable, "-m", "imbplus", "demo", "--no-serve"),
-            *("--customers", str(args.customers), "--devices", str(args.devices)),
-            *("--days", str(args.days)),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"demo failed: {done.stderr[-2000:]}")
-    return time.perf_counter() - started
 
 
 def measure(data_dir: Path, database_url: str | None, runs: int) -> dict[str, Any]:
@@ -85,19 +61,7 @@ def measure(data_dir: Path, database_url: str | None, runs: int) -> dict[str, An
 
 def time_command(data_dir: Path, database_url: str | None) -> tuple[float, str]:
     """The whole `imbplus evidence` command (start-up, checks, storing, printing)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("IMBPLUS_")}
-    env["IMBPLUS_DATA_DIR"] = str(data_dir)
-    if database_url:
-        env["IMBPLUS_DATABASE_URL"] = database_url
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "imbplus", "evidence"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    seconds = time.perf_counter() - started
+    seconds, done = imbplus(data_dir, database_url, "evidence")
     said = (done.stdout.strip().splitlines() or done.stderr.strip().splitlines() or [""])[-1]
     return seconds, f"exit {done.returncode}: {said}"
 
@@ -105,17 +69,11 @@ def time_command(data_dir: Path, database_url: str | None) -> tuple[float, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--customers", type=int, default=300)
-    parser.add_argument("--devices", type=int, default=400)
-    parser.add_argument("--days", type=int, default=30)
-    parser.add_argument("--data-dir", type=Path, default=None)
-    parser.add_argument("--database-url", default=None)
+    demo_arguments(parser)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="imbplus-bench-evidence-") as tmp:
         data_dir = args.data_dir or Path(tmp)
-        built = None
-        if not (data_dir / "audit.head").exists():
-            built = round(build_demo(data_dir, args.database_url, args), 1)
+        built = ensure_demo(data_dir, args)
         result = measure(data_dir, args.database_url, args.runs)
         seconds, said = time_command(data_dir, args.database_url)
         result["command_s"], result["command_said"] = round(seconds, 3), said

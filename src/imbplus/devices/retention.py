@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, func
 
 from imbplus.clock import clock
 from imbplus.devices.models import Device
 from imbplus.privacy import retention
-from imbplus.privacy.access import Context
-from imbplus.privacy.catalog import Action, Category
+from imbplus.privacy.catalog import Category
 
 RULE = "devices.last_ip"
 
@@ -31,20 +30,8 @@ def expired(cutoff: datetime, held: frozenset[str]) -> ColumnElement[bool]:
     return old
 
 
-def _purge(ctx: Context, cutoff: datetime, held: frozenset[str], dry_run: bool) -> int:
-    where = expired(cutoff, held)
-    count = int(
-        ctx.session.execute(select(func.count()).select_from(Device).where(where)).scalar_one()
-    )
-    if dry_run or count == 0:
-        return count
-    ctx.check(Action.DELETE, {Category.STB_DEVICE}, operation="device.last_ip_purge")
-    ctx.session.execute(
-        update(Device)
-        .where(where)
-        .values(last_ip_ct=None, version=Device.version + 1, updated_at=clock.now())
-    )
-    return count
+def _cleared() -> dict[str, object]:
+    return {"last_ip_ct": None, "version": Device.version + 1, "updated_at": clock.now()}
 
 
 retention.register(
@@ -56,6 +43,8 @@ retention.register(
         "address helps only while it is recent",
         description="The encrypted address a box last called from, cleared when the box "
         "has not been seen for device_last_ip_days.",
-        purge=_purge,
+        purge=retention.purge_rows(
+            Device, expired, Category.STB_DEVICE, "device.last_ip_purge", clear=_cleared
+        ),
     )
 )

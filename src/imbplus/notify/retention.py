@@ -10,13 +10,13 @@ data for shipment notices; each row names its category, and each category has it
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 
-from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy import ColumnElement
 
 from imbplus.notify.models import OutboxMessage
 from imbplus.privacy import retention
-from imbplus.privacy.access import Context
-from imbplus.privacy.catalog import Action, Category
+from imbplus.privacy.catalog import Category
 
 FINISHED = ("sent", "sandboxed", "dropped", "cancelled")
 
@@ -32,23 +32,6 @@ def expired(category: Category, cutoff: datetime, held: frozenset[str]) -> Colum
     return old
 
 
-def _purger(category: Category) -> retention.Purge:
-    def purge(ctx: Context, cutoff: datetime, held: frozenset[str], dry_run: bool) -> int:
-        where = expired(category, cutoff, held)
-        count = int(
-            ctx.session.execute(
-                select(func.count()).select_from(OutboxMessage).where(where)
-            ).scalar_one()
-        )
-        if dry_run or count == 0:
-            return count
-        ctx.check(Action.DELETE, {category}, operation="outbox.purge")
-        ctx.session.execute(delete(OutboxMessage).where(where))
-        return count
-
-    return purge
-
-
 for _category, _why in (
     (Category.CONTACT, "portal, survey and policy e-mails"),
     (Category.SHIPMENT_CONTACT, "shipment notices by e-mail and SMS (P08)"),
@@ -62,6 +45,8 @@ for _category, _why in (
             "answer questions about its delivery",
             description=f"Finished outbox messages: {_why}, outbox_retention_days after "
             "they were queued.",
-            purge=_purger(_category),
+            purge=retention.purge_rows(
+                OutboxMessage, partial(expired, _category), _category, "outbox.purge"
+            ),
         )
     )

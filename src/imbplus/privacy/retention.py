@@ -4,7 +4,8 @@ every rule it applied.
 
 Domains register rules in a module listed in RULE_MODULES. A rule's `purge` deletes (or
 anonymizes) what is older than the cutoff, skips subjects under a legal hold, and returns how
-many records it removed; in a dry run it only counts.
+many records it removed; in a dry run it only counts. `purge_rows` builds the usual one: the
+rows a condition selects, counted, checked and deleted (or cleared) in one statement.
 """
 
 from __future__ import annotations
@@ -13,17 +14,20 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, delete, func, select, update
 
 from imbplus.clock import clock
 from imbplus.privacy.access import Context
-from imbplus.privacy.catalog import Category, Purpose
+from imbplus.privacy.catalog import Action, Category, Purpose
 from imbplus.privacy.retention_models import DeletionReceipt, LegalHold
 from imbplus.runtime import Runtime
 from imbplus.settings import Settings
 
 Purge = Callable[[Context, datetime, frozenset[str], bool], int]
+# The rows past their period as a condition: cutoff and the subjects under a legal hold.
+Expired = Callable[[datetime, frozenset[str]], ColumnElement[bool]]
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,35 @@ def run(
         if progress:
             progress(rule.name)
     return results
+
+
+def purge_rows(
+    model: Any,
+    expired: Expired,
+    category: Category,
+    operation: str,
+    *,
+    clear: Callable[[], dict[str, Any]] | None = None,
+) -> Purge:
+    """A purge of the rows of `model` that `expired` selects: counted (all a dry run does),
+    then, when there are any, the deletion is checked against the policy for `category` and
+    done in one statement; with `clear`, the rows stay and the columns it names are set to
+    the values it returns (e.g. a box's last address removed, the box kept)."""
+
+    def purge(ctx: Context, cutoff: datetime, held: frozenset[str], dry_run: bool) -> int:
+        where = expired(cutoff, held)
+        counted = select(func.count()).select_from(model).where(where)
+        count = int(ctx.session.execute(counted).scalar_one())
+        if dry_run or count == 0:
+            return count
+        ctx.check(Action.DELETE, {category}, operation=operation)
+        if clear is None:
+            ctx.session.execute(delete(model).where(where))
+        else:
+            ctx.session.execute(update(model).where(where).values(**clear()))
+        return count
+
+    return purge
 
 
 def days(n: int) -> Callable[[Settings], timedelta]:

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy import ColumnElement
 
 from imbplus.privacy import retention
-from imbplus.privacy.access import Context
-from imbplus.privacy.catalog import Action, Category
+from imbplus.privacy.catalog import Category
 from imbplus.privacy.rights_models import SubjectRequest
 
 RULE = "privacy.subject_requests"
@@ -22,20 +21,6 @@ def expired(cutoff: datetime, held: frozenset[str]) -> ColumnElement[bool]:
     return old
 
 
-def _purge(ctx: Context, cutoff: datetime, held: frozenset[str], dry_run: bool) -> int:
-    where = expired(cutoff, held)
-    count = int(
-        ctx.session.execute(
-            select(func.count()).select_from(SubjectRequest).where(where)
-        ).scalar_one()
-    )
-    if dry_run or count == 0:
-        return count
-    ctx.check(Action.DELETE, {Category.LEGAL_REQUEST}, operation="rights.purge")
-    ctx.session.execute(delete(SubjectRequest).where(where))
-    return count
-
-
 retention.register(
     retention.Rule(
         name=RULE,
@@ -45,6 +30,6 @@ retention.register(
         "answered, for the limitation of claims (Kodeks cywilny art. 118: 3 years)",
         description="Completed or refused data-subject requests, "
         "subject_request_retention_days after completion.",
-        purge=_purge,
+        purge=retention.purge_rows(SubjectRequest, expired, Category.LEGAL_REQUEST, "rights.purge"),
     )
 )

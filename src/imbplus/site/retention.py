@@ -8,13 +8,11 @@ Each is deleted after its period; a privacy question only once it was answered o
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy import ColumnElement, func
 
 from imbplus.privacy import retention
-from imbplus.privacy.access import Context
-from imbplus.privacy.catalog import Action, Category
+from imbplus.privacy.catalog import Category
 from imbplus.site.models import ConsentRecord, Feedback, PrivacyInquiry
 
 CONSENT_RULE = "site.consent_records"
@@ -41,21 +39,6 @@ def inquiry_expired(cutoff: datetime, held: frozenset[str]) -> ColumnElement[boo
     return old
 
 
-def _purger(model: Any, expired: Any, category: Category, operation: str) -> retention.Purge:
-    def purge(ctx: Context, cutoff: datetime, held: frozenset[str], dry_run: bool) -> int:
-        where = expired(cutoff, held)
-        count = int(
-            ctx.session.execute(select(func.count()).select_from(model).where(where)).scalar_one()
-        )
-        if dry_run or count == 0:
-            return count
-        ctx.check(Action.DELETE, {category}, operation=operation)
-        ctx.session.execute(delete(model).where(where))
-        return count
-
-    return purge
-
-
 retention.register(
     retention.Rule(
         name=CONSENT_RULE,
@@ -65,7 +48,9 @@ retention.register(
         "(Kodeks cywilny art. 118: 3 years); a visitor is simply asked again",
         description="Cookie consent decisions (masked address), "
         "consent_record_retention_days after the decision.",
-        purge=_purger(ConsentRecord, consent_expired, Category.CONSENT_RECORD, "consent.purge"),
+        purge=retention.purge_rows(
+            ConsentRecord, consent_expired, Category.CONSENT_RECORD, "consent.purge"
+        ),
     )
 )
 retention.register(
@@ -77,7 +62,7 @@ retention.register(
         "comments",
         description="Comments and suggestions (message, optional e-mail), "
         "feedback_retention_days after they arrived.",
-        purge=_purger(Feedback, feedback_expired, Category.FEEDBACK, "feedback.purge"),
+        purge=retention.purge_rows(Feedback, feedback_expired, Category.FEEDBACK, "feedback.purge"),
     )
 )
 retention.register(
@@ -89,6 +74,8 @@ retention.register(
         "limitation of claims about it (Kodeks cywilny art. 118: 3 years)",
         description="Answered or closed questions to the DPO (name, e-mail, message, "
         "answer), privacy_inquiry_retention_days after they were closed.",
-        purge=_purger(PrivacyInquiry, inquiry_expired, Category.PRIVACY_INQUIRY, "inquiry.purge"),
+        purge=retention.purge_rows(
+            PrivacyInquiry, inquiry_expired, Category.PRIVACY_INQUIRY, "inquiry.purge"
+        ),
     )
 )
