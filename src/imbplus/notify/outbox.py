@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 
 from sqlalchemy import func, select
@@ -68,8 +67,6 @@ def counts(ctx: Context) -> dict[str, int]:
 # -- messages the customer no longer wants ------------------------------------------------
 Suppression = Callable[[Session, str], bool]  # (session, customer id) -> must not be sent
 _SUPPRESSIONS: dict[str, Suppression] = {}
-# modules that register suppressions; imported before messages are sent
-SUPPRESSION_MODULES = ("imbplus.surveys.invitations",)
 
 
 def suppress_when(reference_prefix: str, check: Suppression) -> None:
@@ -80,8 +77,9 @@ def suppress_when(reference_prefix: str, check: Suppression) -> None:
 
 
 def suppressed(session: Session, row: OutboxMessage) -> bool:
-    for module in SUPPRESSION_MODULES:
-        importlib.import_module(module)
+    from imbplus import domains
+
+    domains.load("suppressions")  # each domain's plugin names its module
     return any(
         row.reference.startswith(prefix) and check(session, row.customer_id)
         for prefix, check in _SUPPRESSIONS.items()

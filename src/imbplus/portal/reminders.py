@@ -1,12 +1,11 @@
 """Reminders on the portal home page, contributed by domains (e.g. an unprotected box, P14).
 
-A domain registers `provider(ctx, customer_id) -> list[Reminder]` in a module listed in
-REMINDER_MODULES; the home page shows every reminder with a link to where it is fixed.
+A domain registers `provider(ctx, customer_id) -> list[Reminder]` in the module its plugin
+names (`reminders`); the home page shows every reminder with a link to where it is fixed.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -21,7 +20,6 @@ class Reminder:
 
 Provider = Callable[[Context, str], list[Reminder]]
 _PROVIDERS: dict[str, Provider] = {}
-REMINDER_MODULES = ["imbplus.devices.reminders"]
 
 
 def register(name: str, provider: Provider) -> None:
@@ -29,6 +27,7 @@ def register(name: str, provider: Provider) -> None:
 
 
 def collect(ctx: Context, customer_id: str) -> list[Reminder]:
-    for module in REMINDER_MODULES:
-        importlib.import_module(module)
+    from imbplus import domains
+
+    domains.load("reminders")
     return [r for provider in _PROVIDERS.values() for r in provider(ctx, customer_id)]

@@ -1,14 +1,13 @@
 """Erasure of a person (B01, P13): every domain erases its part; what the law makes us keep
 is kept and named, with its legal basis and end date, in the answer.
 
-Domains register a hook in a module listed in HOOK_MODULES. A hook runs inside the erasing
+Domains register a hook in the module their plugin names (`erasure`). A hook runs inside the erasing
 unit of work, *before* the customer's data key is destroyed (so it can still re-encrypt
 what must be kept under a key of its own), and returns what it kept.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,12 +32,6 @@ class ErasureReport:
 
 Hook = Callable[[Context, str], list[Kept]]
 _HOOKS: dict[str, Hook] = {}
-HOOK_MODULES = [
-    "imbplus.portal.erasure",
-    "imbplus.devices.erasure",
-    "imbplus.surveys.erasure",
-    "imbplus.billing.erasure",
-]
 
 
 def register(name: str, hook: Hook) -> None:
@@ -46,6 +39,7 @@ def register(name: str, hook: Hook) -> None:
 
 
 def hooks() -> dict[str, Hook]:
-    for module in HOOK_MODULES:
-        importlib.import_module(module)
+    from imbplus import domains
+
+    domains.load("erasure")  # in the order of imbplus.domains.ALL
     return dict(_HOOKS)

@@ -1,16 +1,15 @@
 """The evidence report (B04): every clause linked to live checks against the running system.
 
-Checks are registered per clause in modules listed in CHECK_MODULES. A check looks at the
-live system (database, files, the web application) and never at a personal value; it
-returns pass or fail with a sentence and figures. `imbplus evidence` and the DPO console
-page run them and keep each run.
+Checks are registered per clause in the modules each domain's plugin names (`evidence`). A
+check looks at the live system (database, files, the web application) and never at a
+personal value; it returns pass or fail with a sentence and figures. `imbplus evidence` and
+the DPO console page run them and keep each run.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import importlib
 import json
 import shutil
 import subprocess
@@ -71,22 +70,6 @@ class CheckResult:
 
 
 _CHECKS: list[Check] = []
-CHECK_MODULES = [
-    "imbplus.privacy.evidence_checks",
-    "imbplus.devices.evidence",
-    "imbplus.traffic.evidence",
-    "imbplus.site.evidence",
-    "imbplus.surveys.evidence",
-    "imbplus.shipping.evidence",
-    "imbplus.backup.evidence",
-    "imbplus.staff.evidence",
-    "imbplus.processors.evidence",
-    "imbplus.shipping.evidence_contact",
-    "imbplus.site.evidence_public",
-    "imbplus.privacy.evidence_accountability",
-    "imbplus.privacy.evidence_retention",
-    "imbplus.privacy.evidence_canary",
-]
 
 
 def register(
@@ -103,8 +86,9 @@ def register(
 
 
 def checks() -> list[Check]:
-    for module in CHECK_MODULES:
-        importlib.import_module(module)
+    from imbplus import domains
+
+    domains.load("evidence")
     return sorted(_CHECKS, key=lambda c: (c.clause, c.title))
 
 

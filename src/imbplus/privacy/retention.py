@@ -1,16 +1,16 @@
-"""Retention (P13): a schedule per data category with its legal basis and period, legal
-holds, and a purge run (on demand or scheduled, with a dry run) that writes a receipt for
-every rule it applied.
+"""Retention (P13): a schedule per data category with its legal basis and period, legal holds,
+and a purge run (on demand or scheduled, with a dry run) that writes a receipt for every
+rule it applied.
 
-Domains register rules in a module listed in RULE_MODULES. A rule's `purge` deletes (or
-anonymizes) what is older than the cutoff, skips subjects under a legal hold, and returns how
-many records it removed; in a dry run it only counts. `purge_rows` builds the usual one: the
-rows a condition selects, counted, checked and deleted (or cleared) in one statement.
+Domains register rules in the modules their plugin names (imbplus.plugin, `retention`). A
+rule's `purge` deletes (or anonymizes) what is older than the cutoff, skips subjects under a
+legal hold, and returns how many records it removed; in a dry run it only counts.
+`purge_rows` builds the usual one: the rows a condition selects, counted, checked and
+deleted (or cleared) in one statement.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -44,21 +44,6 @@ class Rule:
 
 
 _RULES: dict[str, Rule] = {}
-RULE_MODULES = [
-    "imbplus.auth.retention",
-    "imbplus.telemetry.retention",
-    "imbplus.traffic.retention",
-    "imbplus.shipping.purge",
-    "imbplus.billing.purge",
-    "imbplus.portal.retention",
-    "imbplus.customers.retention",
-    "imbplus.devices.retention",
-    "imbplus.notify.retention",
-    "imbplus.surveys.retention",
-    "imbplus.site.retention",
-    "imbplus.privacy.rights_retention",
-    "imbplus.staff.retention",
-]
 
 
 def register(rule: Rule) -> None:
@@ -66,8 +51,9 @@ def register(rule: Rule) -> None:
 
 
 def schedule() -> list[Rule]:
-    for module in RULE_MODULES:
-        importlib.import_module(module)
+    from imbplus import domains
+
+    domains.load("retention")
     return sorted(_RULES.values(), key=lambda r: (r.category.value, r.name))
 
 

@@ -2,7 +2,7 @@
 held about a person), erasure, objection, rectification, each request tracked against its
 one-month deadline.
 
-Domains contribute to the export with hooks in modules listed in EXPORT_MODULES; a hook
+Domains contribute to the export with hooks in the modules their plugin names (`exports`); a hook
 returns the person's data of its domain as plain JSON-ready values. Hooks read through the
 gate with the caller's context (purpose `data_subject_request`).
 """
@@ -10,7 +10,6 @@ gate with the caller's context (purpose `data_subject_request`).
 from __future__ import annotations
 
 import calendar
-import importlib
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -27,13 +26,6 @@ KINDS = ("access", "portability", "rectification", "erasure", "objection")
 CHANNELS = ("portal", "email", "post", "phone")
 ExportHook = Callable[[Context, str], dict[str, Any]]
 _EXPORTS: dict[str, ExportHook] = {}
-EXPORT_MODULES = [
-    "imbplus.customers.rights",
-    "imbplus.portal.rights",
-    "imbplus.devices.rights",
-    "imbplus.surveys.rights",
-    "imbplus.shop.rights",
-]
 
 
 def register_export(name: str, hook: ExportHook) -> None:
@@ -41,8 +33,9 @@ def register_export(name: str, hook: ExportHook) -> None:
 
 
 def export_hooks() -> dict[str, ExportHook]:
-    for module in EXPORT_MODULES:
-        importlib.import_module(module)
+    from imbplus import domains
+
+    domains.load("exports")
     return dict(_EXPORTS)
 
 

@@ -55,70 +55,14 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     pages.install(app)
     portal_deps.install(app)
 
-    from imbplus.billing import api as billing_api
-    from imbplus.billing import pages as billing_pages
-    from imbplus.customers import api as customers_api
-    from imbplus.customers import pages as customers_pages
-    from imbplus.devices import api as devices_api
-    from imbplus.devices import pages as devices_pages
-    from imbplus.devices import portal as devices_portal
-    from imbplus.portal import pages as portal_pages
-    from imbplus.privacy import api as privacy_api
-    from imbplus.privacy import evidence_pages, incident_pages
-    from imbplus.privacy import pages as privacy_pages
-    from imbplus.processors import api as processors_api
-    from imbplus.processors import pages as processors_pages
-    from imbplus.shipping import api as shipping_api
-    from imbplus.shipping import pages as shipping_pages
-    from imbplus.shop import api as shop_api
-    from imbplus.shop import portal as shop_portal
-    from imbplus.site import consent_pages, contact_pages, policy_pages
-    from imbplus.site import console as site_console
+    from imbplus import domains
     from imbplus.site import pages as site_pages
     from imbplus.site.middleware import ConsentMiddleware
-    from imbplus.staff import pages as staff_pages
-    from imbplus.surveys import pages as survey_pages
-    from imbplus.surveys import portal_pages as survey_portal_pages
-    from imbplus.traffic import pages as traffic_pages
 
     site_pages.install(app, rt)
-    from imbplus.telemetry import api as telemetry_api
-    from imbplus.telemetry import pages as telemetry_pages
-
-    for router in (
-        customers_api.router,
-        privacy_api.router,
-        staff_pages.router,
-        customers_pages.router,
-        privacy_pages.router,
-        portal_pages.router,
-        evidence_pages.router,
-        incident_pages.router,
-        shop_api.router,
-        billing_api.router,
-        shipping_api.router,
-        processors_api.router,
-        shop_portal.router,
-        shipping_pages.router,
-        billing_pages.router,
-        processors_pages.router,
-        site_pages.router,
-        consent_pages.router,
-        policy_pages.router,
-        contact_pages.router,
-        site_console.router,
-        survey_pages.router,
-        survey_portal_pages.portal_router,
-        survey_portal_pages.public_router,
-        traffic_pages.router,
-        devices_api.router,
-        telemetry_api.router,
-        devices_portal.api,
-        devices_pages.router,
-        telemetry_pages.router,
-        devices_portal.pages,
-    ):
-        app.include_router(router)
+    for domain in domains.ALL:  # each domain's plugin names its routers
+        for router in domain.routers() if domain.routers is not None else ():
+            app.include_router(router)
     app.mount("/static", StaticFiles(directory=str(pages.static_dir())), name="static")
 
     @app.get("/healthz", include_in_schema=False, dependencies=PUBLIC)

@@ -1,0 +1,47 @@
+"""What the billing domain plugs into the platform (see imbplus.plugin)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from imbplus.plugin import Domain
+
+if TYPE_CHECKING:
+    from fastapi import APIRouter
+
+
+def _tables() -> object:
+    """The modules that declare its tables."""
+    from imbplus.billing import models
+
+    return models
+
+
+def _routers() -> Sequence[APIRouter]:
+    from imbplus.billing import api, pages
+
+    return [api.router, pages.router]
+
+
+def _erasure() -> object:
+    """Its erasure hook (B01)."""
+    from imbplus.billing import erasure
+
+    return erasure
+
+
+def _retention() -> object:
+    """Its retention rules (P13)."""
+    from imbplus.billing import purge
+
+    return purge
+
+
+DOMAIN = Domain(
+    "billing",
+    tables=_tables,
+    routers=_routers,
+    erasure=_erasure,
+    retention=_retention,
+)

@@ -1,0 +1,59 @@
+"""What the privacy domain plugs into the platform (see imbplus.plugin)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from imbplus.plugin import Domain
+
+if TYPE_CHECKING:
+    from fastapi import APIRouter
+
+
+def _tables() -> object:
+    """The modules that declare its tables."""
+    from imbplus.privacy import (  # noqa: F401
+        disclosure,
+        evidence_models,
+        incident_models,
+        models,
+        retention_models,
+        rights_models,
+    )
+
+    return disclosure
+
+
+def _routers() -> Sequence[APIRouter]:
+    from imbplus.privacy import api, evidence_pages, incident_pages, pages
+
+    return [api.router, pages.router, evidence_pages.router, incident_pages.router]
+
+
+def _retention() -> object:
+    """Its retention rules (P13)."""
+    from imbplus.privacy import rights_retention
+
+    return rights_retention
+
+
+def _evidence() -> object:
+    """Its evidence checks (B04)."""
+    from imbplus.privacy import (  # noqa: F401
+        evidence_accountability,
+        evidence_canary,
+        evidence_checks,
+        evidence_retention,
+    )
+
+    return evidence_checks
+
+
+DOMAIN = Domain(
+    "privacy",
+    tables=_tables,
+    routers=_routers,
+    retention=_retention,
+    evidence=_evidence,
+)
