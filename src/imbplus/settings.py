@@ -291,6 +291,12 @@ class Settings(BaseSettings):
         "lasts and this many days after its last subscription ended (claims from the "
         "contract), then erased (P13).",
     )
+    customer_without_contract_days: int = Field(
+        default=2 * 365,
+        ge=1,
+        description="A customer record that never had a subscription (an account opened, "
+        "nothing ordered) is erased when it has not changed for this many days (P13).",
+    )
     card_retention_after_contract_days: int = Field(
         default=90,
         ge=1,
@@ -306,8 +312,8 @@ class Settings(BaseSettings):
     outbox_retention_days: int = Field(
         default=30,
         ge=1,
-        description="Sent, dropped or cancelled outbox messages are deleted this many days "
-        "after they were queued (P13).",
+        description="Outbox messages (sent, dropped, cancelled or still undelivered) are "
+        "deleted this many days after they were queued (P13).",
     )
     survey_response_retention_days: int = Field(
         default=2 * 365,

@@ -158,3 +158,19 @@ def test_p05_a_value_in_an_api_path_stays_out_of_the_request_log(rt: Runtime, pl
         assert web.get(f"/api/v1/customers/{quote(canary.EMAIL)}").status_code == 401
     check = _canary_check(rt)  # route shapes keep the application's own words only
     assert check["status"] == "pass", check["detail"]
+
+
+def test_p05_an_error_page_shows_no_value_from_the_path_asked_for(rt: Runtime) -> None:
+    from starlette.testclient import TestClient
+
+    from imbplus.web.app import create_app
+
+    with TestClient(create_app(runtime=rt), base_url="https://127.0.0.1") as web:
+        answer = web.get(
+            "/jan.kowalski%40example.com/4000051703059175", headers={"accept": "text/html"}
+        )
+        english = web.get("/en/no-such-page-4000051703059175", headers={"accept": "text/html"})
+    assert answer.status_code == english.status_code == 404
+    assert b"kowalski" not in answer.content and b"4000051703059175" not in answer.content
+    assert 'href="/en/"' in answer.text  # the language link leads home
+    assert b"4000051703059175" not in english.content and 'href="/pl/"' in english.text

@@ -41,10 +41,11 @@ def _run(rt: Runtime, title: str) -> Outcome:
     return check.run(rt)
 
 
-def _ended_contract(rt: Runtime, customer_id: str, *, ended_days_ago: int) -> None:
+def _ended_contract(rt: Runtime, customer_id: str, *, ended_days_ago: int | None) -> None:
     """A subscription of the customer that ended that long ago (written as the shop would
-    leave it after a cancellation, dated directly)."""
+    leave it after a cancellation, dated directly); None: one that still runs."""
     now = clock.now()
+    ago = ended_days_ago or 0
     with rt.unit_of_work() as s:
         if s.get(Product, "test-package") is None:
             s.add(
@@ -66,8 +67,8 @@ def _ended_contract(rt: Runtime, customer_id: str, *, ended_days_ago: int) -> No
                 status="completed",
                 placed_by=customer_id,
                 total_gross=4900,
-                created_at=now - timedelta(days=ended_days_ago + 400),
-                updated_at=now - timedelta(days=ended_days_ago + 400),
+                created_at=now - timedelta(days=ago + 400),
+                updated_at=now - timedelta(days=ago + 400),
             )
         )
         s.flush()
@@ -77,11 +78,11 @@ def _ended_contract(rt: Runtime, customer_id: str, *, ended_days_ago: int) -> No
                 customer_id=customer_id,
                 product_id="test-package",
                 order_id=order_id,
-                status="cancelled",
+                status="active" if ended_days_ago is None else "cancelled",
                 monthly_gross=4900,
                 vat_rate_bp=2300,
-                started_at=now - timedelta(days=ended_days_ago + 400),
-                ended_at=now - timedelta(days=ended_days_ago),
+                started_at=now - timedelta(days=ago + 400),
+                ended_at=None if ended_days_ago is None else now - timedelta(days=ago),
             )
         )
 
@@ -113,6 +114,8 @@ def test_p13_the_stores_hold_nothing_past_their_rule_after_a_purge(rt: Runtime) 
     make_device(rt, gone.id)
     _ended_contract(rt, gone.id, ended_days_ago=10)
     stays = make_customer(rt)
+    _ended_contract(rt, stays.id, ended_days_ago=None)  # a contract that still runs
+    never = make_customer(rt)  # an account opened, nothing ordered
     _send_feedback(rt)
     staff, _ = make_staff(rt, "support")
     with rt.job("tests", Purpose.SECURITY) as ctx:
@@ -127,6 +130,7 @@ def test_p13_the_stores_hold_nothing_past_their_rule_after_a_purge(rt: Runtime) 
     with rt.sessions() as s:
         assert s.get(Customer, gone.id).status == "erased"  # type: ignore[union-attr]
         assert s.get(Customer, stays.id).status == "active"  # type: ignore[union-attr]
+        assert s.get(Customer, never.id).status == "erased"  # type: ignore[union-attr]
         assert s.get(Staff, staff.id).username == f"departed-{staff.id}"  # type: ignore[union-attr]
 
 
@@ -322,3 +326,55 @@ def test_p13_nothing_to_look_at_is_not_a_pass(rt: Runtime) -> None:
     outcome = _run(rt, STORES)
     assert not outcome.exercised and outcome.detail.startswith("not exercised")
     assert outcome.figures["items_looked_at"] == 0
+
+
+def test_p13_a_record_that_never_had_a_contract_is_erased_after_its_period(rt: Runtime) -> None:
+    never = make_customer(rt)  # registered, nothing ordered
+    recent = make_customer(rt)
+    assert _run(rt, STORES).passed  # new records: kept
+    with rt.engine.begin() as conn:  # the first record last changed three years ago
+        conn.execute(
+            text("UPDATE customers SET updated_at = :old WHERE id = :c"),
+            {"old": clock.now() - timedelta(days=3 * 365), "c": never.id},
+        )
+    outcome = _run(rt, STORES)
+    assert not outcome.passed
+    assert "customers.without_contract: 1 in customers" in outcome.detail
+    assert "customers.identity:" not in outcome.detail  # no contract ended: not that rule
+    done = {r.rule: r.count for r in retention.run(rt)}
+    assert done["customers.without_contract"] == 1
+    assert _run(rt, STORES).passed
+    with rt.sessions() as s:
+        assert s.get(Customer, never.id).status == "erased"  # type: ignore[union-attr]
+        assert s.get(Customer, recent.id).status == "active"  # type: ignore[union-attr]
+
+
+def test_p13_a_message_never_delivered_does_not_wait_in_the_outbox_for_ever(
+    rt: Runtime,
+) -> None:
+    customer = make_customer(rt)
+    old = clock.now() - timedelta(days=45)
+    with rt.unit_of_work() as s:  # a notice whose delivery failed for 45 days
+        s.add(
+            OutboxMessage(
+                customer_id=customer.id,
+                channel="email",
+                purpose="service_delivery",
+                category="contact",
+                reference="portal:confirm",
+                status="pending",
+                attempts=19,
+                last_error="smtp: ConnectionRefusedError",
+                next_attempt_at=clock.now(),
+                created_at=old,
+                recipient_ct=bytes(64),
+            )
+        )
+    outcome = _run(rt, STORES)
+    assert not outcome.passed
+    assert "notify.outbox.contact: 1 in outbox_messages (contact)" in outcome.detail
+    done = {r.rule: r.count for r in retention.run(rt)}
+    assert done["notify.outbox.contact"] == 1
+    assert _run(rt, STORES).passed
+    with rt.sessions() as s:
+        assert s.execute(select(OutboxMessage)).first() is None

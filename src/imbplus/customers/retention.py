@@ -7,13 +7,18 @@ key), unless under a legal hold. What tax law makes us keep (invoices) is kept b
 billing hook under its own key, as for any erasure. One purge, three rules: the record holds
 the name (identity), the e-mail and phone (contact) and the address, each named in the
 schedule with its reason; whichever runs first erases, the others find nothing left.
+
+A record that never had a contract (an account opened, nothing ordered) has no end of
+contract to count from: it is erased when it has not changed for
+`customer_without_contract_days`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, exists, func, select
 
 from imbplus.customers import service
 from imbplus.customers.models import Customer
@@ -49,13 +54,29 @@ def due(cutoff: datetime, held: frozenset[str]) -> Select[str]:
     return stmt.order_by(Customer.id)
 
 
-def purge_closed(ctx: Context, cutoff: datetime, held: frozenset[str], dry_run: bool) -> int:
-    ids = list(ctx.session.execute(due(cutoff, held)).scalars())
-    if dry_run:
+def never_contracted_before(cutoff: datetime, held: frozenset[str]) -> Select[str]:
+    """Customers with no subscription ever, whose record has not changed since `cutoff`."""
+    ordered = exists(select(Subscription.id).where(Subscription.customer_id == Customer.id))
+    stmt = select(Customer.id).where(
+        Customer.status != "erased", ~ordered, Customer.updated_at < cutoff
+    )
+    if held:
+        stmt = stmt.where(Customer.id.not_in(sorted(held)))
+    return stmt.order_by(Customer.id)
+
+
+def _eraser(select_due: Callable[[datetime, frozenset[str]], Select[str]]) -> retention.Purge:
+    def purge(ctx: Context, cutoff: datetime, held: frozenset[str], dry_run: bool) -> int:
+        ids = list(ctx.session.execute(select_due(cutoff, held)).scalars())
+        if not dry_run:
+            for customer_id in ids:
+                service.erase(ctx, customer_id)
         return len(ids)
-    for customer_id in ids:
-        service.erase(ctx, customer_id)
-    return len(ids)
+
+    return purge
+
+
+purge_closed = _eraser(due)
 
 
 def _period(settings: Settings) -> timedelta:
@@ -79,3 +100,17 @@ for _category, _what in (
             purge=purge_closed,
         )
     )
+
+retention.register(
+    retention.Rule(
+        name="customers.without_contract",
+        category=Category.IDENTITY,
+        period=lambda s: timedelta(days=s.customer_without_contract_days),
+        legal_basis="steps before a contract at the person's request (GDPR art. 6(1)(b)); "
+        "with no contract made, nothing justifies keeping the record longer",
+        description="A customer record that never had a subscription (name, contact, "
+        "address), erased with the whole record when it has not changed for "
+        "customer_without_contract_days.",
+        purge=_eraser(never_contracted_before),
+    )
+)

@@ -1,10 +1,13 @@
-"""Retention of the notification outbox (P13): finished messages go after a month.
+"""Retention of the notification outbox (P13): every message goes after a month.
 
 A message is dropped of its recipient and text once sent; the row that remains (who,
-which category, when) and any message that ended unsent (dropped, cancelled) are deleted
-`outbox_retention_days` after it was queued. Pending messages are still to be delivered
-and stay. The outbox holds contact data for the portal and surveys and shipment contact
-data for shipment notices; each row names its category, and each category has its rule.
+which category, when), any message that ended unsent (dropped, cancelled) and any message
+still pending (its delivery failed again and again) are deleted `outbox_retention_days`
+after it was queued: a notice not delivered within that time is no longer worth sending,
+and its recipient and text must not wait in the outbox for ever.
+
+The outbox holds contact data for the portal and surveys and shipment contact data for
+shipment notices; each row names its category, and each category has its rule.
 """
 
 from __future__ import annotations
@@ -18,15 +21,9 @@ from imbplus.notify.models import OutboxMessage
 from imbplus.privacy import retention
 from imbplus.privacy.catalog import Category
 
-FINISHED = ("sent", "sandboxed", "dropped", "cancelled")
-
 
 def expired(category: Category, cutoff: datetime, held: frozenset[str]) -> ColumnElement[bool]:
-    old = (
-        (OutboxMessage.category == category.value)
-        & OutboxMessage.status.in_(FINISHED)
-        & (OutboxMessage.created_at < cutoff)
-    )
+    old = (OutboxMessage.category == category.value) & (OutboxMessage.created_at < cutoff)
     if held:
         old = old & OutboxMessage.customer_id.not_in(sorted(held))
     return old
@@ -43,8 +40,8 @@ for _category, _why in (
             period=lambda s: timedelta(days=s.outbox_retention_days),
             legal_basis="delivery of the message only (GDPR art. 5(1)(e)); a month to "
             "answer questions about its delivery",
-            description=f"Finished outbox messages: {_why}, outbox_retention_days after "
-            "they were queued.",
+            description=f"Outbox messages, sent or not: {_why}, outbox_retention_days "
+            "after they were queued.",
             purge=retention.purge_rows(
                 OutboxMessage, partial(expired, _category), _category, "outbox.purge"
             ),

@@ -153,6 +153,22 @@ def _customers(_rt: Runtime, s: Session, cutoff: datetime, held: frozenset[str])
     return [_rows(s, Customer, past)]
 
 
+def _customers_never_contracted(
+    _rt: Runtime, s: Session, cutoff: datetime, held: frozenset[str]
+) -> list[Look]:
+    from imbplus.customers.models import Customer
+    from imbplus.shop.models import Subscription
+
+    ordered = select(Subscription.customer_id).distinct()
+    past = (
+        (Customer.status != "erased")
+        & Customer.id.not_in(ordered)
+        & (Customer.updated_at < cutoff)
+        & _not_held(Customer.id, held)
+    )
+    return [_rows(s, Customer, past)]
+
+
 def _devices(_rt: Runtime, s: Session, cutoff: datetime, held: frozenset[str]) -> list[Look]:
     from imbplus.devices.models import Device
 
@@ -169,11 +185,8 @@ def _outbox(category: str) -> Probe:
         from imbplus.notify.models import OutboxMessage
 
         mine = OutboxMessage.category == category
-        past = (
-            mine
-            & OutboxMessage.status.in_(("sent", "sandboxed", "dropped", "cancelled"))
-            & (OutboxMessage.created_at < cutoff)
-            & _not_held(OutboxMessage.customer_id, held)
+        past = (  # sent or not: a message still pending past the rule goes too
+            mine & (OutboxMessage.created_at < cutoff) & _not_held(OutboxMessage.customer_id, held)
         )
         look = _rows(s, OutboxMessage, past)
         total = s.execute(select(func.count()).select_from(OutboxMessage).where(mine)).scalar_one()
@@ -254,6 +267,7 @@ PROBES: dict[str, Probe] = {
     "customers.identity": _customers,
     "customers.contact": _customers,
     "customers.address": _customers,
+    "customers.without_contract": _customers_never_contracted,
     "devices.last_ip": _devices,
     "notify.outbox.contact": _outbox("contact"),
     "notify.outbox.shipment_contact": _outbox("shipment_contact"),

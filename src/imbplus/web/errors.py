@@ -70,11 +70,11 @@ def render_error(request: Request, status: int, body: dict[str, Any]) -> Respons
         template = (
             "console/error.html" if request.url.path.startswith("/console") else ("site/error.html")
         )
+        # the language links of an error page lead home: the path asked for is not shown
+        # back (it may carry what someone typed into it, P05)
+        context = {**i18n.template_helpers(request.scope), "page_path": "/"}
         return templates.TemplateResponse(
-            request,
-            template,
-            {**i18n.template_helpers(request.scope), "status": status, "error": body},
-            status_code=status,
+            request, template, {**context, "status": status, "error": body}, status_code=status
         )
 
     headers = {}
