@@ -48,7 +48,8 @@ from imbplus.devices.schemas import DeviceCreate
 from imbplus.privacy.catalog import Purpose
 from imbplus.runtime import Runtime
 from imbplus.settings import Settings
-from imbplus.telemetry.ingest import ARROW_STREAM, Stamp, parse, stored, validate
+from imbplus.telemetry.batch import ARROW_STREAM
+from imbplus.telemetry.ingest import Stamp, parse, stored, validate
 from imbplus.telemetry.service import Ingestor
 from imbplus.telemetry.store import INGEST_WRITE, Store, write_durable
 

@@ -15,9 +15,7 @@ from imbplus.privacy.catalog import Purpose
 from imbplus.privacy.crypto import Keyring
 from imbplus.settings import Settings
 
-# Evidence writers that must run even when the unit of work fails (e.g. the disclosure
-# register row of card data already handed to a payment provider that then declined).
-KEEP_ON_ROLLBACK = "imbplus.keep_on_rollback"
+KEEP_ON_ROLLBACK = audit.KEEP_ON_ROLLBACK  # evidence writers run after a rollback
 
 
 def rollback_keeping_evidence(session: Session) -> None:

@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from imbplus.clock import clock
 from imbplus.errors import DomainError
 from imbplus.runtime import Runtime
-from imbplus.telemetry.ingest import ARROW_STREAM, TYPES, Limits, Stamp, ingest_body
+from imbplus.telemetry.batch import ARROW_STREAM, TYPES
+from imbplus.telemetry.ingest import Limits, Stamp, ingest_body
 from imbplus.telemetry.store import Store
 from tests.support.factories import make_customer, make_device
 from tests.telemetry.helpers import at, auth, events, ndjson

@@ -10,7 +10,7 @@ import pyarrow.compute as pc
 from fastapi.testclient import TestClient
 
 from imbplus.runtime import Runtime
-from imbplus.telemetry.ingest import ARROW_STREAM
+from imbplus.telemetry.batch import ARROW_STREAM
 from tests.support.factories import make_customer, make_device
 from tests.telemetry.helpers import events
 from tests.telemetry.test_ingest import URL, stored_rows

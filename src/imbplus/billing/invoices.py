@@ -76,7 +76,7 @@ def issue(
 ) -> Invoice:
     ctx.check(Action.WRITE, {BILLING}, operation="invoice.issue", subjects=[customer_id])
     now = at or clock.now()
-    settings = ctx.runtime.settings
+    settings = ctx.platform.settings
     iid = str(uuid.uuid4())
     key_id = retention_key(ctx, "invoices", now.year)
     seq, number = next_number(ctx, now.year)

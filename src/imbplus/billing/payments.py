@@ -27,18 +27,17 @@ from imbplus.clock import clock
 from imbplus.customers import service as customers
 from imbplus.errors import Erased
 from imbplus.privacy import audit, disclosure
-from imbplus.privacy.access import Context
+from imbplus.privacy.access import Context, Platform
 from imbplus.privacy.catalog import Category
 from imbplus.processors import service as processors
-from imbplus.runtime import Runtime
 
 TABLE = "payments"
-_PROVIDERS: weakref.WeakKeyDictionary[Runtime, PaymentProvider] = weakref.WeakKeyDictionary()
+_PROVIDERS: weakref.WeakKeyDictionary[Platform, PaymentProvider] = weakref.WeakKeyDictionary()
 CARD_FIELDS = ["card.number", "card.expiry", "card.cvv", "amount"]
 TOKEN_FIELDS = ["card.token", "amount"]
 
 
-def provider(rt: Runtime) -> PaymentProvider:
+def provider(rt: Platform) -> PaymentProvider:
     """The configured payment adapter of this process (one per runtime)."""
     found = _PROVIDERS.get(rt)
     if found is None:
@@ -47,7 +46,7 @@ def provider(rt: Runtime) -> PaymentProvider:
 
 
 def _hand_over(ctx: Context, customer_id: str, fields: list[str], reference: str) -> None:
-    processor = processors.for_step(ctx, ctx.runtime.settings.payment_processor)
+    processor = processors.for_step(ctx, ctx.platform.settings.payment_processor)
     disclosure.hand_over(
         ctx,
         processor,
@@ -55,7 +54,7 @@ def _hand_over(ctx: Context, customer_id: str, fields: list[str], reference: str
         fields=fields,
         subject=customer_id,
         reference=reference,
-        sandbox=provider(ctx.runtime).sandbox,
+        sandbox=provider(ctx.platform).sandbox,
         keep_on_rollback=True,
     )
 
@@ -104,7 +103,7 @@ def authorize_checkout(
     """Charge a new card (with its CVV) or a saved one; PaymentDeclined / PaymentTimeout
     propagate, so the caller's unit of work leaves nothing but the evidence."""
     reference = f"order:{order_id}"
-    pay = provider(ctx.runtime)
+    pay = provider(ctx.platform)
     try:
         if card is not None:
             _hand_over(ctx, customer_id, CARD_FIELDS, reference)
@@ -158,7 +157,7 @@ def record(
         amount_gross=amount,
         currency="PLN",
         status=status,
-        provider=ctx.runtime.settings.payment_processor,
+        provider=ctx.platform.settings.payment_processor,
         provider_ref=provider_ref,
         decline_code=decline_code,
         attempt=attempt,
@@ -186,7 +185,7 @@ def charge_invoice(ctx: Context, invoice: Invoice, card: Card) -> Payment:
     _hand_over(ctx, invoice.customer_id, TOKEN_FIELDS, reference)
     status, ref, code = "approved", None, None
     try:
-        approval = provider(ctx.runtime).charge_token(
+        approval = provider(ctx.platform).charge_token(
             token,
             amount=invoice.gross_total,
             currency=invoice.currency,
@@ -199,7 +198,7 @@ def charge_invoice(ctx: Context, invoice: Invoice, card: Card) -> Payment:
     except PaymentTimeout:
         status, code = "failed", "timeout"
     if status != "approved":
-        delays = ctx.runtime.settings.charge_retry_hours
+        delays = ctx.platform.settings.charge_retry_hours
         invoice.next_charge_at = (
             now + timedelta(hours=delays[attempt - 1]) if attempt <= len(delays) else None
         )

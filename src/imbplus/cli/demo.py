@@ -49,6 +49,55 @@ def show_demo_staff(rt: Runtime, existing: set[str]) -> None:
             print(f"{m.username:<10} {m.password:<18} {m.totp_secret:<34} {m.token}")
 
 
+def load_customers(rt: Runtime, wanted: int) -> None:
+    """Top the fictitious customers up to `wanted`, with a progress bar."""
+    with rt.sessions() as session:
+        have = session.execute(select(func.count()).select_from(Customer)).scalar_one()
+    if have < wanted:
+        made = 0
+        with phases() as advance:
+
+            def step(n: int) -> None:
+                nonlocal made
+                made += n
+                advance("demo customers", made, wanted - have)
+
+            load(rt, wanted - have, advance=step)
+    console.print(f"customers: {max(have, wanted)}")
+
+
+def show_subscriber_and_survey(rt: Runtime, host: str, port: int) -> None:
+    if subscriber_password := ensure_demo_subscriber(rt):
+        console.print("[bold]Demo subscriber[/bold] (portal, shown once)")
+        print(f"{DEMO_SUBSCRIBER.email}  {subscriber_password}")
+    survey_id = ensure_demo_survey(rt)
+    console.print(f"demo survey (portal invitation sent): http://{host}:{port}/surveys/{survey_id}")
+
+
+def load_orders(rt: Runtime) -> None:
+    """Orders of the first twelve active customers (catalogue and sandbox processors)."""
+    with rt.sessions() as session:
+        first = list(
+            session.execute(
+                select(Customer.id)
+                .where(Customer.status == "active")
+                .order_by(Customer.created_at)
+                .limit(12)
+            ).scalars()
+        )
+    made = demo_shop.load(rt, first)
+    console.print(f"demo orders: {made} new (catalogue and sandbox processors ready)")
+
+
+def back_up(rt: Runtime) -> None:
+    backup = backups.create(rt)
+    drill = drills.run(rt, backup.path)
+    console.print(
+        f"backup: {backup.path} (restore drill {'passed' if drill.passed else 'FAILED'}; "
+        "`imbplus backup --help`)"
+    )
+
+
 def register(app: typer.Typer) -> None:
     @app.command("demo")
     def demo(
@@ -65,55 +114,18 @@ def register(app: typer.Typer) -> None:
         init(rt)
         if policies := load_policy(rt):
             console.print(f"privacy policy: {policies} version(s) published")
-        with rt.sessions() as session:
-            have = session.execute(select(func.count()).select_from(Customer)).scalar_one()
         existing = demo_staff.existing(rt)
-        if have < customers:
-            made = 0
-            with phases() as advance:
-
-                def step(n: int) -> None:
-                    nonlocal made
-                    made += n
-                    advance("demo customers", made, customers - have)
-
-                load(rt, customers - have, advance=step)
-        console.print(f"customers: {max(have, customers)}")
+        load_customers(rt, customers)
         if devices:
             with phases() as progress:
                 report = seeding.seed(rt, devices, days if not devices_have(rt) else 0, progress)
             console.print(f"boxes: {devices}, activity events: {report.events:,}")
         show_demo_staff(rt, existing)
         retention.run(rt)  # a first purge run, so the schedule has receipts from day one
-        subscriber_password = ensure_demo_subscriber(rt)
-
-        if subscriber_password:
-            console.print("[bold]Demo subscriber[/bold] (portal, shown once)")
-            print(f"{DEMO_SUBSCRIBER.email}  {subscriber_password}")
-        survey_id = ensure_demo_survey(rt)
-        console.print(
-            f"demo survey (portal invitation sent): http://{host}:{port}/surveys/{survey_id}"
-        )
-        with rt.sessions() as session:
-            first = list(
-                session.execute(
-                    select(Customer.id)
-                    .where(Customer.status == "active")
-                    .order_by(Customer.created_at)
-                    .limit(12)
-                ).scalars()
-            )
-        console.print(
-            f"demo orders: {demo_shop.load(rt, first)} new (catalogue and sandbox processors ready)"
-        )
+        show_subscriber_and_survey(rt, host, port)
+        load_orders(rt)
         console.print(activity.run(rt, DEMO_SUBSCRIBER.email))
-        backup = backups.create(rt)
-        drill = drills.run(rt, backup.path)
-        console.print(
-            f"backup: {backup.path} (restore drill {'passed' if drill.passed else 'FAILED'}; "
-            "`imbplus backup --help`)"
-        )
-
+        back_up(rt)
         rt.dispose()
         if serve:
             console.print(

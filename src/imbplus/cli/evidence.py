@@ -83,24 +83,11 @@ def register(app: typer.Typer) -> None:
         if problem is not None:
             fail(f"audit checkpoint: {problem}; see `imbplus audit verify`")
             raise typer.Exit(1)
-        baseline: Baseline | None = None
-        if day is not None:
-            with rt.sessions() as session:
-                row = evidence.run_on_or_before(session, day)
-                if row is not None:
-                    baseline = (row.id, row.at, evidence.verifies(rt, row), json.loads(row.report))
+        baseline = _baseline(rt, day) if day is not None else None
         with Progress(console=err_console, transient=True) as bar:
             task = bar.add_task("checking", total=len(evidence.checks()))
             report = evidence.run_all(rt, progress=lambda _name: bar.advance(task))
-        table = Table(title="Privacy evidence")
-        for col in ("clause", "check", "result", "detail"):
-            table.add_column(col)
-        styles = {"pass": "green", "not_exercised": "yellow"}
-        for c in report["checks"]:
-            style = styles.get(c["status"], "red")
-            status = c["status"].replace("_", " ")
-            table.add_row(c["clause"], c["title"], f"[{style}]{status}[/{style}]", c["detail"])
-        console.print(table)
+        _print_report(report)
         if day is not None:
             _print_changes(day, baseline, report)
         if json_out:
@@ -118,6 +105,27 @@ def register(app: typer.Typer) -> None:
 
 
 Baseline = tuple[int, datetime, bool, dict[str, Any]]
+
+
+def _baseline(rt: Runtime, day: date) -> Baseline | None:
+    """The last stored run on or before `day`: id, time, whether it verifies, report."""
+    with rt.sessions() as session:
+        row = evidence.run_on_or_before(session, day)
+        if row is None:
+            return None
+        return (row.id, row.at, evidence.verifies(rt, row), json.loads(row.report))
+
+
+def _print_report(report: dict[str, Any]) -> None:
+    table = Table(title="Privacy evidence")
+    for col in ("clause", "check", "result", "detail"):
+        table.add_column(col)
+    styles = {"pass": "green", "not_exercised": "yellow"}
+    for c in report["checks"]:
+        style = styles.get(c["status"], "red")
+        status = c["status"].replace("_", " ")
+        table.add_row(c["clause"], c["title"], f"[{style}]{status}[/{style}]", c["detail"])
+    console.print(table)
 
 
 def _print_changes(day: date, baseline: Baseline | None, report: dict[str, Any]) -> None:

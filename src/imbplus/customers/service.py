@@ -27,12 +27,11 @@ from imbplus.errors import Conflict, Erased, NotFound, ValidationFailed
 from imbplus.paging import decode_cursor, encode_cursor, is_uuid
 from imbplus.perf import gc_paused
 from imbplus.privacy import erasure, erasure_journal
-from imbplus.privacy.access import Context
+from imbplus.privacy.access import Context, Platform
 from imbplus.privacy.catalog import Action, Category
 from imbplus.privacy.crypto import SCOPE_CUSTOMER
 from imbplus.privacy.erasure import ErasureReport
 from imbplus.privacy.reveal import Grant
-from imbplus.runtime import Runtime
 
 TABLE = "customers"
 FIELDS: dict[str, Category] = {
@@ -294,7 +293,7 @@ def status_of(ctx: Context, customer_id: str) -> str:
     return row.status
 
 
-def id_for_login(rt: Runtime, session: Session, email: str) -> str | None:
+def id_for_login(rt: Platform, session: Session, email: str) -> str | None:
     """The customer id for a portal login e-mail, or None. Blind-index lookup only: nothing is
     decrypted or revealed, and the person asking is the data subject logging in."""
     try:

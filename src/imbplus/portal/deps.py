@@ -75,7 +75,7 @@ def context_for(request: Request, session: Db, user: PortalUser, purpose: Purpos
     history is a data-subject request; answering a survey is market research)."""
     return Context(
         session=session,
-        runtime=get_runtime(request),
+        platform=get_runtime(request),
         actor=user.actor,
         purpose=purpose,
         request_id=request.state.request_id,

@@ -42,7 +42,7 @@ class Request(StrEnum):
 
 def request(ctx: Context, customer_id: str, current_password: str, new: str, lang: str) -> Request:
     """Ask for a change to `new` (validated and normalised) as the logged-in customer."""
-    session, rt = ctx.session, ctx.runtime
+    session, rt = ctx.session, ctx.platform
     account = session.get(CustomerAccount, customer_id)
     if account is None or not passwords.verify_secret(account.password_hash, current_password):
         return Request.WRONG_PASSWORD
@@ -63,7 +63,7 @@ def request(ctx: Context, customer_id: str, current_password: str, new: str, lan
 
 
 def _send_link(ctx: Context, customer_id: str, new: str, lang: str) -> None:
-    hours = ctx.runtime.settings.portal_confirm_hours
+    hours = ctx.platform.settings.portal_confirm_hours
     token = tokens.issue(ctx.session, customer_id, tokens.EMAIL, timedelta(hours=hours))
     row = tokens.row_of(ctx.session, token)
     assert row is not None
@@ -72,7 +72,7 @@ def _send_link(ctx: Context, customer_id: str, new: str, lang: str) -> None:
     )
     key_id = customers.data_key_id(ctx, customer_id)
     row.new_email_ct = ctx.keyring.seal(ctx.session, key_id, TABLE, COLUMN, row.id_hash, new)
-    url = link(ctx.runtime, lang, "/portal/email/confirm", token)
+    url = link(ctx.platform, lang, "/portal/email/confirm", token)
     subject, body = _texts(lang, "email_change", link=url, hours=hours)
     mail.send_to_new_address(ctx, customer_id, new, subject, body, reference="portal:email_change")
 

@@ -21,7 +21,7 @@ from imbplus.errors import Conflict
 from imbplus.portal import mail, tokens
 from imbplus.portal.models import CustomerAccount
 from imbplus.portal.schemas import RegistrationForm
-from imbplus.privacy.access import Actor, Context
+from imbplus.privacy.access import Actor, Context, Platform
 from imbplus.privacy.catalog import Purpose
 from imbplus.runtime import Runtime
 from imbplus.web import i18n
@@ -30,11 +30,11 @@ RESETS_PER_HOUR = 3
 CONFIRM_RESEND_MINUTES = 10
 
 
-def portal_job(rt: Runtime, session: Session) -> Context:
+def portal_job(rt: Platform, session: Session) -> Context:
     return Context(session, rt, Actor.system("portal"), Purpose.SERVICE_DELIVERY)
 
 
-def link(rt: Runtime, lang: str, path: str, token: str) -> str:
+def link(rt: Platform, lang: str, path: str, token: str) -> str:
     base = rt.settings.public_base_url.rstrip("/")
     return f"{base}{i18n.localized(lang, path)}?token={token}"
 
@@ -76,14 +76,14 @@ def register(rt: Runtime, session: Session, form: RegistrationForm, lang: str) -
 
 
 def _send_confirmation(ctx: Context, customer_id: str, lang: str) -> None:
-    hours = ctx.runtime.settings.portal_confirm_hours
+    hours = ctx.platform.settings.portal_confirm_hours
     token = tokens.issue(ctx.session, customer_id, tokens.CONFIRM, timedelta(hours=hours))
     send_mail(
         ctx,
         customer_id,
         lang,
         "confirm",
-        link=link(ctx.runtime, lang, "/portal/confirm", token),
+        link=link(ctx.platform, lang, "/portal/confirm", token),
         hours=hours,
     )
 
@@ -110,14 +110,14 @@ def _send_reset(ctx: Context, customer_id: str, lang: str) -> None:
     since = clock.now() - timedelta(hours=1)
     if tokens.issued_since(ctx.session, customer_id, tokens.RESET, since) >= RESETS_PER_HOUR:
         return  # no mail bombing of a subscriber through the form
-    minutes = ctx.runtime.settings.portal_reset_minutes
+    minutes = ctx.platform.settings.portal_reset_minutes
     token = tokens.issue(ctx.session, customer_id, tokens.RESET, timedelta(minutes=minutes))
     send_mail(
         ctx,
         customer_id,
         lang,
         "reset",
-        link=link(ctx.runtime, lang, "/portal/reset/confirm", token),
+        link=link(ctx.platform, lang, "/portal/reset/confirm", token),
         minutes=minutes,
     )
     ctx.note("portal.reset_requested", subject=customer_id)

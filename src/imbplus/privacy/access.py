@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import casbin
 from sqlalchemy.orm import Session
@@ -30,7 +30,21 @@ from imbplus.privacy.reveal import BY_GATE, Grant, TableRef, categories_for, tab
 
 if TYPE_CHECKING:
     from imbplus.privacy.crypto import Keyring
-    from imbplus.runtime import Runtime
+    from imbplus.settings import Settings
+
+
+class Platform(Protocol):
+    """What a unit of work needs from its process: the settings, the gate, the keyring and
+    the audit checkpoint (`imbplus.runtime.Runtime` provides them; the core never sees it)."""
+
+    settings: Settings
+    checkpoint: audit.Checkpoint
+
+    @property
+    def gate(self) -> Gate: ...
+
+    @property
+    def keyring(self) -> Keyring: ...
 
 
 @dataclass(frozen=True)
@@ -77,14 +91,14 @@ class Context:
     """One unit of work on behalf of an actor, for one declared purpose."""
 
     session: Session
-    runtime: Runtime
+    platform: Platform
     actor: Actor
     purpose: Purpose
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     @cached_property
     def keyring(self) -> Keyring:
-        return self.runtime.keyring
+        return self.platform.keyring
 
     def check(
         self,
@@ -96,7 +110,7 @@ class Context:
         reason: str | None = None,
     ) -> Grant:
         """Decide and audit (one record per subject); the grant opens those categories."""
-        return self.runtime.gate.check(
+        return self.platform.gate.check(
             self, action, categories, operation=operation, subjects=subjects, reason=reason
         )
 

@@ -40,6 +40,11 @@ _HEAD = "imbplus.audit.head"
 _SEP = "\x1f"
 _BAD = {c: " " for c in (*range(32), 127)}  # control characters never enter a record
 
+# Evidence writers that must run even when the unit of work fails (e.g. the disclosure
+# register row of card data already handed to a payment provider that then declined): a
+# list of callables kept in `session.info` under this key, run on a fresh transaction.
+KEEP_ON_ROLLBACK = "imbplus.keep_on_rollback"
+
 
 @dataclass(slots=True)
 class Entry:

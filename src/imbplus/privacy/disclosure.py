@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from sqlalchemy import Boolean, Index, Integer, String, false, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -26,13 +26,26 @@ from imbplus.clock import clock
 from imbplus.db import Base, UTCDateTime
 from imbplus.errors import AccessDenied
 from imbplus.privacy import audit
-from imbplus.privacy.access import Context
+from imbplus.privacy.access import Actor, Context
 from imbplus.privacy.catalog import Action, Category, classify_all
 from imbplus.privacy.catalog import Protection as P
-from imbplus.runtime import KEEP_ON_ROLLBACK
 
-if TYPE_CHECKING:
-    from imbplus.processors.service import ProcessorInfo
+
+class ProcessorInfo(Protocol):
+    """A processor under contract, as the register needs it (`processors.service` has it)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def contract_ref(self) -> str: ...
+
+    def valid_at(self, at: datetime) -> bool: ...
+
+    def actor(self, at: datetime | None = None) -> Actor: ...
 
 
 class Disclosure(Base):
@@ -109,7 +122,9 @@ def allow(
     cats = sorted(set(categories))
     ctx.check(Action.EXPORT, cats, operation=f"disclose.{processor.kind}", subjects=[subject])
     now = clock.now()
-    receiving = Context(ctx.session, ctx.runtime, processor.actor(now), ctx.purpose, ctx.request_id)
+    receiving = Context(
+        ctx.session, ctx.platform, processor.actor(now), ctx.purpose, ctx.request_id
+    )
     try:
         receiving.check(Action.READ, cats, operation="processor.receive", subjects=[subject])
     except AccessDenied as exc:
@@ -166,7 +181,7 @@ def record(
             side.add(Disclosure(**values))
             audit.queue(side, [decision])
 
-        ctx.session.info.setdefault(KEEP_ON_ROLLBACK, []).append(keep)
+        ctx.session.info.setdefault(audit.KEEP_ON_ROLLBACK, []).append(keep)
 
 
 def hand_over(

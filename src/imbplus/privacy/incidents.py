@@ -38,14 +38,31 @@ class Signal:
 
 
 def detect(ctx: Context) -> list[Signal]:
-    settings = ctx.runtime.settings
+    """What the audit trail of the last window shows: mass reads, bursts of refusals, and
+    a broken chain."""
+    settings = ctx.platform.settings
     window_us = settings.breach_window_minutes * 60_000_000
     now_us = clock.now_us()
     bucket = now_us // window_us  # one incident per actor and window
     since = now_us - window_us
-    s = ctx.session
-    signals: list[Signal] = []
-    reads = s.execute(
+    signals = _mass_reads(ctx, since, bucket) + _denial_bursts(ctx, since, bucket)
+    result = audit.verify(ctx.session, ctx.platform.checkpoint)
+    if not result.ok:
+        signals.append(
+            Signal(
+                "audit_broken",
+                f"audit_broken:{result.first_bad_seq}",
+                f"audit chain broken at record {result.first_bad_seq}: {result.problem}",
+                "high",
+                0,
+            )
+        )
+    return signals
+
+
+def _mass_reads(ctx: Context, since: int, bucket: int) -> list[Signal]:
+    settings = ctx.platform.settings
+    reads = ctx.session.execute(
         select(
             AuditRecord.actor_kind,
             AuditRecord.actor_id,
@@ -59,46 +76,39 @@ def detect(ctx: Context) -> list[Signal]:
         )
         .group_by(AuditRecord.actor_kind, AuditRecord.actor_id)
     ).all()
-    for kind, actor, n in reads:
-        if n > settings.breach_mass_read_subjects:
-            signals.append(
-                Signal(
-                    "mass_read",
-                    f"mass_read:{kind}:{actor}:{bucket}",
-                    f"{kind}:{actor} saw {n} customers within {settings.breach_window_minutes} min",
-                    "high",
-                    int(n),
-                )
-            )
-    denials = s.execute(
+    minutes = settings.breach_window_minutes
+    return [
+        Signal(
+            "mass_read",
+            f"mass_read:{kind}:{actor}:{bucket}",
+            f"{kind}:{actor} saw {n} customers within {minutes} min",
+            "high",
+            int(n),
+        )
+        for kind, actor, n in reads
+        if n > settings.breach_mass_read_subjects
+    ]
+
+
+def _denial_bursts(ctx: Context, since: int, bucket: int) -> list[Signal]:
+    settings = ctx.platform.settings
+    denials = ctx.session.execute(
         select(AuditRecord.actor_kind, AuditRecord.actor_id, func.count())
         .where(AuditRecord.ts_us >= since, AuditRecord.result == "denied")
         .group_by(AuditRecord.actor_kind, AuditRecord.actor_id)
     ).all()
-    for kind, actor, n in denials:
-        if n > settings.breach_denials:
-            signals.append(
-                Signal(
-                    "denial_burst",
-                    f"denial_burst:{kind}:{actor}:{bucket}",
-                    f"{kind}:{actor} was refused {n} times within "
-                    f"{settings.breach_window_minutes} min",
-                    "low",
-                    0,
-                )
-            )
-    result = audit.verify(s, ctx.runtime.checkpoint)
-    if not result.ok:
-        signals.append(
-            Signal(
-                "audit_broken",
-                f"audit_broken:{result.first_bad_seq}",
-                f"audit chain broken at record {result.first_bad_seq}: {result.problem}",
-                "high",
-                0,
-            )
+    minutes = settings.breach_window_minutes
+    return [
+        Signal(
+            "denial_burst",
+            f"denial_burst:{kind}:{actor}:{bucket}",
+            f"{kind}:{actor} was refused {n} times within {minutes} min",
+            "low",
+            0,
         )
-    return signals
+        for kind, actor, n in denials
+        if n > settings.breach_denials
+    ]
 
 
 def scan(ctx: Context) -> list[Incident]:

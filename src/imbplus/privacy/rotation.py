@@ -8,10 +8,11 @@ versions are destroyed only after a full pass finds no value still using them.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import RowMapping, Table, func, select, update
 from sqlalchemy.orm import Session
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 from imbplus.clock import clock
 from imbplus.db import Base
 from imbplus.privacy import masterkey
-from imbplus.privacy.access import Context
+from imbplus.privacy.access import Context, Platform
 from imbplus.privacy.catalog import (
     FIELDS,
     Action,
@@ -30,7 +31,17 @@ from imbplus.privacy.catalog import (
 )
 from imbplus.privacy.crypto import SCOPE_BLIND_INDEX, key_ref
 from imbplus.privacy.models import DataKey, DataKeyVersion, KeyRotation
-from imbplus.runtime import Runtime
+
+
+class Jobs(Platform, Protocol):
+    """What a rotation runs on: units of work and system jobs (the runtime has them)."""
+
+    def unit_of_work(self) -> AbstractContextManager[Session]: ...
+
+    def job(self, name: str, purpose: Purpose) -> AbstractContextManager[Context]: ...
+
+    def reload_keyring(self) -> None: ...
+
 
 Progress = Callable[[str, int, int], None]  # phase, done, total
 BATCH = 500
@@ -58,7 +69,7 @@ def _noop(_phase: str, _done: int, _total: int) -> None:
     return None
 
 
-def rotate(rt: Runtime, *, master: bool = False, progress: Progress = _noop) -> RotationReport:
+def rotate(rt: Jobs, *, master: bool = False, progress: Progress = _noop) -> RotationReport:
     with rt.unit_of_work() as s:
         job = s.execute(
             select(KeyRotation).where(KeyRotation.finished_at.is_(None)).order_by(KeyRotation.id)
@@ -94,7 +105,7 @@ def rotate(rt: Runtime, *, master: bool = False, progress: Progress = _noop) -> 
     return RotationReport(job_id, resumed, keys, values, destroyed, rewrapped)
 
 
-def _rotate_master(rt: Runtime, progress: Progress) -> int:
+def _rotate_master(rt: Jobs, progress: Progress) -> int:
     path = rt.settings.key_file
     current = masterkey.load(path)
     with rt.unit_of_work() as s:
@@ -139,7 +150,7 @@ def _rotate_master(rt: Runtime, progress: Progress) -> int:
     return done
 
 
-def _count_live_versions(rt: Runtime) -> int:
+def _count_live_versions(rt: Jobs) -> int:
     with rt.unit_of_work() as s:
         return int(
             s.execute(
@@ -150,7 +161,7 @@ def _count_live_versions(rt: Runtime) -> int:
         )
 
 
-def _new_versions(rt: Runtime, started_at: datetime, progress: Progress) -> int:
+def _new_versions(rt: Jobs, started_at: datetime, progress: Progress) -> int:
     """Give every active key a version newer than the start of this run."""
     stale = (
         select(DataKey.id)
@@ -186,7 +197,7 @@ def _tables() -> dict[str, Table]:
     }
 
 
-def _reencrypt(rt: Runtime, progress: Progress) -> int:
+def _reencrypt(rt: Jobs, progress: Progress) -> int:
     """Re-encrypt every value whose key version is not its key's active version."""
     tables = _tables()
     with rt.unit_of_work() as s:

@@ -25,7 +25,7 @@ VALUE_OF_KIND = {"recipient_name_correction": "name", "address_correction": "add
 
 def amend(ctx: Context, shipment_id: str, data: AmendmentCreate) -> AmendmentRead:
     ctx = service.for_shipment(ctx)
-    allowed = ctx.runtime.settings.shipment_amendment_kinds
+    allowed = ctx.platform.settings.shipment_amendment_kinds
     if data.kind not in allowed:
         raise ValidationFailed(
             [

@@ -61,7 +61,7 @@ CARRIERS: Registry[Carrier] = Registry(
 def announce(ctx: Context, allowed: disclosure.Allowed, parcel: CarrierParcel) -> str:
     """Hand the parcel to the configured carrier; the register row stays even if the unit
     of work then fails, because the data has left."""
-    carrier = CARRIERS.create(ctx.runtime.settings)
+    carrier = CARRIERS.create(ctx.platform.settings)
     tracking = carrier.register_parcel(parcel)
     disclosure.record(
         ctx, allowed, sandbox=carrier.sandbox, processor_ref=tracking, keep_on_rollback=True

@@ -49,7 +49,7 @@ def _page(
         purpose=ctx.purpose,
         shipment=shipment,
         next_statuses=service.NEXT.get(shipment.status, ()),
-        kinds=ctx.runtime.settings.shipment_amendment_kinds,
+        kinds=ctx.platform.settings.shipment_amendment_kinds,
         seal=service.verify(ctx, sid) if shipment.sealed_at else None,
         **extra,
     )

@@ -91,7 +91,7 @@ def create(
         order_id=order_id,
         customer_id=customer_id,
         parcel_id=new_parcel_id(),
-        carrier=ctx.runtime.settings.carrier_processor,
+        carrier=ctx.platform.settings.carrier_processor,
         item=item,
         status="created",
         created_at=now,
@@ -305,7 +305,7 @@ def _seal(grant: Grant, row: Shipment) -> None:
     row.seal_salt_ct = _seal_value(ctx, record_key, "seal_salt_ct", row.id, salt)
     row.field_digests = json.dumps(seal.field_digests(salt, values), sort_keys=True)
     row.sealed_at = now
-    row.retain_until = now + timedelta(days=ctx.runtime.settings.shipment_retention_days)
+    row.retain_until = now + timedelta(days=ctx.platform.settings.shipment_retention_days)
     row.content_hash = seal.content_hash(row, _events(ctx, row.id))
     ctx.session.flush()
     ctx.note(anchors.SEALED, subject=row.customer_id, reason=anchors.sealed_reason(row))

@@ -233,7 +233,7 @@ def place(ctx: Context, data: OrderCreate, idempotency_key: str) -> OrderRead:
     try:
         _complete(ctx, order, lines, authorized, buyer, recipient, now)
     except BaseException:
-        payments.provider(ctx.runtime).void(authorized.approval.reference)
+        payments.provider(ctx.platform).void(authorized.approval.reference)
         raise
     ctx.note("order.placed", subject=customer_id, reason=f"order:{order_id}")
     return get(ctx, order_id)

@@ -96,7 +96,7 @@ def get(ctx: Context, order_id: str) -> OrderRead:
 
 
 def _may_see_shipments(ctx: Context, customer_id: str) -> bool:
-    gate = ctx.runtime.gate
+    gate = ctx.platform.gate
     return any(
         gate.allows(role, Category.SHIPMENT_RECORD, Purpose.SHIPMENT_CONTACT, Action.READ)
         for role in ctx.actor.roles

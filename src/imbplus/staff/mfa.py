@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from imbplus.auth import passwords, throttle
 from imbplus.clock import clock
 from imbplus.errors import NotFound
-from imbplus.privacy.access import Actor, Context, Gate
+from imbplus.privacy.access import Actor, Context, Gate, Platform
 from imbplus.privacy.catalog import CATEGORY_INFO, Category, Purpose, Role
 from imbplus.privacy.crypto import SCOPE_SYSTEM
 from imbplus.runtime import Runtime
@@ -60,12 +60,12 @@ def missing(gate: Gate, staff: Staff) -> bool:
 
 
 # -- secrets -----------------------------------------------------------------------------
-def _seal(rt: Runtime, session: Session, staff: Staff, column: str, secret: str) -> bytes:
+def _seal(rt: Platform, session: Session, staff: Staff, column: str, secret: str) -> bytes:
     key_id = rt.keyring.system_key(session, SCOPE_SYSTEM)
     return rt.keyring.seal(session, key_id, "staff", column, str(staff.id), secret)
 
 
-def _open(rt: Runtime, session: Session, staff: Staff, column: str) -> str | None:
+def _open(rt: Platform, session: Session, staff: Staff, column: str) -> str | None:
     """A TOTP secret, opened through the gate by the system that checks the codes."""
     if getattr(staff, column) is None:
         return None
@@ -128,7 +128,7 @@ def _matching_step(secret: str, code: str, last_step: int | None) -> int | None:
 def confirm(ctx: Context, staff: Staff, code: str, address: str) -> list[str] | None:
     """Turn the pending secret on with a code from it; returns new recovery codes (shown
     once; earlier ones stop working), or None for a wrong code (counted as a failure)."""
-    rt, session = ctx.runtime, ctx.session
+    rt, session = ctx.platform, ctx.session
     throttle.check(session, rt.keyring, rt.settings, account=staff.username, address=address)
     pending = _open(rt, session, staff, "totp_pending_ct")
     step = _matching_step(pending, code, None) if pending else None
@@ -148,7 +148,7 @@ def enrol_directly(ctx: Context, staff: Staff) -> str:
     """Give an account a second factor without a confirming code (the demo, an operator
     on the server); returns the secret, to be shown once."""
     secret = pyotp.random_base32()
-    staff.totp_secret_ct = _seal(ctx.runtime, ctx.session, staff, "totp_secret_ct", secret)
+    staff.totp_secret_ct = _seal(ctx.platform, ctx.session, staff, "totp_secret_ct", secret)
     staff.totp_pending_ct = None
     staff.totp_enabled = True
     staff.totp_last_step = None

@@ -123,7 +123,7 @@ def issue_token(ctx: Context, staff: Staff) -> str:
             token_hash=_token_hash(token),
             prefix=token[:12],
             created_at=now,
-            expires_at=now + timedelta(days=ctx.runtime.settings.token_days),
+            expires_at=now + timedelta(days=ctx.platform.settings.token_days),
         )
     )
     ctx.note("staff.token_issued", reason=f"staff:{staff.id}")

@@ -210,6 +210,14 @@ def submit(
             ctx.session.flush()
     except IntegrityError:  # a second submission raced the first
         raise Conflict("you answered this survey already", survey=survey.id) from None
+    _store_answers(ctx, survey, parsed, response.id, key_id)
+    return response.id
+
+
+def _store_answers(
+    ctx: Context, survey: Survey, parsed: dict[int, _Value], response_id: str, key_id: int
+) -> None:
+    """One row per answer (per option chosen); free text sealed under `key_id`."""
     sealed: list[tuple[Answer, str]] = []
     for question in survey.questions:
         value = parsed.get(question.id)
@@ -217,7 +225,7 @@ def submit(
             continue
         kind = Kind(question.kind)
         common = {
-            "response_id": response.id,
+            "response_id": response_id,
             "question_id": question.id,
             "category": category_of(kind).value,
         }
@@ -240,5 +248,3 @@ def submit(
         answer.text_ct = ctx.keyring.seal(
             ctx.session, key_id, TABLE, "text_ct", str(answer.id), text
         )
-    ctx.session.flush()
-    return response.id

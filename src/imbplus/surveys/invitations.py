@@ -166,7 +166,7 @@ def invite(
 
 def _invitation_text(ctx: Context, survey: Survey) -> tuple[str, str]:
     """Subject and text in both languages (a customer's language is not recorded)."""
-    base = ctx.runtime.settings.public_base_url.rstrip("/")
+    base = ctx.platform.settings.public_base_url.rstrip("/")
     link = {
         lang: f"{base}{i18n.localized(lang, f'/portal/surveys/{survey.id}')}"
         for lang in ("pl", "en")

@@ -145,7 +145,7 @@ def _texts(ctx: Context, answers: Iterable[tuple[Answer, Response]]) -> list[str
 def results(ctx: Context, survey_id: str) -> SurveyResults:
     ctx.check(Action.READ, {Category.SURVEY_RESPONSE}, operation="survey.results")
     survey = surveys.get(ctx.session, survey_id)
-    k = ctx.runtime.settings.survey_min_cell
+    k = ctx.platform.settings.survey_min_cell
     respondents = len(
         ctx.session.execute(select(Response.id).where(Response.survey_id == survey.id)).all()
     )

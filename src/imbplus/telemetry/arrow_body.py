@@ -19,7 +19,7 @@ import struct
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from imbplus.telemetry.ingest import (
+from imbplus.telemetry.batch import (
     INPUT_SCHEMA,
     MAX_LEN,
     BatchRefused,

@@ -160,25 +160,15 @@ def _utc_ms(day: date, local_seconds: np.ndarray) -> np.ndarray:
     return midnight_ms + (local_seconds * 1000).astype(np.int64)
 
 
-def day_events(
-    fleet: Fleet, day: date, rng: np.random.Generator, not_after_ms: int | None = None
-) -> pa.Table:
-    """One day of activity for the whole fleet, as a table in the store's schema."""
-    n = len(fleet)
-    weekend = day.weekday() >= 5
-    sessions = rng.poisson(2.0 if weekend else 1.6, n) * (rng.random(n) > 0.08)
-    dev = np.repeat(np.arange(n), sessions)
-    s = len(dev)
-    hour = rng.choice(24, size=s, p=HOUR_WEIGHT / HOUR_WEIGHT.sum())
-    start = np.minimum(hour * 3600 + rng.random(s) * 3600, 86_000.0)
-    length = np.clip(rng.lognormal(np.log(70 * 60), 0.8, s), 300, 6 * 3600)
-    end = np.minimum(start + length, 86_399.0)
-    length = end - start
-    vod = rng.random(s) < 0.18
+class _Parts:
+    """Events of a day by kind, gathered before they are put in time order."""
 
-    parts: list[tuple[np.ndarray, np.ndarray, int, np.ndarray, np.ndarray, np.ndarray]] = []
+    def __init__(self) -> None:
+        self.rows: list[tuple[np.ndarray, np.ndarray, int, np.ndarray, np.ndarray, np.ndarray]]
+        self.rows = []
 
     def add(
+        self,
         sess: np.ndarray,
         at: np.ndarray,
         kind: int,
@@ -187,85 +177,122 @@ def day_events(
         duration: np.ndarray | None = None,
     ) -> None:
         k = len(sess)
-        parts.append(
+        none = np.full(k, -1)
+        self.rows.append(
             (
                 sess,
                 at,
                 kind,
-                channel if channel is not None else np.full(k, -1),
-                content if content is not None else np.full(k, -1),
-                duration if duration is not None else np.full(k, -1),
+                channel if channel is not None else none,
+                content if content is not None else none,
+                duration if duration is not None else none,
             )
         )
 
-    idx = np.arange(s)
-    add(idx, start, 0)  # power_on
-    add(idx, end, 1)  # power_off
-    beats = (length // HEARTBEAT_S).astype(np.int64)
+    def column(self, i: int) -> np.ndarray:
+        return np.concatenate([p[i] for p in self.rows])
+
+    def kinds(self) -> np.ndarray:
+        return np.concatenate([np.full(len(p[0]), p[2], dtype=np.int8) for p in self.rows])
+
+
+@dataclass(frozen=True)
+class _Sessions:
+    """A day's viewing sessions: the box of each, when it starts and ends, VOD or live."""
+
+    dev: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    length: np.ndarray
+    vod: np.ndarray
+
+    @property
+    def idx(self) -> np.ndarray:
+        return np.arange(len(self.dev))
+
+
+def _sessions(n: int, day: date, rng: np.random.Generator) -> _Sessions:
+    weekend = day.weekday() >= 5
+    sessions = rng.poisson(2.0 if weekend else 1.6, n) * (rng.random(n) > 0.08)
+    dev = np.repeat(np.arange(n), sessions)
+    s = len(dev)
+    hour = rng.choice(24, size=s, p=HOUR_WEIGHT / HOUR_WEIGHT.sum())
+    start = np.minimum(hour * 3600 + rng.random(s) * 3600, 86_000.0)
+    length = np.clip(rng.lognormal(np.log(70 * 60), 0.8, s), 300, 6 * 3600)
+    end = np.minimum(start + length, 86_399.0)
+    return _Sessions(dev, start, end, end - start, rng.random(s) < 0.18)
+
+
+def _power_and_heartbeats(parts: _Parts, ss: _Sessions) -> np.ndarray:
+    """Power on, power off and the heartbeats between; the heartbeats per session."""
+    idx = ss.idx
+    parts.add(idx, ss.start, 0)  # power_on
+    parts.add(idx, ss.end, 1)  # power_off
+    beats = (ss.length // HEARTBEAT_S).astype(np.int64)
     hb_sess = np.repeat(idx, beats)
     hb_k = np.arange(len(hb_sess)) - np.repeat(np.cumsum(beats) - beats, beats) + 1
-    add(hb_sess, start[hb_sess] + hb_k * HEARTBEAT_S, 2)  # heartbeat
-    # live TV: a zapping burst, then a few longer stays
-    live = idx[~vod]
+    parts.add(hb_sess, ss.start[hb_sess] + hb_k * HEARTBEAT_S, 2)  # heartbeat
+    return beats
+
+
+def _live_tv(
+    parts: _Parts, ss: _Sessions, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Live TV: a zapping burst, then a few longer stays; the live sessions and their zaps."""
+    live = ss.idx[~ss.vod]
     zaps = rng.geometric(0.3, len(live))
     z_sess = np.repeat(live, zaps)
     z_k = np.arange(len(z_sess)) - np.repeat(np.cumsum(zaps) - zaps, zaps)
     gap = rng.integers(3, 20, len(z_sess))
     channel_p = zipf_weights(len(CHANNELS))
-    add(
-        z_sess,
-        start[z_sess] + 2 + z_k * 12,
-        3,
-        rng.choice(len(CHANNELS), len(z_sess), p=channel_p),
-        duration=gap,
-    )
-    stays = 1 + rng.poisson(length[live] / 1800)
+    zapped = rng.choice(len(CHANNELS), len(z_sess), p=channel_p)
+    parts.add(z_sess, ss.start[z_sess] + 2 + z_k * 12, 3, zapped, duration=gap)
+    stays = 1 + rng.poisson(ss.length[live] / 1800)
     st_sess = np.repeat(live, stays)
-    st_at = start[st_sess] + rng.random(len(st_sess)) * length[st_sess]
-    st_len = (length[st_sess] / np.repeat(stays, stays)).astype(np.int64)
-    add(st_sess, st_at, 3, rng.choice(len(CHANNELS), len(st_sess), p=channel_p), duration=st_len)
-    # VOD sessions: one or two titles
-    vods = idx[vod]
+    st_at = ss.start[st_sess] + rng.random(len(st_sess)) * ss.length[st_sess]
+    st_len = (ss.length[st_sess] / np.repeat(stays, stays)).astype(np.int64)
+    stayed = rng.choice(len(CHANNELS), len(st_sess), p=channel_p)
+    parts.add(st_sess, st_at, 3, stayed, duration=st_len)
+    return live, zaps
+
+
+def _vod(parts: _Parts, ss: _Sessions, rng: np.random.Generator) -> None:
+    """VOD sessions: one or two titles."""
+    vods = ss.idx[ss.vod]
     titles = 1 + (rng.random(len(vods)) < 0.3)
     v_sess = np.repeat(vods, titles)
-    add(
-        v_sess,
-        start[v_sess] + 30 + rng.random(len(v_sess)) * 600,
-        4,
-        content=rng.choice(VOD_TITLES, len(v_sess), p=zipf_weights(VOD_TITLES, 0.9)),
-        duration=np.minimum(length[v_sess], rng.integers(1200, 7200, len(v_sess))).astype(np.int64),
-    )
+    at = ss.start[v_sess] + 30 + rng.random(len(v_sess)) * 600
+    content = rng.choice(VOD_TITLES, len(v_sess), p=zipf_weights(VOD_TITLES, 0.9))
+    watched = np.minimum(ss.length[v_sess], rng.integers(1200, 7200, len(v_sess)))
+    parts.add(v_sess, at, 4, content=content, duration=watched.astype(np.int64))
+
+
+def day_events(
+    fleet: Fleet, day: date, rng: np.random.Generator, not_after_ms: int | None = None
+) -> pa.Table:
+    """One day of activity for the whole fleet, as a table in the store's schema."""
+    ss = _sessions(len(fleet), day, rng)
+    parts = _Parts()
+    beats = _power_and_heartbeats(parts, ss)
+    live, zaps = _live_tv(parts, ss, rng)
+    _vod(parts, ss, rng)
     # errors, concentrated on some firmware versions
     rate = np.array([ERROR_RATE.get(f, BASE_ERROR_RATE) for f in fleet.firmware])
-    per_session = beats + zaps_per_session(s, live, zaps) + 2
-    errs = rng.poisson(rate[dev] * per_session)
-    e_sess = np.repeat(idx, errs)
-    add(e_sess, start[e_sess] + rng.random(len(e_sess)) * length[e_sess], 5)
+    per_session = beats + zaps_per_session(len(ss.dev), live, zaps) + 2
+    errs = rng.poisson(rate[ss.dev] * per_session)
+    e_sess = np.repeat(ss.idx, errs)
+    parts.add(e_sess, ss.start[e_sess] + rng.random(len(e_sess)) * ss.length[e_sess], 5)
 
-    sess = np.concatenate([p[0] for p in parts])
-    at = np.concatenate([p[1] for p in parts])
-    kind = np.concatenate([np.full(len(p[0]), p[2], dtype=np.int8) for p in parts])
-    channel = np.concatenate([p[3] for p in parts])
-    content = np.concatenate([p[4] for p in parts])
-    duration = np.concatenate([p[5] for p in parts])
-    box = dev[sess]
-    ts = _utc_ms(day, at)
+    box = ss.dev[parts.column(0)]
+    ts = _utc_ms(day, parts.column(1))
     # sorted by box, then time: a box's constant columns compress to runs and per-box
     # aggregates (health, regions) read far less
     order = np.lexsort((ts, fleet.pseudonym[box]))
     if not_after_ms is not None:
         order = order[ts[order] <= not_after_ms]
-    return _table(
-        fleet,
-        ts[order],
-        box[order],
-        kind[order],
-        channel[order],
-        content[order],
-        duration[order],
-        len(e_sess),
-        rng,
-    )
+    columns = (parts.kinds(), parts.column(3), parts.column(4), parts.column(5))
+    kind, channel, content, duration = (c[order] for c in columns)
+    return _table(fleet, ts[order], box[order], kind, channel, content, duration, len(e_sess), rng)
 
 
 def zaps_per_session(s: int, live: np.ndarray, zaps: np.ndarray) -> np.ndarray:

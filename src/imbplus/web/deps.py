@@ -53,7 +53,7 @@ def api_context(
 ) -> Context:
     return Context(
         session=session,
-        runtime=get_runtime(request),
+        platform=get_runtime(request),
         actor=actor,
         purpose=parse_purpose(x_purpose),
         request_id=request.state.request_id,

@@ -117,7 +117,7 @@ def console_context(request: Request, session: Db, user: User) -> Context:
         raise PurposeNeeded
     return Context(
         session=session,
-        runtime=get_runtime(request),
+        platform=get_runtime(request),
         actor=user.actor,
         purpose=Purpose(user.web_session.purpose),
         request_id=request.state.request_id,
