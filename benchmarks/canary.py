@@ -25,8 +25,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import demo_arguments, ensure_demo, imbplus_ok, save
-from imbplus.privacy import evidence
-from imbplus.privacy.evidence_canary import TITLE
+from imbplus.compliance import evidence
+from imbplus.compliance.evidence_canary import TITLE
 from imbplus.runtime import Runtime
 from imbplus.settings import Settings
 

@@ -25,7 +25,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import demo_arguments, ensure_demo, imbplus, save
-from imbplus.privacy import evidence
+from imbplus.compliance import evidence
 from imbplus.runtime import Runtime
 from imbplus.settings import Settings
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from imbplus.privacy import retention
+from imbplus.compliance import retention
 from imbplus.runtime import Runtime
 from imbplus.surveys.models import Answer, Response
 from tests.portal.test_pages import portal_login

@@ -28,15 +28,15 @@ from imbplus import domains
 from imbplus.db import Base
 from imbplus.notify import outbox
 from imbplus.portal import reminders
-from imbplus.privacy import erasure, evidence, retention, rights
+from imbplus.privacy import checks, erasure, exports, retention_rules
 
 def snapshot():
     return {
         "tables": sorted(Base.metadata.tables),
-        "retention": sorted(retention._RULES),
-        "evidence": sorted(f"{c.clause} {c.title}" for c in evidence._CHECKS),
+        "retention": sorted(retention_rules._RULES),
+        "evidence": sorted(f"{c.clause} {c.title}" for c in checks._CHECKS),
         "erasure": sorted(erasure._HOOKS),
-        "exports": sorted(rights._EXPORTS),
+        "exports": sorted(exports._EXPORTS),
         "reminders": sorted(reminders._PROVIDERS),
         "suppressions": sorted(outbox._SUPPRESSIONS),
     }

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from imbplus import plugin
 from imbplus.auth.plugin import DOMAIN as auth
 from imbplus.backup.plugin import DOMAIN as backup
 from imbplus.billing.plugin import DOMAIN as billing
+from imbplus.compliance.plugin import DOMAIN as compliance
 from imbplus.customers.plugin import DOMAIN as customers
 from imbplus.devices.plugin import DOMAIN as devices
 from imbplus.notify.plugin import DOMAIN as notify
 from imbplus.plugin import PARTS, Domain
 from imbplus.portal.plugin import DOMAIN as portal
-from imbplus.privacy.plugin import DOMAIN as privacy
 from imbplus.processors.plugin import DOMAIN as processors
 from imbplus.shipping.plugin import DOMAIN as shipping
 from imbplus.shop.plugin import DOMAIN as shop
@@ -21,7 +22,7 @@ from imbplus.telemetry.plugin import DOMAIN as telemetry
 from imbplus.traffic.plugin import DOMAIN as traffic
 
 ALL: tuple[Domain, ...] = (
-    privacy,
+    compliance,
     auth,
     customers,
     staff,
@@ -48,3 +49,6 @@ def load(part: str) -> None:
         loader = getattr(domain, part)
         if loader is not None:
             loader()
+
+
+plugin.install(load)  # registries below the domains load their parts through it

@@ -34,3 +34,27 @@ class Domain:
 
 
 PARTS = ("tables", "erasure", "exports", "retention", "evidence", "reminders", "suppressions")
+
+_loader: Callable[[str], None] | None = None
+
+
+def install(loader: Callable[[str], None]) -> None:
+    """Name the function that loads every domain's modules for a part
+    (`imbplus.domains.load`); importing `imbplus.domains` does this."""
+    global _loader
+    _loader = loader
+
+
+def require(part: str) -> None:
+    """Make sure every domain's modules for `part` are loaded before a registry is read.
+
+    The registries live below the domains (the core, a domain's own module), so they cannot
+    import the list of domains; the list installs its loader when it is imported, which every
+    entry point does (the app, the CLI, the catalogue). Reading a registry before that is a
+    bug, and says so, rather than finding an empty registry: no retention rule applied, no
+    check run, no erasure hook called."""
+    if part not in PARTS:
+        raise ValueError(f"unknown part {part}")
+    if _loader is None:
+        raise RuntimeError(f"the domains are not plugged in ({part}): import imbplus.domains")
+    _loader(part)

@@ -10,9 +10,9 @@ from httpx import Response
 from sqlalchemy import select
 
 from imbplus.clock import clock
+from imbplus.compliance import retention
 from imbplus.portal import mail
 from imbplus.portal.models import PortalToken
-from imbplus.privacy import retention
 from imbplus.privacy.models import AuditRecord
 from imbplus.runtime import Runtime
 from tests.portal.test_account import current_email, current_form

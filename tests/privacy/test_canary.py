@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from imbplus.privacy import canary, evidence
-from imbplus.privacy.evidence_canary import TITLE
+from imbplus.compliance import canary, evidence
+from imbplus.compliance.evidence_canary import TITLE
 from imbplus.runtime import Runtime
 from tests.support.factories import make_customer
 from tests.support.shop import setup_shop

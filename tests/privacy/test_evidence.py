@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from imbplus.backup import drill as drills
 from imbplus.backup import service as backups
-from imbplus.privacy import evidence, retention
+from imbplus.compliance import evidence, retention
 from imbplus.runtime import Runtime
 from imbplus.settings import Settings
 from tests.staff.test_console import csrf_of, login

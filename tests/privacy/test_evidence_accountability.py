@@ -6,10 +6,11 @@ import pytest
 from sqlalchemy import delete, select
 
 from imbplus.clock import clock
-from imbplus.privacy import evidence
+from imbplus.compliance import evidence
+from imbplus.compliance.evidence_models import EvidenceRun
+from imbplus.privacy import checks
 from imbplus.privacy.access import Actor, Context
 from imbplus.privacy.catalog import Action, Category, Purpose
-from imbplus.privacy.evidence_models import EvidenceRun
 from imbplus.privacy.models import AuditRecord
 from imbplus.runtime import Runtime
 from tests.support.evidence import check
@@ -63,7 +64,8 @@ def test_b04_a_clause_left_without_a_check_is_named(
     rt: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     evidence.checks()  # every module registered its checks once; loading again adds none
-    monkeypatch.setattr(evidence, "_CHECKS", [c for c in evidence._CHECKS if c.clause != "P24"])
+    kept = [c for c in checks._CHECKS if c.clause != "P24"]
+    monkeypatch.setattr(checks, "_CHECKS", kept)
     result = check(rt, ACCOUNTED)
     assert result["status"] == "fail" and "clauses without a check: ['P24']" in result["detail"]
 

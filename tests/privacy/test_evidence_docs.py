@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from imbplus.privacy import evidence
+from imbplus.compliance import evidence
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "evidence.md"
 

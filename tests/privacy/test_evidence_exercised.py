@@ -10,10 +10,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from imbplus.clock import clock
+from imbplus.compliance import evidence, rights
 from imbplus.customers import service as customers
 from imbplus.devices import service as devices
 from imbplus.devices.schemas import StbCredentialsSet
-from imbplus.privacy import evidence, incidents, rights
+from imbplus.privacy import incidents
 from imbplus.privacy.access import Actor, Context
 from imbplus.privacy.catalog import Purpose
 from imbplus.runtime import Runtime

@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 
 from imbplus.clock import clock
-from imbplus.privacy import evidence, retention
-from imbplus.privacy.evidence_models import EvidenceRun
+from imbplus.compliance import evidence, retention
+from imbplus.compliance.evidence_models import EvidenceRun
 from imbplus.privacy.models import AuditRecord
 from imbplus.runtime import Runtime
 from imbplus.settings import Settings

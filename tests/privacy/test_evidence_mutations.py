@@ -19,9 +19,9 @@ from sqlalchemy import select, text, update
 from imbplus.backup import drill as drills
 from imbplus.backup import service as backups
 from imbplus.clock import clock
+from imbplus.compliance import evidence, ropa
 from imbplus.customers.models import Customer
 from imbplus.demo.customers import load as load_customers
-from imbplus.privacy import evidence, ropa
 from imbplus.privacy.access import Gate
 from imbplus.privacy.catalog import Purpose
 from imbplus.runtime import Runtime

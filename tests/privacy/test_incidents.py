@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from imbplus.clock import clock
+from imbplus.compliance import evidence
 from imbplus.customers import service as customers
 from imbplus.errors import AccessDenied
-from imbplus.privacy import evidence, incidents
+from imbplus.privacy import incidents
 from imbplus.privacy.access import Actor, Context
 from imbplus.privacy.catalog import Purpose
 from imbplus.runtime import Runtime

@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 
 from imbplus.auth.models import LoginFailure, WebSession
 from imbplus.clock import clock
-from imbplus.privacy import retention
+from imbplus.compliance import retention
+from imbplus.compliance.retention_models import DeletionReceipt, LegalHold
 from imbplus.privacy.catalog import Purpose
 from imbplus.privacy.models import AuditRecord
-from imbplus.privacy.retention_models import DeletionReceipt, LegalHold
 from imbplus.runtime import Runtime
 from imbplus.settings import Settings
 from tests.support.cli import imbplus

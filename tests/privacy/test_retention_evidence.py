@@ -15,13 +15,13 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from imbplus.clock import clock
+from imbplus.compliance import evidence, retention
+from imbplus.compliance.evidence import Outcome
+from imbplus.compliance.rights_models import SubjectRequest
 from imbplus.customers.models import Customer
 from imbplus.devices.models import Device
 from imbplus.notify.models import OutboxMessage
-from imbplus.privacy import evidence, retention
 from imbplus.privacy.catalog import Category, Purpose
-from imbplus.privacy.evidence import Outcome
-from imbplus.privacy.rights_models import SubjectRequest
 from imbplus.runtime import Runtime
 from imbplus.shop.models import Order, Product, Subscription
 from imbplus.site import feedback

@@ -9,8 +9,8 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from imbplus.clock import clock
-from imbplus.privacy import evidence
-from imbplus.privacy.rights import one_month_after
+from imbplus.compliance import evidence
+from imbplus.compliance.rights import one_month_after
 from imbplus.runtime import Runtime
 from imbplus.settings import Settings
 from tests.support.cli import imbplus

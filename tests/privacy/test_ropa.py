@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from imbplus.privacy import ropa
+from imbplus.compliance import ropa
 from imbplus.privacy.access import Gate
 from imbplus.privacy.catalog import Purpose
 from imbplus.settings import Settings

@@ -7,10 +7,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from imbplus.clock import clock
+from imbplus.compliance.evidence import run_all
 from imbplus.privacy.access import Gate
 from imbplus.privacy.catalog import Action, Purpose, encrypted_fields
 from imbplus.privacy.crypto import key_ref
-from imbplus.privacy.evidence import run_all
 from imbplus.privacy.rotation import rotate
 from imbplus.runtime import Runtime
 from imbplus.traffic.writer import RequestLogWriter

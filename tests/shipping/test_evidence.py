@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from imbplus.privacy import evidence
+from imbplus.compliance import evidence
 from imbplus.runtime import Runtime
 from tests.support.factories import api_headers, make_customer, make_staff
 from tests.support.shop import place_order, setup_shop

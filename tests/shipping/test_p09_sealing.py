@@ -8,7 +8,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError
 
 from imbplus.clock import clock
-from imbplus.privacy import retention
+from imbplus.compliance import retention
 from imbplus.privacy.rotation import rotate
 from imbplus.runtime import Runtime
 from imbplus.shipping.models import Shipment, ShipmentEvent, ShipmentRelease

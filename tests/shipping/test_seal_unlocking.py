@@ -12,7 +12,8 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
 from imbplus.clock import clock
-from imbplus.privacy import audit, retention
+from imbplus.compliance import retention
+from imbplus.privacy import audit
 from imbplus.privacy.rotation import rotate
 from imbplus.runtime import Runtime
 from imbplus.settings import Settings

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from imbplus.privacy import evidence
+from imbplus.compliance import evidence
 from imbplus.runtime import Runtime
 
 

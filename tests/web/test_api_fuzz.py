@@ -131,8 +131,8 @@ def _ids(rt: Runtime, who: Identities) -> dict[str, str]:
     from sqlalchemy import select
 
     from imbplus.billing.models import Card, Invoice
+    from imbplus.compliance.rights_models import SubjectRequest
     from imbplus.devices.models import Device
-    from imbplus.privacy.rights_models import SubjectRequest
     from imbplus.shipping.models import Shipment
     from imbplus.shop.models import Order
 

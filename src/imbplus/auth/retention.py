@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, or_, select
 
 from imbplus.auth.models import LoginFailure, WebSession
 from imbplus.auth.throttle import ACCOUNT_WINDOW_S
-from imbplus.privacy import retention
+from imbplus.privacy import retention_rules
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Category
 from imbplus.settings import Settings
@@ -45,18 +45,18 @@ def _failure_window(settings: Settings) -> timedelta:
     return longest + timedelta(days=1)
 
 
-retention.register(
-    retention.Rule(
+retention_rules.register(
+    retention_rules.Rule(
         name="auth.sessions",
         category=Category.ACCOUNT_CREDENTIALS,
-        period=retention.days(30),
+        period=retention_rules.days(30),
         legal_basis="security (P12): ended sessions are kept 30 days for incident review",
         description="Console and portal sessions, 30 days after they ended or expired.",
         purge=_sessions,
     )
 )
-retention.register(
-    retention.Rule(
+retention_rules.register(
+    retention_rules.Rule(
         name="auth.login_failures",
         category=Category.WEB_REQUEST_LOG,
         period=_failure_window,

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from imbplus.backup.service import backups, verify
 from imbplus.clock import clock, us_to_datetime
-from imbplus.privacy.evidence import Outcome, not_exercised, register
+from imbplus.privacy.checks import Outcome, not_exercised, register
 from imbplus.privacy.models import AuditRecord
 from imbplus.runtime import Runtime
 

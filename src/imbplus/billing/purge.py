@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select
 from imbplus.billing import cards
 from imbplus.billing.models import BilledPeriod, Card, Invoice, InvoiceLine, Payment
 from imbplus.clock import clock
-from imbplus.privacy import retention
+from imbplus.privacy import retention_rules
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Action, Category
 from imbplus.privacy.retention_keys import shred_retention_keys
@@ -48,8 +48,8 @@ def _period(settings: Settings) -> timedelta:
     return timedelta(days=365 * (settings.invoice_retention_years + 1))
 
 
-retention.register(
-    retention.Rule(
+retention_rules.register(
+    retention_rules.Rule(
         name=RULE,
         category=Category.BILLING_RECORD,
         period=_period,
@@ -83,8 +83,8 @@ def purge_cards(ctx: Context, cutoff: datetime, held: frozenset[str], dry_run: b
     return sum(cards.forget_all(ctx, customer_id) for customer_id in subjects)
 
 
-retention.register(
-    retention.Rule(
+retention_rules.register(
+    retention_rules.Rule(
         name=CARDS_RULE,
         category=Category.PAYMENT_CARD,
         period=lambda s: timedelta(days=s.card_retention_after_contract_days),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+import imbplus.domains  # noqa: F401  (plugs the domains in: their registries load on use)
 from imbplus.cli.lazy import Entry, LazyCommandLine, single
 
 # One loader per command module: a plain import, so that `imbplus --help` and a light

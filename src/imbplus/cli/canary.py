@@ -1,11 +1,11 @@
-"""`imbplus canary plant | status`: the P05 canary subject (privacy/canary.py)."""
+"""`imbplus canary plant | status`: the P05 canary subject (compliance/canary.py)."""
 
 from __future__ import annotations
 
 import typer
 
 from imbplus.cli.common import console, ready_runtime
-from imbplus.privacy import canary
+from imbplus.compliance import canary
 
 app = typer.Typer(help="The canary subject that the P05 evidence check scans every store for.")
 

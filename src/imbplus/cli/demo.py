@@ -8,6 +8,7 @@ from imbplus.backup import service as backups
 from imbplus.bootstrap import init
 from imbplus.cli.common import console, phases, runtime
 from imbplus.cli.serve import run_server, select_sandboxes
+from imbplus.compliance import retention
 from imbplus.customers.models import Customer
 from imbplus.demo import activity
 from imbplus.demo import shop as demo_shop
@@ -16,7 +17,6 @@ from imbplus.demo.customers import DEMO_SUBSCRIBER, ensure_demo_subscriber, load
 from imbplus.demo.policy import load as load_policy
 from imbplus.demo.surveys import ensure_demo_survey
 from imbplus.devices.models import Device
-from imbplus.privacy import retention
 from imbplus.runtime import Runtime
 from imbplus.telemetry import seed as seeding
 

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from imbplus.cli.common import console, err_console, output_file, ready_runtime
 from imbplus.cli.errors import fail
-from imbplus.privacy import evidence
+from imbplus.compliance import evidence
 from imbplus.runtime import Runtime
 
 

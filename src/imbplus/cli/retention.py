@@ -5,9 +5,9 @@ from rich.table import Table
 
 from imbplus.bounds import INT32_MAX
 from imbplus.cli.common import console, ready_runtime, uuid_value
-from imbplus.privacy import retention
+from imbplus.compliance import retention
+from imbplus.compliance.retention_models import LegalHold
 from imbplus.privacy.catalog import Purpose
-from imbplus.privacy.retention_models import LegalHold
 
 app = typer.Typer(
     help="Retention schedule, purges with receipts, legal holds (P13).", no_args_is_help=True

@@ -8,7 +8,7 @@ from rich.table import Table
 
 from imbplus.bounds import INT32_MAX
 from imbplus.cli.common import console, output_file, ready_runtime, uuid_value
-from imbplus.privacy import rights
+from imbplus.compliance import rights
 from imbplus.privacy.catalog import Purpose
 
 app = typer.Typer(

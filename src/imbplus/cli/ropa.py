@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from imbplus.cli.common import console, output_file
-from imbplus.privacy import ropa
+from imbplus.compliance import ropa
 from imbplus.privacy.access import Gate
 from imbplus.settings import load_settings
 

@@ -5,7 +5,7 @@ from rich.table import Table
 from sqlalchemy import func, select
 
 from imbplus.cli.common import console, ready_runtime
-from imbplus.privacy import retention
+from imbplus.compliance import retention
 from imbplus.shipping.models import Shipment
 from imbplus.shipping.purge import RULE
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
@@ -17,7 +17,6 @@ from imbplus.customers.schemas import (
     ErasureAnswer,
     KeptItem,
 )
-from imbplus.privacy import rights
 from imbplus.web.deps import ApiContext
 from imbplus.web.guards import STAFF_API
 from imbplus.web.responses import API_ERRORS
@@ -66,10 +65,3 @@ def erase_customer(ctx: ApiContext, customer_id: str) -> ErasureAnswer:
         erased=report.erased,
         kept=[KeptItem(**vars(k)) for k in report.kept],
     )
-
-
-@router.get("/{customer_id}/export")
-def export_customer(ctx: ApiContext, customer_id: str) -> dict[str, Any]:
-    """Everything held about the person, machine-readable (access and portability, B01);
-    purpose `data_subject_request`."""
-    return rights.export(ctx, customer_id)

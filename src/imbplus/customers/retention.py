@@ -22,7 +22,7 @@ from sqlalchemy import Select, case, exists, func, select
 
 from imbplus.customers import service
 from imbplus.customers.models import Customer
-from imbplus.privacy import retention
+from imbplus.privacy import retention_rules
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Category
 from imbplus.settings import Settings
@@ -65,7 +65,7 @@ def never_contracted_before(cutoff: datetime, held: frozenset[str]) -> Select[st
     return stmt.order_by(Customer.id)
 
 
-def _eraser(select_due: Callable[[datetime, frozenset[str]], Select[str]]) -> retention.Purge:
+def _eraser(select_due: Callable[[datetime, frozenset[str]], Select[str]]) -> retention_rules.Purge:
     def purge(ctx: Context, cutoff: datetime, held: frozenset[str], dry_run: bool) -> int:
         ids = list(ctx.session.execute(select_due(cutoff, held)).scalars())
         if not dry_run:
@@ -88,8 +88,8 @@ for _category, _what in (
     (Category.CONTACT, "e-mail address and phone number"),
     (Category.ADDRESS, "postal address"),
 ):
-    retention.register(
-        retention.Rule(
+    retention_rules.register(
+        retention_rules.Rule(
             name=f"customers.{_category.value}",
             category=_category,
             period=_period,
@@ -101,8 +101,8 @@ for _category, _what in (
         )
     )
 
-retention.register(
-    retention.Rule(
+retention_rules.register(
+    retention_rules.Rule(
         name="customers.without_contract",
         category=Category.IDENTITY,
         period=lambda s: timedelta(days=s.customer_without_contract_days),

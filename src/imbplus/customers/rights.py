@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from imbplus.customers import service
-from imbplus.privacy import rights
+from imbplus.privacy import exports
 from imbplus.privacy.access import Context
 
 
@@ -13,4 +13,4 @@ def _export(ctx: Context, customer_id: str) -> dict[str, Any]:
     return service.get(ctx, customer_id).model_dump(mode="json")
 
 
-rights.register_export("customer", _export)
+exports.register_export("customer", _export)

@@ -13,16 +13,17 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from imbplus.clock import clock
+from imbplus.compliance import rights
+from imbplus.compliance.rights_models import SubjectRequest
 from imbplus.customers import service as customers
 from imbplus.customers.models import Customer
 from imbplus.devices import service as devices
 from imbplus.devices.models import StbCredentials
 from imbplus.devices.schemas import StbCredentialsSet
-from imbplus.privacy import incidents, rights
+from imbplus.privacy import incidents
 from imbplus.privacy.access import Actor, Context
 from imbplus.privacy.catalog import Purpose
 from imbplus.privacy.incident_models import Incident
-from imbplus.privacy.rights_models import SubjectRequest
 from imbplus.runtime import Runtime
 from imbplus.shipping import service as shipping
 from imbplus.shipping.models import Shipment
@@ -142,8 +143,8 @@ def one_erased(rt: Runtime, customer_id: str) -> None:
 
 
 def canary_planted(rt: Runtime) -> None:
-    """The P05 canary (privacy/canary.py), planted through the services once."""
-    from imbplus.privacy import canary
+    """The P05 canary (compliance/canary.py), planted through the services once."""
+    from imbplus.compliance import canary
 
     canary.plant(rt)
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from imbplus.clock import clock
 from imbplus.devices.models import Device, StbCredentials
-from imbplus.privacy.evidence import Outcome, not_exercised, register
+from imbplus.privacy.checks import Outcome, not_exercised, register
 from imbplus.runtime import Runtime
 from imbplus.telemetry.store import Store
 

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, func
 
 from imbplus.clock import clock
 from imbplus.devices.models import Device
-from imbplus.privacy import retention
+from imbplus.privacy import retention_rules
 from imbplus.privacy.catalog import Category
 
 RULE = "devices.last_ip"
@@ -34,8 +34,8 @@ def _cleared() -> dict[str, object]:
     return {"last_ip_ct": None, "version": Device.version + 1, "updated_at": clock.now()}
 
 
-retention.register(
-    retention.Rule(
+retention_rules.register(
+    retention_rules.Rule(
         name=RULE,
         category=Category.STB_DEVICE,
         period=lambda s: timedelta(days=s.device_last_ip_days),
@@ -43,7 +43,7 @@ retention.register(
         "address helps only while it is recent",
         description="The encrypted address a box last called from, cleared when the box "
         "has not been seen for device_last_ip_days.",
-        purge=retention.purge_rows(
+        purge=retention_rules.purge_rows(
             Device, expired, Category.STB_DEVICE, "device.last_ip_purge", clear=_cleared
         ),
     )

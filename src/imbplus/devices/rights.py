@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from imbplus.devices import credentials, service
-from imbplus.privacy import rights
+from imbplus.privacy import exports
 from imbplus.privacy.access import Context
 
 
@@ -19,4 +19,4 @@ def _export(ctx: Context, customer_id: str) -> dict[str, Any]:
     }
 
 
-rights.register_export("set_top_boxes", _export)
+exports.register_export("set_top_boxes", _export)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from imbplus import plugin
 from imbplus.clock import clock
 from imbplus.notify.models import OutboxMessage
 from imbplus.privacy.access import Context
@@ -77,9 +78,7 @@ def suppress_when(reference_prefix: str, check: Suppression) -> None:
 
 
 def suppressed(session: Session, row: OutboxMessage) -> bool:
-    from imbplus import domains
-
-    domains.load("suppressions")  # each domain's plugin names its module
+    plugin.require("suppressions")  # each domain's plugin names its module
     return any(
         row.reference.startswith(prefix) and check(session, row.customer_id)
         for prefix, check in _SUPPRESSIONS.items()

@@ -18,7 +18,7 @@ from functools import partial
 from sqlalchemy import ColumnElement
 
 from imbplus.notify.models import OutboxMessage
-from imbplus.privacy import retention
+from imbplus.privacy import retention_rules
 from imbplus.privacy.catalog import Category
 
 
@@ -33,8 +33,8 @@ for _category, _why in (
     (Category.CONTACT, "portal, survey and policy e-mails"),
     (Category.SHIPMENT_CONTACT, "shipment notices by e-mail and SMS (P08)"),
 ):
-    retention.register(
-        retention.Rule(
+    retention_rules.register(
+        retention_rules.Rule(
             name=f"notify.outbox.{_category.value}",
             category=_category,
             period=lambda s: timedelta(days=s.outbox_retention_days),
@@ -42,7 +42,7 @@ for _category, _why in (
             "answer questions about its delivery",
             description=f"Outbox messages, sent or not: {_why}, outbox_retention_days "
             "after they were queued.",
-            purge=retention.purge_rows(
+            purge=retention_rules.purge_rows(
                 OutboxMessage, partial(expired, _category), _category, "outbox.purge"
             ),
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from imbplus import plugin
 from imbplus.privacy.access import Context
 
 
@@ -27,7 +28,5 @@ def register(name: str, provider: Provider) -> None:
 
 
 def collect(ctx: Context, customer_id: str) -> list[Reminder]:
-    from imbplus import domains
-
-    domains.load("reminders")
+    plugin.require("reminders")
     return [r for provider in _PROVIDERS.values() for r in provider(ctx, customer_id)]

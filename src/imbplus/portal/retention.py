@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 
 from imbplus.portal.models import PortalToken
-from imbplus.privacy import retention
+from imbplus.privacy import retention_rules
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Category
 
@@ -29,11 +29,11 @@ def _links(ctx: Context, cutoff: datetime, held: frozenset[str], dry_run: bool) 
     return int(ctx.session.execute(delete(PortalToken).where(old)).rowcount or 0)  # type: ignore[attr-defined]
 
 
-retention.register(
-    retention.Rule(
+retention_rules.register(
+    retention_rules.Rule(
         name="portal.links",
         category=Category.ACCOUNT_CREDENTIALS,
-        period=retention.days(30),
+        period=retention_rules.days(30),
         legal_basis="security (P12): one-time links are kept 30 days after expiry for "
         "incident review",
         description="Registration, password-reset and e-mail-change links (hashes; a new "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from imbplus.portal.models import CustomerAccount
-from imbplus.privacy import rights
+from imbplus.privacy import exports
 from imbplus.privacy.access import Context
 
 
@@ -22,4 +22,4 @@ def _export(ctx: Context, customer_id: str) -> dict[str, Any]:
     }
 
 
-rights.register_export("portal_account", _export)
+exports.register_export("portal_account", _export)

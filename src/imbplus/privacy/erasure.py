@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from imbplus import plugin
 from imbplus.privacy.access import Context
 
 
@@ -39,7 +40,5 @@ def register(name: str, hook: Hook) -> None:
 
 
 def hooks() -> dict[str, Hook]:
-    from imbplus import domains
-
-    domains.load("erasure")  # in the order of imbplus.domains.ALL
+    plugin.require("erasure")  # in the order of imbplus.domains.ALL
     return dict(_HOOKS)

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from imbplus.privacy.catalog import Category, Purpose
+from imbplus.privacy.checks import Outcome, not_exercised, register
 from imbplus.privacy.disclosure import Disclosure
-from imbplus.privacy.evidence import Outcome, not_exercised, register
 from imbplus.privacy.models import AuditRecord
 from imbplus.processors.models import Processor
 from imbplus.processors.service import ProcessorInfo, info_of

@@ -10,7 +10,7 @@ from sqlalchemy import func, inspect, select, text
 
 from imbplus.billing.models import Card
 from imbplus.clock import clock
-from imbplus.privacy.evidence import Outcome, not_exercised, register
+from imbplus.privacy.checks import Outcome, not_exercised, register
 from imbplus.processors.models import Processor
 from imbplus.runtime import Runtime
 from imbplus.shipping import seal

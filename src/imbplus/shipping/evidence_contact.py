@@ -13,8 +13,8 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from imbplus.notify.models import OutboxMessage
 from imbplus.privacy.catalog import Category, Purpose
+from imbplus.privacy.checks import Outcome, not_exercised, register
 from imbplus.privacy.disclosure import Disclosure
-from imbplus.privacy.evidence import Outcome, not_exercised, register
 from imbplus.privacy.models import AuditRecord
 from imbplus.runtime import Runtime
 

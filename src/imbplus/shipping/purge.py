@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 
 from imbplus.clock import clock
-from imbplus.privacy import retention
+from imbplus.privacy import retention_rules
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Action, Category
 from imbplus.privacy.retention_keys import shred_retention_keys
@@ -116,8 +116,8 @@ def _period(settings: Settings) -> timedelta:
     return timedelta(days=settings.shipment_retention_days)
 
 
-retention.register(
-    retention.Rule(
+retention_rules.register(
+    retention_rules.Rule(
         name=RULE,
         category=Category.SHIPMENT_RECORD,
         period=_period,

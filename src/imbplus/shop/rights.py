@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from imbplus.billing import cards, invoices
-from imbplus.privacy import rights
+from imbplus.privacy import exports
 from imbplus.privacy.access import Context
 from imbplus.shipping import service as shipping
 from imbplus.shop import orders
@@ -25,4 +25,4 @@ def _export(ctx: Context, customer_id: str) -> dict[str, Any]:
     }
 
 
-rights.register_export("shop", _export)
+exports.register_export("shop", _export)

@@ -7,7 +7,7 @@ import re
 from sqlalchemy import select
 
 from imbplus.clock import clock
-from imbplus.privacy.evidence import Outcome, not_exercised, register
+from imbplus.privacy.checks import Outcome, not_exercised, register
 from imbplus.runtime import Runtime
 from imbplus.site.models import PolicyVersion, PrivacyInquiry
 from imbplus.web import cookies, selfcheck

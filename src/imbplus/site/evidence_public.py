@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import inspect, select
 
-from imbplus.privacy.evidence import Outcome, not_exercised, register
+from imbplus.privacy.checks import Outcome, not_exercised, register
 from imbplus.privacy.models import AuditRecord
 from imbplus.runtime import Runtime
 from imbplus.site import policy

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, func
 
-from imbplus.privacy import retention
+from imbplus.privacy import retention_rules
 from imbplus.privacy.catalog import Category
 from imbplus.site.models import ConsentRecord, Feedback, PrivacyInquiry
 
@@ -39,8 +39,8 @@ def inquiry_expired(cutoff: datetime, held: frozenset[str]) -> ColumnElement[boo
     return old
 
 
-retention.register(
-    retention.Rule(
+retention_rules.register(
+    retention_rules.Rule(
         name=CONSENT_RULE,
         category=Category.CONSENT_RECORD,
         period=lambda s: timedelta(days=s.consent_record_retention_days),
@@ -48,13 +48,13 @@ retention.register(
         "(Kodeks cywilny art. 118: 3 years); a visitor is simply asked again",
         description="Cookie consent decisions (masked address), "
         "consent_record_retention_days after the decision.",
-        purge=retention.purge_rows(
+        purge=retention_rules.purge_rows(
             ConsentRecord, consent_expired, Category.CONSENT_RECORD, "consent.purge"
         ),
     )
 )
-retention.register(
-    retention.Rule(
+retention_rules.register(
+    retention_rules.Rule(
         name=FEEDBACK_RULE,
         category=Category.FEEDBACK,
         period=lambda s: timedelta(days=s.feedback_retention_days),
@@ -62,11 +62,13 @@ retention.register(
         "comments",
         description="Comments and suggestions (message, optional e-mail), "
         "feedback_retention_days after they arrived.",
-        purge=retention.purge_rows(Feedback, feedback_expired, Category.FEEDBACK, "feedback.purge"),
+        purge=retention_rules.purge_rows(
+            Feedback, feedback_expired, Category.FEEDBACK, "feedback.purge"
+        ),
     )
 )
-retention.register(
-    retention.Rule(
+retention_rules.register(
+    retention_rules.Rule(
         name=INQUIRY_RULE,
         category=Category.PRIVACY_INQUIRY,
         period=lambda s: timedelta(days=s.privacy_inquiry_retention_days),
@@ -74,7 +76,7 @@ retention.register(
         "limitation of claims about it (Kodeks cywilny art. 118: 3 years)",
         description="Answered or closed questions to the DPO (name, e-mail, message, "
         "answer), privacy_inquiry_retention_days after they were closed.",
-        purge=retention.purge_rows(
+        purge=retention_rules.purge_rows(
             PrivacyInquiry, inquiry_expired, Category.PRIVACY_INQUIRY, "inquiry.purge"
         ),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from imbplus.privacy.evidence import Outcome, register
+from imbplus.privacy.checks import Outcome, register
 from imbplus.runtime import Runtime
 from imbplus.staff import mfa
 from imbplus.staff.models import Staff

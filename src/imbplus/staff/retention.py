@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Select, String, cast, delete, func, literal, select
 
-from imbplus.privacy import retention
+from imbplus.privacy import retention_rules
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Action, Category
 from imbplus.privacy.models import AuditRecord
@@ -68,8 +68,8 @@ def _purge(ctx: Context, cutoff: datetime, held: frozenset[str], dry_run: bool) 
     return len(ids)
 
 
-retention.register(
-    retention.Rule(
+retention_rules.register(
+    retention_rules.Rule(
         name=RULE,
         category=Category.STAFF_ACCOUNT,
         period=lambda s: timedelta(days=s.staff_retention_after_leaving_days),

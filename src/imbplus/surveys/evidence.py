@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from imbplus.notify.models import OutboxMessage
-from imbplus.privacy.evidence import Outcome, not_exercised, register
+from imbplus.privacy.checks import Outcome, not_exercised, register
 from imbplus.runtime import Runtime
 from imbplus.surveys.invitations import REFERENCE
 from imbplus.surveys.models import Invitation, OptOut

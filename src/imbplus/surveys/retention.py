@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, delete, select
 
-from imbplus.privacy import retention
+from imbplus.privacy import retention_rules
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Action, Category
 from imbplus.surveys.models import Answer, Response
@@ -38,8 +38,8 @@ def _purge(ctx: Context, cutoff: datetime, held: frozenset[str], dry_run: bool) 
     return len(ids)
 
 
-retention.register(
-    retention.Rule(
+retention_rules.register(
+    retention_rules.Rule(
         name=RULE,
         category=Category.SURVEY_RESPONSE,
         period=lambda s: timedelta(days=s.survey_response_retention_days),

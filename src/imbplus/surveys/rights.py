@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from imbplus.privacy import rights
+from imbplus.privacy import exports
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Action, Category
 from imbplus.surveys.models import Answer, OptOut, Question, Response, Survey
@@ -59,4 +59,4 @@ def _export(ctx: Context, customer_id: str) -> dict[str, Any]:
     }
 
 
-rights.register_export("surveys", _export)
+exports.register_export("surveys", _export)

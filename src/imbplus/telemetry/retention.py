@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from imbplus.privacy import retention
+from imbplus.privacy import retention_rules
 from imbplus.privacy.catalog import Category
 from imbplus.runtime import Runtime
 from imbplus.settings import Settings
@@ -19,8 +19,8 @@ def _apply(rt: Runtime, _cutoff: datetime, dry_run: bool) -> int:
     return len(apply_retention(rt, dry_run=dry_run).dropped)
 
 
-retention.register(
-    retention.Rule(
+retention_rules.register(
+    retention_rules.Rule(
         name="telemetry.days",
         category=Category.STB_ACTIVITY,
         period=_period,

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from imbplus.clock import clock
-from imbplus.privacy.evidence import Outcome, not_exercised, register
+from imbplus.privacy.checks import Outcome, not_exercised, register
 from imbplus.runtime import Runtime
 from imbplus.traffic.models import FullRequest, MaskedRequest
 

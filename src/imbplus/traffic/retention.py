@@ -118,10 +118,10 @@ def _apply_masked(rt: Runtime, _cutoff: datetime, dry_run: bool) -> int:
 
 
 def _register() -> None:
-    from imbplus.privacy import retention
+    from imbplus.privacy import retention_rules
 
-    retention.register(
-        retention.Rule(
+    retention_rules.register(
+        retention_rules.Rule(
             name="traffic.full_ip",
             category=Category.WEB_REQUEST_LOG,
             period=lambda s: timedelta(days=s.request_log_ip_days),
@@ -130,8 +130,8 @@ def _register() -> None:
             apply=_apply_full,
         )
     )
-    retention.register(
-        retention.Rule(
+    retention_rules.register(
+        retention_rules.Rule(
             name="traffic.masked",
             category=Category.WEB_REQUEST_LOG,
             period=lambda s: timedelta(days=round(s.request_log_masked_months * 30.44)),

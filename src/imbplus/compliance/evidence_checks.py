@@ -8,8 +8,11 @@ from datetime import timedelta
 from sqlalchemy import LargeBinary, func, inspect, literal, or_, select
 
 from imbplus.clock import clock
+from imbplus.compliance import retention
+from imbplus.compliance.evidence import Outcome, not_exercised, register
+from imbplus.compliance.retention_models import DeletionReceipt
 from imbplus.models import load_all
-from imbplus.privacy import audit, retention
+from imbplus.privacy import audit
 from imbplus.privacy.catalog import (
     FIELDS,
     Action,
@@ -19,9 +22,7 @@ from imbplus.privacy.catalog import (
     encrypted_fields,
 )
 from imbplus.privacy.crypto import FORMAT_V1, HEADER
-from imbplus.privacy.evidence import Outcome, not_exercised, register
 from imbplus.privacy.models import AuditRecord, DataKey, DataKeyVersion, KeyRotation
-from imbplus.privacy.retention_models import DeletionReceipt
 from imbplus.runtime import Runtime
 
 MAX_KEY_AGE_DAYS = 365
@@ -255,7 +256,7 @@ def retention_ran(rt: Runtime) -> Outcome:
 
 @register("B03", "The record of processing covers every purpose the policy uses")
 def record_of_processing(rt: Runtime) -> Outcome:
-    from imbplus.privacy import ropa
+    from imbplus.compliance import ropa
 
     activities = ropa.build(rt.gate, rt.settings)
     used = {rule[2] for rule in rt.gate.rules()}
@@ -294,8 +295,8 @@ def breach_clock(rt: Runtime) -> Outcome:
 
 @register("B01", "Data-subject requests are answered within one month")
 def subject_requests(rt: Runtime) -> Outcome:
-    from imbplus.privacy import rights
-    from imbplus.privacy.rights_models import SubjectRequest
+    from imbplus.compliance import rights
+    from imbplus.compliance.rights_models import SubjectRequest
 
     with rt.sessions() as s:
         rows = s.execute(select(SubjectRequest)).scalars().all()

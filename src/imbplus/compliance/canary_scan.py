@@ -1,5 +1,5 @@
 """The P05 canary scan: every store read in full for the canary's values in plain text
-(see `privacy/canary.py` for the canary itself and how it is planted).
+(see `compliance/canary.py` for the canary itself and how it is planted).
 
 The database (SQLite: the file and its -wal/-journal bytes and every row; PostgreSQL: every
 row of every table through `COPY ... TO STDOUT (FORMAT binary)`), every file under the data
@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 from sqlalchemy import inspect
 
-from imbplus.privacy.canary import (
+from imbplus.compliance.canary import (
     CARD,
     CARD_DIGITS,
     CHUNK,

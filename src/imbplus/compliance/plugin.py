@@ -1,4 +1,5 @@
-"""What the privacy domain plugs into the platform (see imbplus.plugin)."""
+"""What the compliance features plug into the platform (see imbplus.plugin), with the
+privacy core's own tables (the core declares tables but plugs in nothing itself)."""
 
 from __future__ import annotations
 
@@ -13,34 +14,28 @@ if TYPE_CHECKING:
 
 def _tables() -> object:
     """The modules that declare its tables."""
-    from imbplus.privacy import (  # noqa: F401
-        disclosure,
-        evidence_models,
-        incident_models,
-        models,
-        retention_models,
-        rights_models,
-    )
+    from imbplus.compliance import evidence_models, retention_models, rights_models  # noqa: F401
+    from imbplus.privacy import disclosure, incident_models, models  # noqa: F401
 
     return disclosure
 
 
 def _routers() -> Sequence[APIRouter]:
-    from imbplus.privacy import api, evidence_pages, incident_pages, pages
+    from imbplus.compliance import api, evidence_pages, incident_pages, pages
 
     return [api.router, pages.router, evidence_pages.router, incident_pages.router]
 
 
 def _retention() -> object:
     """Its retention rules (P13)."""
-    from imbplus.privacy import rights_retention
+    from imbplus.compliance import rights_retention
 
     return rights_retention
 
 
 def _evidence() -> object:
     """Its evidence checks (B04)."""
-    from imbplus.privacy import (  # noqa: F401
+    from imbplus.compliance import (  # noqa: F401
         evidence_accountability,
         evidence_canary,
         evidence_checks,
@@ -51,7 +46,7 @@ def _evidence() -> object:
 
 
 DOMAIN = Domain(
-    "privacy",
+    "compliance",
     tables=_tables,
     routers=_routers,
     retention=_retention,

@@ -2,41 +2,27 @@
 held about a person), erasure, objection, rectification, each request tracked against its
 one-month deadline.
 
-Domains contribute to the export with hooks in the modules their plugin names (`exports`); a hook
-returns the person's data of its domain as plain JSON-ready values. Hooks read through the
-gate with the caller's context (purpose `data_subject_request`).
+Domains contribute to the export through `imbplus.privacy.exports`, each with a hook that
+reads through the gate with the caller's context (purpose `data_subject_request`).
 """
 
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from imbplus.clock import clock
+from imbplus.compliance.rights_models import SubjectRequest
 from imbplus.errors import NotFound, ValidationFailed
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Action, Category, Purpose
-from imbplus.privacy.rights_models import SubjectRequest
+from imbplus.privacy.exports import export_hooks
 
 KINDS = ("access", "portability", "rectification", "erasure", "objection")
 CHANNELS = ("portal", "email", "post", "phone")
-ExportHook = Callable[[Context, str], dict[str, Any]]
-_EXPORTS: dict[str, ExportHook] = {}
-
-
-def register_export(name: str, hook: ExportHook) -> None:
-    _EXPORTS[name] = hook
-
-
-def export_hooks() -> dict[str, ExportHook]:
-    from imbplus import domains
-
-    domains.load("exports")
-    return dict(_EXPORTS)
 
 
 def one_month_after(moment: datetime) -> datetime:

@@ -1,60 +1,35 @@
-"""Retention (P13): a schedule per data category with its legal basis and period, legal holds,
-and a purge run (on demand or scheduled, with a dry run) that writes a receipt for every
-rule it applied.
-
-Domains register rules in the modules their plugin names (imbplus.plugin, `retention`). A
-rule's `purge` deletes (or anonymizes) what is older than the cutoff, skips subjects under a
-legal hold, and returns how many records it removed; in a dry run it only counts.
-`purge_rows` builds the usual one: the rows a condition selects, counted, checked and
-deleted (or cleared) in one statement.
+"""Retention (P13): the schedule (every domain's rules), legal holds, and the purge run (on
+demand or scheduled, with a dry run) that writes a receipt for every rule it applied. The
+rules themselves are declared by the domains in `imbplus.privacy.retention_rules`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
-from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy import select
 
 from imbplus.clock import clock
+from imbplus.compliance.retention_models import DeletionReceipt, LegalHold
 from imbplus.privacy.access import Context
-from imbplus.privacy.catalog import Action, Category, Purpose
-from imbplus.privacy.retention_models import DeletionReceipt, LegalHold
+from imbplus.privacy.catalog import Purpose
+from imbplus.privacy.retention_rules import (  # the rules' API, for callers of the schedule
+    _RULES,
+    Expired,
+    Purge,
+    Rule,
+    days,
+    purge_rows,
+    register,
+    rules,
+)
 from imbplus.runtime import Runtime
-from imbplus.settings import Settings
-
-Purge = Callable[[Context, datetime, frozenset[str], bool], int]
-# The rows past their period as a condition: cutoff and the subjects under a legal hold.
-Expired = Callable[[datetime, frozenset[str]], ColumnElement[bool]]
-
-
-@dataclass(frozen=True)
-class Rule:
-    name: str
-    category: Category
-    period: Callable[[Settings], timedelta]
-    legal_basis: str
-    description: str
-    purge: Purge | None = None
-    # For stores outside the database (files): runs with the runtime, outside any unit of
-    # work, and keeps its own records before it deletes; returns how many items it removed.
-    apply: Callable[[Runtime, datetime, bool], int] | None = None
-
-
-_RULES: dict[str, Rule] = {}
-
-
-def register(rule: Rule) -> None:
-    _RULES[rule.name] = rule
 
 
 def schedule() -> list[Rule]:
-    from imbplus import domains
-
-    domains.load("retention")
-    return sorted(_RULES.values(), key=lambda r: (r.category.value, r.name))
+    return rules()
 
 
 def held_subjects(ctx: Context) -> frozenset[str]:
@@ -120,39 +95,6 @@ def run(
     return results
 
 
-def purge_rows(
-    model: Any,
-    expired: Expired,
-    category: Category,
-    operation: str,
-    *,
-    clear: Callable[[], dict[str, Any]] | None = None,
-) -> Purge:
-    """A purge of the rows of `model` that `expired` selects: counted (all a dry run does),
-    then, when there are any, the deletion is checked against the policy for `category` and
-    done in one statement; with `clear`, the rows stay and the columns it names are set to
-    the values it returns (e.g. a box's last address removed, the box kept)."""
-
-    def purge(ctx: Context, cutoff: datetime, held: frozenset[str], dry_run: bool) -> int:
-        where = expired(cutoff, held)
-        counted = select(func.count()).select_from(model).where(where)
-        count = int(ctx.session.execute(counted).scalar_one())
-        if dry_run or count == 0:
-            return count
-        ctx.check(Action.DELETE, {category}, operation=operation)
-        if clear is None:
-            ctx.session.execute(delete(model).where(where))
-        else:
-            ctx.session.execute(update(model).where(where).values(**clear()))
-        return count
-
-    return purge
-
-
-def days(n: int) -> Callable[[Settings], timedelta]:
-    return lambda _settings: timedelta(days=n)
-
-
 def add_hold(ctx: Context, subject_id: str, reason: str) -> LegalHold:
     hold = LegalHold(
         subject_id=subject_id[:64],
@@ -175,3 +117,21 @@ def release_hold(ctx: Context, hold_id: int) -> None:
     hold.released_at = clock.now()
     ctx.session.flush()
     ctx.note("retention.hold_released", subject=hold.subject_id, reason=f"hold:{hold.id}")
+
+
+__all__ = [
+    "_RULES",
+    "Expired",
+    "Purge",
+    "Result",
+    "Rule",
+    "add_hold",
+    "days",
+    "held_subjects",
+    "purge_rows",
+    "register",
+    "release_hold",
+    "rules",
+    "run",
+    "schedule",
+]

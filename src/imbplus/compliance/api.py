@@ -1,16 +1,17 @@
-"""JSON routes of the privacy core: the audit trail and the catalogue."""
+"""JSON routes of the compliance features: the audit trail, data-subject requests and the
+subject's copy."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from imbplus.bounds import RowId, SeqNo
-from imbplus.privacy import rights
-from imbplus.privacy.rights_models import SubjectRequest
+from imbplus.compliance import rights
+from imbplus.compliance.rights_models import SubjectRequest
 from imbplus.privacy.trail import TrailRecord, read_trail
 from imbplus.web.deps import ApiContext
 from imbplus.web.guards import STAFF_API
@@ -84,3 +85,10 @@ def list_requests(ctx: ApiContext) -> list[RequestRead]:
 @router.post("/rights/requests/{request_id}/close")
 def close_request(ctx: ApiContext, request_id: RowId, body: RequestClose) -> RequestRead:
     return _read(rights.close_request(ctx, request_id, status=body.status, outcome=body.outcome))
+
+
+@router.get("/customers/{customer_id}/export", tags=["customers"])
+def export_customer(ctx: ApiContext, customer_id: str) -> dict[str, Any]:
+    """Everything held about the person, machine-readable (access and portability, B01);
+    purpose `data_subject_request`."""
+    return rights.export(ctx, customer_id)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, BackgroundTasks, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from imbplus.bounds import RowId
-from imbplus.privacy import evidence
+from imbplus.compliance import evidence
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Purpose
 from imbplus.privacy.clauses import CLAUSES

@@ -1,6 +1,6 @@
 """P05 live check: the canary subject's values appear in no store in plain text.
 
-The canary (privacy/canary.py) is planted through the normal services; this check reads
+The canary (compliance/canary.py) is planted through the normal services; this check reads
 every store in full (database, its files, logs, backups, telemetry, every file under the
 data directory, error pages) for each of its values in every common form, and fails
 naming the store and the kind of value, never the value.
@@ -8,8 +8,8 @@ naming the store and the kind of value, never the value.
 
 from __future__ import annotations
 
-from imbplus.privacy import canary, canary_scan
-from imbplus.privacy.evidence import Outcome, not_exercised, register
+from imbplus.compliance import canary, canary_scan
+from imbplus.compliance.evidence import Outcome, not_exercised, register
 from imbplus.runtime import Runtime
 
 TITLE = "No canary value appears in plain text in any store"

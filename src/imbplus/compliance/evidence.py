@@ -1,9 +1,8 @@
 """The evidence report (B04): every clause linked to live checks against the running system.
 
-Checks are registered per clause in the modules each domain's plugin names (`evidence`). A
-check looks at the live system (database, files, the web application) and never at a
-personal value; it returns pass or fail with a sentence and figures. `imbplus evidence` and
-the DPO console page run them and keep each run.
+Checks are declared per clause by the domains (`imbplus.privacy.checks`, in the modules each
+domain's plugin names). `imbplus evidence` and the DPO console page run them all, keep each
+run signed with the commit, time and settings, and show what changed.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -25,37 +24,24 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from imbplus.clock import clock
+from imbplus.compliance.evidence_models import EvidenceRun
 from imbplus.privacy.access import Context
 from imbplus.privacy.audit_checkpoint import CheckpointError
 from imbplus.privacy.catalog import Action, Category, Purpose
+from imbplus.privacy.checks import (  # the checks' API, for callers of the report
+    _CHECKS,
+    Check,
+    CheckFn,
+    Outcome,
+    checks,
+    not_exercised,
+    register,
+)
 from imbplus.privacy.clauses import CLAUSES
-from imbplus.privacy.evidence_models import EvidenceRun
 from imbplus.runtime import Runtime
 from imbplus.settings import Settings
 
-
-@dataclass
-class Outcome:
-    passed: bool
-    detail: str
-    figures: dict[str, Any] = field(default_factory=dict)
-    exercised: bool = True  # False: nothing to look at yet; never counted as a pass
-
-
-def not_exercised(detail: str, figures: dict[str, Any] | None = None) -> Outcome:
-    """A check that found nothing to look at: a status of its own, never a pass (an empty
-    pass would tell the DPO a promise holds where nothing showed it)."""
-    return Outcome(False, f"not exercised: {detail}", figures or {}, exercised=False)
-
-
 STATUSES = ("pass", "fail", "error", "not_exercised")
-
-
-@dataclass(frozen=True)
-class Check:
-    clause: str
-    title: str
-    run: Callable[[Runtime], Outcome]
 
 
 @dataclass
@@ -67,29 +53,6 @@ class CheckResult:
     detail: str
     figures: dict[str, Any]
     seconds: float
-
-
-_CHECKS: list[Check] = []
-
-
-def register(
-    clause: str, title: str
-) -> Callable[[Callable[[Runtime], Outcome]], Callable[[Runtime], Outcome]]:
-    if clause not in CLAUSES:
-        raise ValueError(f"unknown clause {clause}")
-
-    def wrap(fn: Callable[[Runtime], Outcome]) -> Callable[[Runtime], Outcome]:
-        _CHECKS.append(Check(clause, title, fn))
-        return fn
-
-    return wrap
-
-
-def checks() -> list[Check]:
-    from imbplus import domains
-
-    domains.load("evidence")
-    return sorted(_CHECKS, key=lambda c: (c.clause, c.title))
 
 
 def run_all(rt: Runtime, progress: Callable[[str], None] | None = None) -> dict[str, Any]:
@@ -370,3 +333,17 @@ def read_report(ctx: Context) -> dict[str, Any] | None:
     """The latest report, for staff allowed to see evidence (no personal data in it)."""
     ctx.check(Action.READ, {Category.REFERENCE}, operation="evidence.read")
     return latest(ctx.session)
+
+
+__all__ = [
+    "STATUSES",
+    "_CHECKS",
+    "Check",
+    "CheckFn",
+    "CheckResult",
+    "Outcome",
+    "checks",
+    "not_exercised",
+    "register",
+    "run_all",
+]

@@ -18,10 +18,10 @@ from sqlalchemy import ColumnElement, case, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from imbplus.clock import clock
-from imbplus.privacy import retention
+from imbplus.compliance import retention
+from imbplus.compliance.evidence import Outcome, not_exercised, register
+from imbplus.compliance.retention_models import LegalHold
 from imbplus.privacy.catalog import CATEGORY_INFO
-from imbplus.privacy.evidence import Outcome, not_exercised, register
-from imbplus.privacy.retention_models import LegalHold
 from imbplus.runtime import Runtime
 
 
@@ -226,7 +226,7 @@ def _inquiries(_rt: Runtime, s: Session, cutoff: datetime, held: frozenset[str])
 
 
 def _requests(_rt: Runtime, s: Session, cutoff: datetime, held: frozenset[str]) -> list[Look]:
-    from imbplus.privacy.rights_models import SubjectRequest as R
+    from imbplus.compliance.rights_models import SubjectRequest as R
 
     past = (R.status != "received") & (R.completed_at < cutoff) & _not_held(R.customer_id, held)
     return [_rows(s, R, past)]

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, or_, select
 
+from imbplus.compliance.evidence import Outcome, checks, not_exercised, register
+from imbplus.compliance.evidence_models import EvidenceRun
 from imbplus.privacy.catalog import ActorKind, Category
 from imbplus.privacy.clauses import CLAUSES
-from imbplus.privacy.evidence import Outcome, checks, not_exercised, register
-from imbplus.privacy.evidence_models import EvidenceRun
 from imbplus.privacy.models import AuditRecord
 from imbplus.runtime import Runtime
 

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement
 
-from imbplus.privacy import retention
+from imbplus.compliance import retention
+from imbplus.compliance.rights_models import SubjectRequest
 from imbplus.privacy.catalog import Category
-from imbplus.privacy.rights_models import SubjectRequest
 
 RULE = "privacy.subject_requests"
 

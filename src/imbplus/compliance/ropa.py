@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from imbplus.privacy import retention
+from imbplus.compliance import retention
 from imbplus.privacy.access import Gate
 from imbplus.privacy.catalog import CATEGORY_INFO, PURPOSE_DESCRIPTIONS, Category, Purpose
 from imbplus.settings import Settings
