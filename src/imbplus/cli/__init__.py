@@ -41,6 +41,12 @@ def _evidence() -> typer.Typer:
     return single(evidence.register)
 
 
+def _anonymize() -> typer.Typer:
+    from imbplus.cli import anonymize
+
+    return single(anonymize.register)
+
+
 def _ropa() -> typer.Typer:
     from imbplus.cli import ropa
 
@@ -192,6 +198,13 @@ ENTRIES = (
         "Run the live checks of every clause (B04), keep the run signed; exit 1 if any "
         "fails or the audit checkpoint is missing or does not verify.",
         _evidence,
+        group=False,
+    ),
+    Entry(
+        "anonymize",
+        "Generalize the quasi-identifiers to the release of least information loss that is "
+        "k-anonymous (and l-diverse, t-close); rows that do not fit are suppressed (P06).",
+        _anonymize,
         group=False,
     ),
     Entry(

@@ -1,0 +1,180 @@
+"""Full-domain generalization lattice and its search for the anonymous node of least loss.
+
+A node picks one level per quasi-identifier. Its loss is the share of information lost per
+cell: kept rows lose the node's generalization intensity (mean of level/height over the
+columns), suppressed rows lose everything:
+
+    loss = intensity + suppressed/rows * (1 - intensity)
+
+so `intensity` is a lower bound of the loss that needs no evaluation.
+
+The search, in the spirit of ARX's Flash (Kohlmayer et al. 2012):
+1. Classification. While the models are monotonic (k-anonymity and distinct l-diversity,
+   with or without suppression; t-closeness without suppression), nodes are visited on
+   upward paths from the bottom, each path binary-searched. An anonymous node tags all its
+   successors anonymous, a non-anonymous one tags all its predecessors non-anonymous, so
+   most nodes are classified without being evaluated.
+2. Optimum. Anonymous nodes are taken in order of intensity and evaluated (for their
+   suppression) until the intensity alone exceeds the best loss found; a node is skipped
+   when its bound, raised by the suppression of an evaluated successor (suppression never
+   grows upwards in a monotonic model), already exceeds it.
+Without monotonicity (t-closeness with suppression), step 1 is skipped and step 2 visits
+every node in the same order: exhaustive, with the same stopping rule. Either way the node
+returned has the least loss of all anonymous nodes (ties: the lower node id).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from imbplus.anonymize.errors import AnonymizationError
+
+MAX_NODES = 2_000_000
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Lattice:
+    heights: tuple[int, ...]
+    levels: npt.NDArray[np.int64] = field(init=False)
+    strides: npt.NDArray[np.int64] = field(init=False)
+    intensity: npt.NDArray[np.float64] = field(init=False)
+
+    def __post_init__(self) -> None:
+        shape = tuple(h + 1 for h in self.heights)
+        size = int(np.prod(shape))
+        if size > MAX_NODES:
+            raise AnonymizationError(
+                f"the lattice would have {size} nodes (at most {MAX_NODES}): "
+                "use fewer quasi-identifiers or shorter hierarchies"
+            )
+        self.levels = np.indices(shape).reshape(len(shape), -1).T.astype(np.int64)
+        self.strides = np.array(
+            [int(np.prod(shape[j + 1 :])) for j in range(len(shape))], dtype=np.int64
+        )
+        ratio = self.levels / np.maximum(np.asarray(self.heights, dtype=np.float64), 1.0)
+        self.intensity = ratio.mean(axis=1)
+
+    @property
+    def size(self) -> int:
+        return len(self.levels)
+
+    def node(self, index: int) -> tuple[int, ...]:
+        return tuple(int(x) for x in self.levels[index])
+
+    def index(self, node: Sequence[int]) -> int:
+        return int(np.dot(np.asarray(node, dtype=np.int64), self.strides))
+
+    def loss(self, index: int, suppressed: int, rows: int) -> float:
+        intensity = float(self.intensity[index])
+        return intensity + (suppressed / rows if rows else 0.0) * (1.0 - intensity)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    anonymous: bool
+    suppressed: int
+
+
+@dataclass
+class Search:
+    lattice: Lattice
+    check: Callable[[int], Outcome]
+    rows: int
+    monotonic: bool
+    progress: Progress | None = None
+    state: npt.NDArray[np.int8] = field(init=False)  # 0 unknown, 1 anonymous, -1 not
+    outcomes: dict[int, Outcome] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.state = np.zeros(self.lattice.size, dtype=np.int8)
+
+    def outcome(self, index: int) -> Outcome:
+        if index not in self.outcomes:
+            self.outcomes[index] = self.check(index)
+            if self.progress is not None:
+                self.progress(int(np.count_nonzero(self.state)), self.lattice.size)
+        found = self.outcomes[index]
+        if self.monotonic:
+            self._tag(index, found.anonymous)
+        else:
+            self.state[index] = 1 if found.anonymous else -1
+        return found
+
+    def _tag(self, index: int, anonymous: bool) -> None:
+        levels, here = self.lattice.levels, self.lattice.levels[index]
+        if anonymous:
+            reach = (levels >= here).all(axis=1)
+        else:
+            reach = (levels <= here).all(axis=1)
+        self.state[reach & (self.state == 0)] = 1 if anonymous else -1
+
+    def _path(self, start: int) -> list[int]:
+        lattice = self.lattice
+        columns = np.argsort(-np.asarray(lattice.heights), kind="stable")
+        path, here = [start], start
+        while True:
+            up = [
+                here + int(lattice.strides[j])
+                for j in columns
+                if lattice.levels[here, j] < lattice.heights[j]
+            ]
+            following = next((s for s in up if self.state[s] == 0), None)
+            if following is None:
+                return path
+            path.append(following)
+            here = following
+
+    def classify(self) -> None:
+        lattice = self.lattice
+        order = np.lexsort((lattice.intensity, lattice.levels.sum(axis=1)))
+        for start in order:
+            if self.state[start] != 0:
+                continue
+            path = self._path(int(start))
+            low, high = 0, len(path) - 1
+            while low <= high:
+                middle = (low + high) // 2
+                if self.outcome(path[middle]).anonymous:
+                    high = middle - 1
+                else:
+                    low = middle + 1
+
+    def _suppression_bound(self, index: int) -> int:
+        """Suppression of a node is at least that of any evaluated successor."""
+        if not self.monotonic or not self.outcomes:
+            return 0
+        done = np.fromiter(self.outcomes, dtype=np.int64)
+        above = (self.lattice.levels[done] >= self.lattice.levels[index]).all(axis=1)
+        suppressed = [self.outcomes[int(i)].suppressed for i in done[above]]
+        return max(suppressed, default=0)
+
+    def optimum(self) -> int | None:
+        lattice = self.lattice
+        best: tuple[float, int] | None = None
+        for index in (int(i) for i in np.argsort(lattice.intensity, kind="stable")):
+            if best is not None and lattice.intensity[index] > best[0] + 1e-12:
+                break
+            if self.state[index] == -1:
+                continue
+            bound = lattice.loss(index, self._suppression_bound(index), self.rows)
+            if best is not None and bound > best[0] + 1e-12:
+                continue
+            found = self.outcome(index)
+            if not found.anonymous:
+                continue
+            candidate = (lattice.loss(index, found.suppressed, self.rows), index)
+            if best is None or candidate[0] < best[0] - 1e-12:
+                best = candidate
+            elif abs(candidate[0] - best[0]) <= 1e-12 and index < best[1]:
+                best = candidate
+        return None if best is None else best[1]
+
+    def run(self) -> int | None:
+        if self.monotonic:
+            self.classify()
+        return self.optimum()
