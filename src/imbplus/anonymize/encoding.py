@@ -99,12 +99,20 @@ def combine(codes: Sequence[Codes], cards: Sequence[int]) -> tuple[Codes, int]:
             space = len(uniq)
         key = key * card + column
         space *= card
+    if len(key) == 0:
+        return key, 0
     if space <= max(4 * len(key), 1 << 16):
         present = np.bincount(key, minlength=space) > 0
         dense = np.cumsum(present) - 1
         return dense[key], int(present.sum())
-    uniq, inverse = np.unique(key, return_inverse=True)
-    return inverse.astype(np.int64), len(uniq)
+    order = np.argsort(key)
+    ordered = key[order]
+    starts = np.empty(len(key), dtype=np.int64)
+    starts[0] = 0
+    np.cumsum(ordered[1:] != ordered[:-1], out=starts[1:])
+    dense = np.empty(len(key), dtype=np.int64)
+    dense[order] = starts
+    return dense, int(starts[-1]) + 1
 
 
 def compress(

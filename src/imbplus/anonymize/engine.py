@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 
 from imbplus.anonymize import metrics
@@ -21,6 +22,7 @@ from imbplus.anonymize.errors import AnonymizationError
 from imbplus.anonymize.hierarchies import Hierarchy
 from imbplus.anonymize.lattice import Lattice, Outcome, Progress, Search
 from imbplus.anonymize.models import Classes, Criteria, evaluate
+from imbplus.anonymize.rollup import Evaluator
 
 Data = pa.Table | Mapping[str, Sequence[str]]
 
@@ -30,6 +32,7 @@ class Result:
     table: pa.Table  # the release: input columns less the dropped ones, suppressed rows out
     report: dict[str, Any]
     node: dict[str, int]  # the level chosen per quasi-identifier
+    kept_rows: npt.NDArray[np.int64]  # input row of each released row, in order
 
     def columns(self) -> dict[str, list[str]]:
         return {name: list(values) for name, values in self.table.to_pydict().items()}
@@ -97,7 +100,7 @@ def _release(
     node: Sequence[int],
     classes: Classes,
     drop: Sequence[str],
-) -> pa.Table:
+) -> tuple[pa.Table, npt.NDArray[np.int64]]:
     kept_rows = np.flatnonzero(~classes.failing[classes.group_class[groups.row_group]])
     take = pa.array(kept_rows)
     generalized = {}
@@ -109,7 +112,7 @@ def _release(
         if name in drop:
             continue
         out[name] = generalized[name] if name in generalized else table.column(name).take(take)
-    return pa.table(out)
+    return pa.table(out), kept_rows
 
 
 def _search(
@@ -121,9 +124,11 @@ def _search(
 ) -> tuple[Lattice, Search, int | None]:
     lattice = Lattice(tuple(c.height for c in columns))
 
+    evaluator = Evaluator(columns, groups, sensitive, criteria)
+
     def check(index: int) -> Outcome:
-        classes = evaluate(columns, groups, sensitive, criteria, lattice.node(index))
-        return Outcome(classes.suppressed <= criteria.budget, classes.suppressed)
+        suppressed = evaluator.suppressed(lattice.node(index))
+        return Outcome(suppressed <= criteria.budget, suppressed)
 
     search = Search(lattice, check, groups.rows, criteria.monotonic(), progress)
     return lattice, search, search.run()
@@ -161,7 +166,7 @@ def anonymize(
         raise _no_node(criteria, table.num_rows, suppress, top)
     node = lattice.node(best)
     classes = evaluate(columns, groups, sens, criteria, node)
-    release = _release(table, columns, groups, node, classes, drop)
+    release, kept_rows = _release(table, columns, groups, node, classes, drop)
     loss = lattice.loss(best, classes.suppressed, groups.rows)
     report = _report(
         columns, groups, sens, classes, node, loss, (k, l, t, suppress), list(drop)
@@ -172,7 +177,8 @@ def anonymize(
         "nodes_evaluated": len(search.outcomes),
         "seconds": round(time.perf_counter() - started, 4),
     }
-    return Result(release, report, {c.name: level for c, level in zip(columns, node)})
+    chosen = {c.name: level for c, level in zip(columns, node, strict=True)}
+    return Result(release, report, chosen, kept_rows)
 
 
 def _report(

@@ -89,13 +89,18 @@ class Search:
     progress: Progress | None = None
     state: npt.NDArray[np.int8] = field(init=False)  # 0 unknown, 1 anonymous, -1 not
     outcomes: dict[int, Outcome] = field(init=False, default_factory=dict)
+    bound: float = field(init=False, default=float("inf"))  # least loss evaluated so far
 
     def __post_init__(self) -> None:
         self.state = np.zeros(self.lattice.size, dtype=np.int8)
 
     def outcome(self, index: int) -> Outcome:
         if index not in self.outcomes:
-            self.outcomes[index] = self.check(index)
+            found = self.check(index)
+            self.outcomes[index] = found
+            if found.anonymous:
+                loss = self.lattice.loss(index, found.suppressed, self.rows)
+                self.bound = min(self.bound, loss)
             if self.progress is not None:
                 self.progress(int(np.count_nonzero(self.state)), self.lattice.size)
         found = self.outcomes[index]
@@ -114,35 +119,36 @@ class Search:
         self.state[reach & (self.state == 0)] = 1 if anonymous else -1
 
     def _path(self, start: int) -> list[int]:
+        """A downward path of open nodes from `start`, lowering tall columns first."""
         lattice = self.lattice
         columns = np.argsort(-np.asarray(lattice.heights), kind="stable")
         path, here = [start], start
         while True:
-            up = [
-                here + int(lattice.strides[j])
-                for j in columns
-                if lattice.levels[here, j] < lattice.heights[j]
-            ]
-            following = next((s for s in up if self.state[s] == 0), None)
+            down = (here - int(lattice.strides[j]) for j in columns if lattice.levels[here, j] > 0)
+            following = next((s for s in down if self._open(s)), None)
             if following is None:
                 return path
             path.append(following)
             here = following
 
+    def _open(self, index: int) -> bool:
+        """Unclassified and still able to beat the best loss found (loss >= intensity)."""
+        return bool(self.state[index] == 0 and self.lattice.intensity[index] <= self.bound)
+
     def classify(self) -> None:
         lattice = self.lattice
-        order = np.lexsort((lattice.intensity, lattice.levels.sum(axis=1)))
+        order = np.lexsort((-lattice.intensity, -lattice.levels.sum(axis=1)))
         for start in order:
-            if self.state[start] != 0:
+            if not self._open(int(start)):
                 continue
-            path = self._path(int(start))
+            path = self._path(int(start))  # from high to low
             low, high = 0, len(path) - 1
             while low <= high:
                 middle = (low + high) // 2
                 if self.outcome(path[middle]).anonymous:
-                    high = middle - 1
-                else:
                     low = middle + 1
+                else:
+                    high = middle - 1
 
     def _suppression_bound(self, index: int) -> int:
         """Suppression of a node is at least that of any evaluated successor."""

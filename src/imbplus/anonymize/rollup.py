@@ -1,0 +1,141 @@
+"""Evaluating lattice nodes by rolling up the classes of an evaluated predecessor.
+
+The classes of a node are unions of the classes of any node below it, so a node is
+evaluated from the cached snapshot (classes with their label codes, sizes and sensitive
+histograms) of its evaluated predecessor with the fewest classes, not from the whole
+compressed table: ARX's roll-up. The bottom snapshot is the compressed table itself.
+Snapshots are kept within a bounded number of cells, oldest dropped first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from imbplus.anonymize.encoding import Codes, Column, Groups, Sensitive, combine
+from imbplus.anonymize.models import Criteria, Mask, distances
+
+_CACHE_CELLS = 8_000_000
+_CACHE_ENTRIES = 128
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    node: tuple[int, ...]
+    codes: Codes  # (classes, columns): each class's label code per column at `node`
+    sizes: Codes
+    pair_class: Codes  # (class, sensitive value, rows) triples, sorted by class
+    pair_value: Codes
+    pair_count: Codes
+
+
+def _cells(found: Snapshot) -> int:
+    return int(found.codes.size + 3 * len(found.pair_class))
+
+
+class Evaluator:
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        groups: Groups,
+        sensitive: Sensitive | None,
+        criteria: Criteria,
+    ) -> None:
+        self.columns, self.sensitive, self.criteria = columns, sensitive, criteria
+        self.pairs = sensitive is not None and (criteria.l is not None or criteria.t is not None)
+        self.bottom = Snapshot(
+            tuple(0 for _ in columns),
+            groups.codes,
+            groups.counts,
+            groups.pair_group,
+            groups.pair_value,
+            groups.pair_count,
+        )
+        self.cache: dict[tuple[int, ...], Snapshot] = {}
+        self._lookups: dict[tuple[int, int, int], Codes] = {}
+        self._cells = 0
+
+    def _lookup(self, j: int, low: int, high: int) -> Codes:
+        """Label code at level `low` -> label code at level `high`, for column j."""
+        key = (j, low, high)
+        if key not in self._lookups:
+            maps = self.columns[j].maps
+            representative = np.zeros(len(self.columns[j].labels[low]), dtype=np.int64)
+            representative[maps[low]] = np.arange(len(maps[low]))
+            self._lookups[key] = maps[high][representative]
+        return self._lookups[key]
+
+    def _source(self, node: tuple[int, ...]) -> Snapshot:
+        if not self.cache:
+            return self.bottom
+        levels = np.array(list(self.cache), dtype=np.int64)
+        below = (levels <= np.asarray(node)).all(axis=1)
+        if not below.any():
+            return self.bottom
+        candidates = [self.cache[tuple(int(x) for x in row)] for row in levels[below]]
+        return min(candidates, key=lambda s: len(s.sizes))
+
+    def snapshot(self, node: tuple[int, ...]) -> Snapshot:
+        source = self._source(node)
+        codes = [
+            self._lookup(j, low, high)[source.codes[:, j]] if low != high else source.codes[:, j]
+            for j, (low, high) in enumerate(zip(source.node, node, strict=True))
+        ]
+        cards = [len(c.labels[level]) for c, level in zip(self.columns, node, strict=True)]
+        cls, n_classes = combine(codes, cards)
+        sizes = np.bincount(cls, weights=source.sizes, minlength=n_classes).astype(np.int64)
+        keep = n_classes * 2 <= len(self.bottom.sizes)  # worth caching: far fewer classes
+        merged = np.zeros((n_classes if keep else 0, len(codes)), dtype=np.int64)
+        for j, column in enumerate(codes if keep else ()):
+            merged[cls, j] = column
+        pair_class, pair_value, pair_count = source.pair_class, source.pair_value, source.pair_count
+        if self.pairs and n_classes < len(source.sizes):
+            assert self.sensitive is not None
+            values = len(self.sensitive.values)
+            keys, inverse = np.unique(cls[pair_class] * values + pair_value, return_inverse=True)
+            pair_count = np.bincount(inverse, weights=pair_count).astype(np.int64)
+            pair_class, pair_value = keys // values, keys % values
+        elif self.pairs:
+            pair_class = cls[pair_class]  # no merge: a renumbering only
+            order = np.argsort(pair_class, kind="stable")
+            pair_class, pair_value, pair_count = (
+                pair_class[order],
+                pair_value[order],
+                pair_count[order],
+            )
+        found = Snapshot(node, merged, sizes, pair_class, pair_value, pair_count)
+        if keep:
+            self._keep(found)
+        return found
+
+    def _keep(self, found: Snapshot) -> None:
+        self.cache[found.node] = found
+        self._cells += _cells(found)
+        while (self._cells > _CACHE_CELLS or len(self.cache) > _CACHE_ENTRIES) and len(
+            self.cache
+        ) > 1:
+            self._cells -= _cells(self.cache.pop(next(iter(self.cache))))
+
+    def failing(self, found: Snapshot) -> Mask:
+        failing = found.sizes < self.criteria.k
+        if self.pairs:
+            assert self.sensitive is not None
+            if self.criteria.l is not None:
+                distinct = np.bincount(found.pair_class, minlength=len(found.sizes))
+                failing |= distinct < self.criteria.l
+            if self.criteria.t is not None:
+                emd = distances(
+                    found.pair_class,
+                    found.pair_value,
+                    found.pair_count,
+                    found.sizes,
+                    self.sensitive,
+                )
+                failing |= emd > self.criteria.t + 1e-12
+        return failing
+
+    def suppressed(self, node: tuple[int, ...]) -> int:
+        found = self.snapshot(node)
+        return int(found.sizes[self.failing(found)].sum())
