@@ -34,8 +34,7 @@ def _text(path: Path) -> bytes:
         raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise AnonymizationError(
-            f"{path.name} is not UTF-8 (invalid byte at offset {exc.start}): "
-            "save it as UTF-8 first"
+            f"{path.name} is not UTF-8 (invalid byte at offset {exc.start}): save it as UTF-8 first"
         ) from None
     return raw
 

@@ -10,7 +10,7 @@ import math
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -24,7 +24,7 @@ from imbplus.anonymize.lattice import Lattice, Outcome, Progress, Search
 from imbplus.anonymize.models import Classes, Criteria, evaluate
 from imbplus.anonymize.rollup import Evaluator
 
-Data = pa.Table | Mapping[str, Sequence[str]]
+Data: TypeAlias = pa.Table | Mapping[str, Sequence[str]]
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,9 @@ class Result:
 def _as_table(data: Data) -> pa.Table:
     if isinstance(data, pa.Table):
         return data
-    return pa.table({name: pa.array(list(values), type=pa.string()) for name, values in data.items()})
+    return pa.table(
+        {name: pa.array(list(values), type=pa.string()) for name, values in data.items()}
+    )
 
 
 def _check_columns(
@@ -63,8 +65,13 @@ def _check_columns(
 
 
 def _check_parameters(
-    rows: int, k: int, l: int | None, t: float | None, suppress: float, sensitive: str | None
-) -> None:  # noqa: E741
+    rows: int,
+    k: int,
+    l: int | None,  # noqa: E741  (the model's name)
+    t: float | None,
+    suppress: float,
+    sensitive: str | None,
+) -> None:
     if rows == 0:
         raise AnonymizationError("the table has no rows")
     if k < 2:
@@ -168,9 +175,7 @@ def anonymize(
     classes = evaluate(columns, groups, sens, criteria, node)
     release, kept_rows = _release(table, columns, groups, node, classes, drop)
     loss = lattice.loss(best, classes.suppressed, groups.rows)
-    report = _report(
-        columns, groups, sens, classes, node, loss, (k, l, t, suppress), list(drop)
-    )
+    report = _report(columns, groups, sens, classes, node, loss, (k, l, t, suppress), list(drop))
     report["search"] = {
         "algorithm": "flash" if criteria.monotonic() else "exhaustive by loss bound",
         "lattice_nodes": lattice.size,
@@ -207,9 +212,7 @@ def _report(
         },
         "classes": {"count": len(kept), "size": metrics.size_distribution(kept)},
         "risk": metrics.risks(kept),
-        "information_loss": metrics.information_loss(
-            columns, node, classes, groups.rows, loss
-        ),
+        "information_loss": metrics.information_loss(columns, node, classes, groups.rows, loss),
         "generalization": {
             c.name: {
                 "level": level,

@@ -154,7 +154,7 @@ def bands(widths: tuple[float, ...], integers: bool) -> Hierarchy:
 
 
 def _number_widths(low: float, high: float, integers: bool) -> tuple[float, ...]:
-    if integers and 0 <= low and high <= 150:
+    if integers and low >= 0 and high <= 150:
         return (5, 10, 20)  # ages and the like
     span = max(high - low, 1e-9)
     base = 10 ** math.floor(math.log10(span / 10))

@@ -112,10 +112,7 @@ class Search:
 
     def _tag(self, index: int, anonymous: bool) -> None:
         levels, here = self.lattice.levels, self.lattice.levels[index]
-        if anonymous:
-            reach = (levels >= here).all(axis=1)
-        else:
-            reach = (levels <= here).all(axis=1)
+        reach = (levels >= here if anonymous else levels <= here).all(axis=1)
         self.state[reach & (self.state == 0)] = 1 if anonymous else -1
 
     def _path(self, start: int) -> list[int]:
@@ -174,9 +171,7 @@ class Search:
             if not found.anonymous:
                 continue
             candidate = (lattice.loss(index, found.suppressed, self.rows), index)
-            if best is None or candidate[0] < best[0] - 1e-12:
-                best = candidate
-            elif abs(candidate[0] - best[0]) <= 1e-12 and index < best[1]:
+            if best is None or _better(candidate, best):
                 best = candidate
         return None if best is None else best[1]
 
@@ -184,3 +179,10 @@ class Search:
         if self.monotonic:
             self.classify()
         return self.optimum()
+
+
+def _better(candidate: tuple[float, int], best: tuple[float, int]) -> bool:
+    """Less loss; on a tie (within rounding) the lower node id."""
+    if abs(candidate[0] - best[0]) <= 1e-12:
+        return candidate[1] < best[1]
+    return candidate[0] < best[0]

@@ -25,9 +25,10 @@ def size_distribution(sizes: Codes) -> dict[str, Any]:
     if len(sizes) == 0:
         return {"min": 0, "max": 0, "mean": 0.0, "histogram": {}}
     edges = [*_BINS, int(sizes.max()) + 1]
-    counts, _ = np.histogram(sizes, bins=sorted(set(edges)))
+    bins = sorted(set(edges))
+    counts, _ = np.histogram(sizes, bins=bins)
     histogram: dict[str, int] = {}
-    for low, high, count in zip(sorted(set(edges))[:-1], sorted(set(edges))[1:], counts):
+    for low, high, count in zip(bins[:-1], bins[1:], counts, strict=True):
         if count:
             label = str(low) if high - low == 1 else f"{low}-{high - 1}"
             histogram[label] = int(count)

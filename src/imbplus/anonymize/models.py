@@ -52,7 +52,10 @@ class Classes:
 
 
 def classes_of(columns: Sequence[Column], groups: Groups, node: Sequence[int]) -> Codes:
-    codes = [c.maps[level][groups.codes[:, j]] for j, (c, level) in enumerate(zip(columns, node))]
+    codes = [
+        c.maps[level][groups.codes[:, j]]
+        for j, (c, level) in enumerate(zip(columns, node, strict=True))
+    ]
     cards = [len(c.labels[level]) for c, level in zip(columns, node, strict=True)]
     group_class, _ = combine(codes, cards)
     return group_class
@@ -91,7 +94,8 @@ def distances(
     q = sensitive.global_share
     if not sensitive.ordered:
         gap = np.abs(share - q[pair_value]) - q[pair_value]
-        return 0.5 * (np.bincount(pair_class, weights=gap, minlength=len(sizes)) + 1.0)
+        summed = np.bincount(pair_class, weights=gap, minlength=len(sizes))
+        return (0.5 * (summed + 1.0)).astype(np.float64)
     values = len(q)
     if values < 2:
         return np.zeros(len(sizes))
