@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -89,15 +90,19 @@ class Search:
     progress: Progress | None = None
     state: npt.NDArray[np.int8] = field(init=False)  # 0 unknown, 1 anonymous, -1 not
     outcomes: dict[int, Outcome] = field(init=False, default_factory=dict)
+    floor: npt.NDArray[np.int64] = field(init=False)
     bound: float = field(init=False, default=float("inf"))  # least loss evaluated so far
 
     def __post_init__(self) -> None:
         self.state = np.zeros(self.lattice.size, dtype=np.int8)
+        self.floor = np.zeros(self.lattice.size, dtype=np.int64)  # suppression lower bound
 
     def outcome(self, index: int) -> Outcome:
         if index not in self.outcomes:
             found = self.check(index)
             self.outcomes[index] = found
+            if self.monotonic:
+                self._floor(index, found.suppressed)
             if found.anonymous:
                 loss = self.lattice.loss(index, found.suppressed, self.rows)
                 self.bound = min(self.bound, loss)
@@ -110,10 +115,23 @@ class Search:
             self.state[index] = 1 if found.anonymous else -1
         return found
 
+    def _box(self, array: npt.NDArray[Any], index: int, above: bool) -> npt.NDArray[Any]:
+        """The node's up-set or down-set as a view: in the lattice's C-ordered box, it is
+        the sub-box from the node's levels up (or from zero to them)."""
+        shape = tuple(h + 1 for h in self.lattice.heights)
+        here = self.lattice.levels[index]
+        cut = tuple(slice(int(x), None) if above else slice(0, int(x) + 1) for x in here)
+        view: npt.NDArray[Any] = array.reshape(shape)[cut]
+        return view
+
+    def _floor(self, index: int, suppressed: int) -> None:
+        """Every predecessor suppresses at least as many rows (monotonic models)."""
+        below = self._box(self.floor, index, above=False)
+        np.maximum(below, suppressed, out=below)
+
     def _tag(self, index: int, anonymous: bool) -> None:
-        levels, here = self.lattice.levels, self.lattice.levels[index]
-        reach = (levels >= here if anonymous else levels <= here).all(axis=1)
-        self.state[reach & (self.state == 0)] = 1 if anonymous else -1
+        reach = self._box(self.state, index, above=anonymous)
+        reach[reach == 0] = 1 if anonymous else -1
 
     def _path(self, start: int) -> list[int]:
         """A downward path of open nodes from `start`, lowering tall columns first."""
@@ -129,8 +147,11 @@ class Search:
             here = following
 
     def _open(self, index: int) -> bool:
-        """Unclassified and still able to beat the best loss found (loss >= intensity)."""
-        return bool(self.state[index] == 0 and self.lattice.intensity[index] <= self.bound)
+        """Unclassified and still able to beat the best loss found: its loss is at least
+        that of its intensity with the suppression of any evaluated successor."""
+        if self.state[index] != 0:
+            return False
+        return self.lattice.loss(index, int(self.floor[index]), self.rows) <= self.bound
 
     def classify(self) -> None:
         lattice = self.lattice
@@ -138,23 +159,18 @@ class Search:
         for start in order:
             if not self._open(int(start)):
                 continue
+            # Near the loss bound most nodes are not anonymous: the path's top first, whose
+            # failure settles every node below it; else a binary search down the path.
+            if not self.outcome(int(start)).anonymous:
+                continue
             path = self._path(int(start))  # from high to low
-            low, high = 0, len(path) - 1
+            low, high = 1, len(path) - 1
             while low <= high:
                 middle = (low + high) // 2
                 if self.outcome(path[middle]).anonymous:
                     low = middle + 1
                 else:
                     high = middle - 1
-
-    def _suppression_bound(self, index: int) -> int:
-        """Suppression of a node is at least that of any evaluated successor."""
-        if not self.monotonic or not self.outcomes:
-            return 0
-        done = np.fromiter(self.outcomes, dtype=np.int64)
-        above = (self.lattice.levels[done] >= self.lattice.levels[index]).all(axis=1)
-        suppressed = [self.outcomes[int(i)].suppressed for i in done[above]]
-        return max(suppressed, default=0)
 
     def optimum(self) -> int | None:
         lattice = self.lattice
@@ -164,7 +180,7 @@ class Search:
                 break
             if self.state[index] == -1:
                 continue
-            bound = lattice.loss(index, self._suppression_bound(index), self.rows)
+            bound = lattice.loss(index, int(self.floor[index]), self.rows)
             if best is not None and bound > best[0] + 1e-12:
                 continue
             found = self.outcome(index)

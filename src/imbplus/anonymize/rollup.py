@@ -19,6 +19,7 @@ from imbplus.anonymize.models import Criteria, Mask, distances
 
 _CACHE_CELLS = 8_000_000
 _CACHE_ENTRIES = 128
+_KEY_CELLS = 40_000_000  # 320 MB of precomputed key parts at most
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,40 @@ class Evaluator:
         self.cache: dict[tuple[int, ...], Snapshot] = {}
         self._lookups: dict[tuple[int, int, int], Codes] = {}
         self._cells = 0
+        self._bits = 0
+        self._keys = self._key_parts(groups) if not self.pairs else None
+
+    def _key_parts(self, groups: Groups) -> list[list[Codes]] | None:
+        """Per column and level, each group's label code times the column's stride, the
+        group's row count in the lowest digit: a node's class key is then a sum, and one
+        plain sort (no argsort) brings its classes and their counts together."""
+        cards = [len(c.maps[0]) for c in self.columns]
+        bits = int(groups.counts.max()).bit_length() if len(groups.counts) else 0
+        digit = 1 << bits
+        space = float(np.prod(np.asarray(cards, dtype=np.float64))) * digit
+        cells = sum(len(c.maps) for c in self.columns) * len(groups.counts)
+        if space >= 2.0**62 or cells > _KEY_CELLS:
+            return None
+        self._bits = bits
+        parts: list[list[Codes]] = []
+        stride = digit
+        for j in reversed(range(len(self.columns))):
+            maps = self.columns[j].maps
+            parts.append([m[groups.codes[:, j]] * stride for m in maps])
+            stride *= cards[j]
+        return parts[::-1]
+
+    def _sizes_by_key(self, node: tuple[int, ...]) -> Codes:
+        assert self._keys is not None
+        key = self.bottom.sizes + self._keys[0][node[0]]
+        for j in range(1, len(node)):
+            key += self._keys[j][node[j]]
+        key.sort()
+        classes = key >> self._bits
+        ends = np.flatnonzero(np.concatenate((classes[1:] != classes[:-1], [True])))
+        rows = np.cumsum(key & ((1 << self._bits) - 1))[ends]
+        rows[1:] -= rows[:-1].copy()
+        return rows
 
     def _lookup(self, j: int, low: int, high: int) -> Codes:
         """Label code at level `low` -> label code at level `high`, for column j."""
@@ -137,5 +172,8 @@ class Evaluator:
         return failing
 
     def suppressed(self, node: tuple[int, ...]) -> int:
+        if self._keys is not None:
+            sizes = self._sizes_by_key(node)
+            return int(sizes[sizes < self.criteria.k].sum())
         found = self.snapshot(node)
         return int(found.sizes[self.failing(found)].sum())
