@@ -127,3 +127,14 @@ def test_p06_cli_l_larger_than_the_sensitive_values(tmp_path: Path) -> None:
 
 def test_p06_cli_missing_input_file(tmp_path: Path) -> None:
     assert "No such file" in _refused(tmp_path, tmp_path / "nope.csv", "--quasi", "age")
+
+
+def test_p06_cli_reads_a_comma_file_with_bom_and_quotes(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    rows = "".join(f'"Nowak, {i}",{age},Kraków\n' for i, age in enumerate(["31", "32", "33", "34"]))
+    source.write_bytes(b"\xef\xbb\xbf" + f"name,age,city\n{rows}".encode())
+    code, _, err = _run(tmp_path, "anonymize", str(source), "--quasi", "age", "--k", "2", "-q")
+    assert code == 0, err
+    lines = (tmp_path / "out.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0].replace('"', "") == "name,age,city"
+    assert lines[1] == '"Nowak, 0","30-34","Kraków"'

@@ -104,3 +104,12 @@ def test_p06_no_node_within_the_budget_says_why() -> None:
     assert "no generalization satisfies k=2" in refused.value.message
     assert "budget of 0 rows" in refused.value.message
     assert "fails for 1 rows" in refused.value.message
+
+
+def test_p06_t_closeness_with_suppression_searches_without_tagging() -> None:
+    result = anonymize(
+        TEN, ["age", "city"], "plan", k=2, t=0.5, hierarchies=hierarchies(), suppress=0.2
+    )
+    assert result.report["search"]["algorithm"] == "exhaustive by loss bound"
+    assert result.report["achieved"]["t"] <= 0.5
+    assert result.report["t_distance"] == "equal"
