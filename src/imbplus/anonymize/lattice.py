@@ -11,13 +11,16 @@ so `intensity` is a lower bound of the loss that needs no evaluation.
 The search, in the spirit of ARX's Flash (Kohlmayer et al. 2012):
 1. Classification. While the models are monotonic (k-anonymity and distinct l-diversity,
    with or without suppression; t-closeness without suppression), nodes are visited on
-   upward paths from the bottom, each path binary-searched. An anonymous node tags all its
-   successors anonymous, a non-anonymous one tags all its predecessors non-anonymous, so
-   most nodes are classified without being evaluated.
+   downward paths from the highest open node: the path's top first (near the loss bound
+   most nodes fail, and a failure settles everything below), then a binary search down
+   the path. An anonymous node tags all its successors anonymous, a non-anonymous one all
+   its predecessors non-anonymous, so most nodes are classified without being evaluated.
+   Only "open" nodes are visited: unclassified, and whose loss bound (intensity, raised
+   by the suppression of an evaluated successor: suppression never grows upwards) does
+   not exceed the best loss evaluated so far.
 2. Optimum. Anonymous nodes are taken in order of intensity and evaluated (for their
    suppression) until the intensity alone exceeds the best loss found; a node is skipped
-   when its bound, raised by the suppression of an evaluated successor (suppression never
-   grows upwards in a monotonic model), already exceeds it.
+   when its raised bound already exceeds it.
 Without monotonicity (t-closeness with suppression), step 1 is skipped and step 2 visits
 every node in the same order: exhaustive, with the same stopping rule. Either way the node
 returned has the least loss of all anonymous nodes (ties: the lower node id).

@@ -5,6 +5,11 @@ evaluated from the cached snapshot (classes with their label codes, sizes and se
 histograms) of its evaluated predecessor with the fewest classes, not from the whole
 compressed table: ARX's roll-up. The bottom snapshot is the compressed table itself.
 Snapshots are kept within a bounded number of cells, oldest dropped first.
+
+For k-anonymity alone there is a faster way that needs no snapshot: each group's label
+code per column and level is precomputed once, scaled by a fixed stride, with the group's
+row count in the low bits; a node's class key is a sum of its levels' parts, and one plain
+sort (no argsort) brings each class's groups and counts together.
 """
 
 from __future__ import annotations
