@@ -68,7 +68,7 @@ def test_a_subscriber_orders_a_box_and_a_package_and_sees_the_invoice(
     invoice_link = re.search(r'href="(/portal/invoices/[0-9a-f-]+)"', orders.text)
     assert invoice_link
     invoice = client.get(invoice_link.group(1))
-    assert "Halina Kiepska" in invoice.text and "Faktura VAT FV/" in invoice.text
+    assert "Halina Kiepska" in invoice.text and "Faktura VAT nr FV/" in invoice.text
     pdf = client.get(invoice_link.group(1) + "/pdf")
     text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
     assert "Halina Kiepska" in text and "468,99" in text

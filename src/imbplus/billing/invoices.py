@@ -13,10 +13,19 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from imbplus.billing.models import BilledPeriod, Invoice, InvoiceCounter, InvoiceLine, Payment
 from imbplus.billing.money import split_gross
-from imbplus.billing.schemas import Buyer, InvoiceLineRead, InvoiceRead, InvoiceSummary, PaymentRead
+from imbplus.billing.schemas import (
+    Buyer,
+    InvoiceLineRead,
+    InvoiceRead,
+    InvoiceSummary,
+    PaymentRead,
+    Seller,
+    VatRateTotal,
+)
 from imbplus.clock import clock
 from imbplus.errors import Erased, NotFound
 from imbplus.ids import is_uuid
@@ -24,6 +33,7 @@ from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Action, Category
 from imbplus.privacy.retention_keys import retention_key
 from imbplus.privacy.reveal import Grant
+from imbplus.settings import Settings
 
 TABLE = "invoices"
 BILLING = Category.BILLING_RECORD
@@ -37,6 +47,7 @@ class LineSpec:
     quantity: int
     unit_gross: int
     vat_rate_bp: int
+    unit: str = "szt."  # usł. for a service period
 
 
 def retain_until(year: int, years: int) -> date:
@@ -62,6 +73,38 @@ def next_number(ctx: Context, year: int) -> tuple[int, str]:
     return counter.last_seq, f"FV/{year}/{counter.last_seq:06d}"
 
 
+def _line_rows(invoice_id: str, lines: list[LineSpec]) -> list[InvoiceLine]:
+    rows = []
+    for pos, spec in enumerate(lines, start=1):
+        gross = spec.unit_gross * spec.quantity
+        net, vat = split_gross(gross, spec.vat_rate_bp)
+        rows.append(
+            InvoiceLine(
+                invoice_id=invoice_id,
+                position=pos,
+                description=spec.description[:200],
+                quantity=spec.quantity,
+                unit=spec.unit,
+                unit_gross=spec.unit_gross,
+                vat_rate_bp=spec.vat_rate_bp,
+                net=net,
+                vat=vat,
+                gross=gross,
+            )
+        )
+    return rows
+
+
+def seller_of(settings: Settings) -> Seller:
+    return Seller(
+        name=settings.seller_name,
+        street=settings.seller_street,
+        postal_code=settings.seller_postal_code,
+        city=settings.seller_city,
+        nip=settings.seller_nip,
+    )
+
+
 def issue(
     ctx: Context,
     *,
@@ -80,24 +123,8 @@ def issue(
     iid = str(uuid.uuid4())
     key_id = retention_key(ctx, "invoices", now.year)
     seq, number = next_number(ctx, now.year)
-    line_rows = []
-    for pos, spec in enumerate(lines, start=1):
-        gross = spec.unit_gross * spec.quantity
-        net, vat = split_gross(gross, spec.vat_rate_bp)
-        line_rows.append(
-            InvoiceLine(
-                invoice_id=iid,
-                position=pos,
-                description=spec.description[:200],
-                quantity=spec.quantity,
-                unit_gross=spec.unit_gross,
-                vat_rate_bp=spec.vat_rate_bp,
-                net=net,
-                vat=vat,
-                gross=gross,
-            )
-        )
-    seal = ctx.keyring.seal
+    line_rows = _line_rows(iid, lines)
+    seller = seller_of(settings)
     row = Invoice(
         id=iid,
         number=number,
@@ -117,11 +144,12 @@ def issue(
         status="unpaid",
         charge_attempts=0,
         retain_until=retain_until(now.year, settings.invoice_retention_years),
+        **{f"seller_{field}": value for field, value in seller.model_dump().items()},
     )
     for column, value in zip(
         _BUYER_COLUMNS, (buyer.name, buyer.street, buyer.postal_code, buyer.city), strict=True
     ):
-        setattr(row, column, seal(ctx.session, key_id, TABLE, column, iid, value))
+        setattr(row, column, ctx.keyring.seal(ctx.session, key_id, TABLE, column, iid, value))
     ctx.session.add(row)
     ctx.session.flush()
     ctx.session.add_all(line_rows)
@@ -197,6 +225,54 @@ def payments_of(
     return out
 
 
+def _stored_seller(ctx: Context, row: Invoice) -> Seller:
+    """The seller copied at issue; the settings' for invoices issued before copies."""
+    if row.seller_nip is None:
+        return seller_of(ctx.runtime.settings)
+    return Seller(
+        name=row.seller_name or "",
+        street=row.seller_street or "",
+        postal_code=row.seller_postal_code or "",
+        city=row.seller_city or "",
+        nip=row.seller_nip,
+    )
+
+
+def _line_read(line: InvoiceLine) -> InvoiceLineRead:
+    return InvoiceLineRead(
+        position=line.position,
+        description=line.description,
+        quantity=line.quantity,
+        unit=line.unit,
+        unit_net=split_gross(line.unit_gross, line.vat_rate_bp)[0],
+        unit_gross=line.unit_gross,
+        vat_rate_bp=line.vat_rate_bp,
+        net=line.net,
+        vat=line.vat,
+        gross=line.gross,
+    )
+
+
+def lines_of(session: Session, invoice_id: str) -> list[InvoiceLineRead]:
+    rows = session.execute(
+        select(InvoiceLine)
+        .where(InvoiceLine.invoice_id == invoice_id)
+        .order_by(InvoiceLine.position)
+    ).scalars()
+    return [_line_read(ln) for ln in rows]
+
+
+def vat_rates(lines: list[InvoiceLineRead]) -> list[VatRateTotal]:
+    """Net, VAT and gross per VAT rate, highest rate first."""
+    totals: dict[int, VatRateTotal] = {}
+    for ln in lines:
+        t = totals.setdefault(
+            ln.vat_rate_bp, VatRateTotal(vat_rate_bp=ln.vat_rate_bp, net=0, vat=0, gross=0)
+        )
+        t.net, t.vat, t.gross = t.net + ln.net, t.vat + ln.vat, t.gross + ln.gross
+    return [totals[rate] for rate in sorted(totals, reverse=True)]
+
+
 def get(ctx: Context, invoice_id: str) -> InvoiceRead:
     row = _load(ctx, invoice_id)
     grant = ctx.check(
@@ -206,9 +282,8 @@ def get(ctx: Context, invoice_id: str) -> InvoiceRead:
         subjects=[row.customer_id],
     )
     name, street, postal_code, city = grant.reveal(Invoice, row, _BUYER_COLUMNS)
-    lines = ctx.session.execute(
-        select(InvoiceLine).where(InvoiceLine.invoice_id == row.id).order_by(InvoiceLine.position)
-    ).scalars()
+    lines = lines_of(ctx.session, row.id)
+    paid = row.gross_total if row.status == "paid" else 0
     return InvoiceRead(
         **summary(row).model_dump(),
         order_id=row.order_id,
@@ -216,20 +291,12 @@ def get(ctx: Context, invoice_id: str) -> InvoiceRead:
         net_total=row.net_total,
         vat_total=row.vat_total,
         paid_at=row.paid_at,
+        seller=_stored_seller(ctx, row),
         buyer=Buyer(name=name, street=street, postal_code=postal_code, city=city),
-        lines=[
-            InvoiceLineRead(
-                position=ln.position,
-                description=ln.description,
-                quantity=ln.quantity,
-                unit_gross=ln.unit_gross,
-                vat_rate_bp=ln.vat_rate_bp,
-                net=ln.net,
-                vat=ln.vat,
-                gross=ln.gross,
-            )
-            for ln in lines
-        ],
+        lines=lines,
+        vat_rates=vat_rates(lines),
+        amount_paid=paid,
+        amount_due=row.gross_total - paid,
         payments=payments_of(grant, invoice_id=row.id),
         retain_until=row.retain_until,
     )

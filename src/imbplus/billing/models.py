@@ -100,6 +100,11 @@ class Invoice(Base):
     buyer_street_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
     buyer_postal_code_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
     buyer_city_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
+    seller_name: Mapped[str | None] = mapped_column(String(200))
+    seller_street: Mapped[str | None] = mapped_column(String(200))
+    seller_postal_code: Mapped[str | None] = mapped_column(String(6))
+    seller_city: Mapped[str | None] = mapped_column(String(100))
+    seller_nip: Mapped[str | None] = mapped_column(String(10))
     retain_until: Mapped[date] = mapped_column(Date)
 
     __table_args__ = (
@@ -117,6 +122,7 @@ class InvoiceLine(Base):
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     description: Mapped[str] = mapped_column(String(200))
     quantity: Mapped[int] = mapped_column(Integer)
+    unit: Mapped[str] = mapped_column(String(8), default="szt.")
     unit_gross: Mapped[int] = mapped_column(Integer)
     vat_rate_bp: Mapped[int] = mapped_column(Integer)
     net: Mapped[int] = mapped_column(Integer)
@@ -206,6 +212,11 @@ classify(
         "buyer_street_ct": (C.ADDRESS, _BUYER, "Buyer street (copy, retention key)."),
         "buyer_postal_code_ct": (C.ADDRESS, _BUYER, "Buyer postal code (retention key)."),
         "buyer_city_ct": (C.ADDRESS, _BUYER, "Buyer city (copy, retention key)."),
+        "seller_name": (*_REF, "Seller's name as at issue (the company, not a person)."),
+        "seller_street": (*_REF, "Seller's street as at issue."),
+        "seller_postal_code": (*_REF, "Seller's postal code as at issue."),
+        "seller_city": (*_REF, "Seller's city as at issue."),
+        "seller_nip": (*_REF, "Seller's NIP as at issue."),
         "retain_until": (*_REF, "End of the tax retention period (5 years after the year)."),
     },
 )
@@ -216,6 +227,7 @@ classify(
         "position": (*_REF, "Line number."),
         "description": (*_REF, "Product name or service period."),
         "quantity": (*_REF, "Quantity."),
+        "unit": (*_REF, "Unit of measure: szt. (a box) or usł. (a service period)."),
         "unit_gross": (*_REF, "Unit gross price in grosze."),
         "vat_rate_bp": (*_REF, "VAT rate in basis points."),
         "net": (*_BILL, "Line net in grosze."),

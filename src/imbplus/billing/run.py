@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from imbplus.billing import invoices, payments
 from imbplus.billing.invoices import LineSpec
 from imbplus.billing.models import BilledPeriod, Card, Invoice
+from imbplus.billing.periods import whole_month
 from imbplus.billing.schemas import Buyer
 from imbplus.clock import clock
 from imbplus.customers import service as customers
@@ -101,12 +102,19 @@ def _bill_one(ctx: Context, sub_id: str, month: str) -> str:
         customer = customers.get(ctx, sub.customer_id)
     except Erased:
         return "not_active"
-    name = sub.product_name
+    period = whole_month(sub.monthly_gross, month)
+    line = LineSpec(
+        f"{sub.product_name} – {period.label(prorated=False)}",
+        1,
+        period.gross,
+        sub.vat_rate_bp,
+        "usł.",
+    )
     invoice = invoices.issue(
         ctx,
         customer_id=sub.customer_id,
         kind="subscription",
-        lines=[LineSpec(f"{name} – abonament {month}", 1, sub.monthly_gross, sub.vat_rate_bp)],
+        lines=[line],
         buyer=Buyer(
             name=customer.name,
             street=customer.address.street,

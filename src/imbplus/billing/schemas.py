@@ -84,6 +84,8 @@ class InvoiceLineRead(BaseModel):
     position: int
     description: str
     quantity: int
+    unit: str = Field(description="unit of measure: szt. or usł.")
+    unit_net: int = Field(description="net unit price in grosze (from the gross price)")
     unit_gross: int
     vat_rate_bp: int
     net: int
@@ -96,6 +98,24 @@ class Buyer(BaseModel):
     street: str
     postal_code: str
     city: str
+    nip: str | None = Field(
+        default=None, description="the buyer's NIP, where given (customers give none yet)"
+    )
+
+
+class Seller(BaseModel):
+    name: str
+    street: str
+    postal_code: str
+    city: str
+    nip: str
+
+
+class VatRateTotal(BaseModel):
+    vat_rate_bp: int
+    net: int
+    vat: int
+    gross: int
 
 
 class InvoiceSummary(BaseModel):
@@ -119,8 +139,12 @@ class InvoiceRead(InvoiceSummary):
     net_total: int
     vat_total: int
     paid_at: datetime | None
+    seller: Seller
     buyer: Buyer
     lines: list[InvoiceLineRead]
+    vat_rates: list[VatRateTotal] = Field(description="net, VAT and gross per VAT rate")
+    amount_paid: int = Field(description="grosze paid")
+    amount_due: int = Field(description="grosze still to pay")
     payments: list[PaymentRead]
     retain_until: date
 

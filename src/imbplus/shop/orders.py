@@ -259,6 +259,7 @@ def _complete(
             quantity=line.quantity,
             unit_gross=line.product.price_gross,
             vat_rate_bp=line.product.vat_rate_bp,
+            unit="usł." if line.product.kind == "package" else "szt.",
         )
         for line in lines
     ]

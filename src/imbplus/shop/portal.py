@@ -127,7 +127,8 @@ def remove_card(request: Request, ctx: PortalContext, card_id: str) -> Response:
 @router.get("/invoices/{invoice_id}")
 def invoice_page(request: Request, user: Customer, ctx: PortalContext, invoice_id: str) -> Response:
     invoice = invoices.get(_billing(ctx), invoice_id)
-    html = documents.render_html(request.app.state.templates.env, invoice)
+    back = i18n.localized(i18n.lang_of(request.scope), "/portal/orders#invoices")
+    html = documents.render_html(request.app.state.templates.env, invoice, back)
     return Response(html, media_type="text/html; charset=utf-8")
 
 
