@@ -24,7 +24,8 @@ def test_a_box_and_a_package_make_a_paid_order_with_invoice_shipment_and_subscri
     setup_shop(rt)
     customer = make_customer(rt)
     order = place_order(rt, customer.id)
-    assert order.status == "paid" and order.total_gross == 39900 + 6999
+    # the box, and the package's first period: 13/30 of 69,99 zł (18-30 November)
+    assert order.status == "paid" and order.total_gross == 39900 + 3033
     assert order.payment is not None and order.payment.masked == "424242******4242"
     assert order.invoice is not None and order.invoice.number.startswith("FV/")
     assert len(order.shipments) == 1 and order.shipments[0].status == "created"

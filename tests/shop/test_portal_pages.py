@@ -71,7 +71,7 @@ def test_a_subscriber_orders_a_box_and_a_package_and_sees_the_invoice(
     assert "Halina Kiepska" in invoice.text and "Faktura VAT nr FV/" in invoice.text
     pdf = client.get(invoice_link.group(1) + "/pdf")
     text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
-    assert "Halina Kiepska" in text and "468,99" in text
+    assert "Halina Kiepska" in text and "429,33" in text
     assert "4242 4242" not in orders.text and "902" not in re.sub(r"[0-9a-f-]{36}", "", orders.text)
 
 

@@ -33,6 +33,20 @@ register(
             "en": "Thank you! The order is paid; we will tell you about the shipment by e-mail "
             "and SMS.",
         },
+        "shop.first_period": {
+            "pl": "Pierwszy miesiąc abonamentu liczymy proporcjonalnie: płacisz za dni od dnia "
+            "zamówienia do końca miesiąca (ten dzień wliczony). Od następnego miesiąca płacisz "
+            "pełną opłatę miesięczną.",
+            "en": "The first month of a package is prorated: you pay for the days from the day "
+            "of the order to the end of the month (that day included). From the next month on "
+            "you pay the full monthly fee.",
+        },
+        "shop.placed.first_period": {
+            "pl": "Za bieżący miesiąc abonamentu pobraliśmy opłatę proporcjonalną do liczby dni "
+            "do końca miesiąca; od następnego miesiąca opłata jest pełna.",
+            "en": "For the current month of your package we charged only the days left in the "
+            "month; from the next month on you pay the full monthly fee.",
+        },
         "shop.error.validation_failed": {
             "pl": "Popraw pola: {fields}.",
             "en": "Please correct: {fields}.",
@@ -63,6 +77,11 @@ register(
         "orders.order": {"pl": "Zamówienie", "en": "Order"},
         "orders.paid_with": {"pl": "Zapłacono kartą", "en": "Paid by card"},
         "orders.invoice": {"pl": "Faktura", "en": "Invoice"},
+        "orders.charged": {"pl": "Pobrano", "en": "Charged"},
+        "orders.next_months": {
+            "pl": "{name}: kolejne miesiące w pełnej wysokości, {amount} / mies., od {date}.",
+            "en": "{name}: the following months in full, {amount} / month, from {date}.",
+        },
         "orders.parcel": {"pl": "Przesyłka", "en": "Parcel"},
         "orders.status.created": {"pl": "przygotowana", "en": "being prepared"},
         "orders.status.handed_over": {"pl": "u przewoźnika", "en": "with the carrier"},

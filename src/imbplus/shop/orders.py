@@ -6,6 +6,10 @@ only after its approval the payment, invoice, shipments (one per box) and subscr
 are written. A decline or timeout raises, and the unit of work rolls everything back: no
 half-made order, payment or invoice (the disclosure register and the audit log keep the
 attempt). If a write fails after the approval, the authorization is voided.
+
+A package's first period (the order day to the end of its month) is charged and invoiced
+with the order, prorated by days (`billing/periods.py`); the monthly run bills the whole
+months after it.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from imbplus.billing import cards, invoices, payments
 from imbplus.billing.cardcheck import CheckedCard, check_cvv, check_expiry, check_number
 from imbplus.billing.invoices import LineSpec
+from imbplus.billing.periods import ServicePeriod, first_period
 from imbplus.billing.schemas import Buyer, CardIn
 from imbplus.clock import clock
 from imbplus.customers import service as customers
@@ -47,10 +52,6 @@ class IdempotencyReused(Conflict):
 
 def _problem(field: str, problem: str) -> ValidationFailed:
     return ValidationFailed([{"field": field, "problem": problem}])
-
-
-def period_of(at: datetime) -> str:
-    return f"{at.year:04d}-{at.month:02d}"
 
 
 # -- validation ----------------------------------------------------------------------------
@@ -140,8 +141,61 @@ def _replay(ctx: Context, key: str, canonical: str) -> OrderRead | None:
 # -- placing -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class _Line:
+    """An ordered product and what this order charges for it: a box its price, a package
+    its first service period (prorated), later months come from the monthly run."""
+
     product: Product
     quantity: int
+    first: ServicePeriod | None
+
+    @property
+    def unit_charge(self) -> int:
+        return self.first.gross if self.first else self.product.price_gross
+
+    @property
+    def spec(self) -> LineSpec:
+        name, vat = self.product.name, self.product.vat_rate_bp
+        if self.first is None:
+            return LineSpec(name, self.quantity, self.unit_charge, vat)
+        label = self.first.label(prorated=True)
+        return LineSpec(f"{name} – {label}", self.quantity, self.unit_charge, vat, "usł.")
+
+
+@dataclass(frozen=True)
+class _Parties:
+    buyer: Buyer
+    recipient: Recipient
+
+
+def _lines(found: dict[str, Product], data: OrderCreate, day: date) -> list[_Line]:
+    return [
+        _Line(
+            product=(product := found[line.product_id]),
+            quantity=line.quantity,
+            first=first_period(product.price_gross, day) if product.kind == "package" else None,
+        )
+        for line in data.lines
+    ]
+
+
+def _parties(ctx: Context, data: OrderCreate) -> _Parties:
+    customer = customers.get(ctx, data.customer_id)
+    address = customer.address
+    buyer = Buyer(
+        name=customer.name,
+        street=address.street,
+        postal_code=address.postal_code,
+        city=address.city,
+    )
+    recipient = data.recipient or Recipient.model_construct(
+        name=customer.name,
+        street=address.street,
+        postal_code=address.postal_code,
+        city=address.city,
+        phone=customer.phone,
+        email=customer.email,
+    )
+    return _Parties(buyer, recipient)
 
 
 def place(ctx: Context, data: OrderCreate, idempotency_key: str) -> OrderRead:
@@ -156,44 +210,63 @@ def place(ctx: Context, data: OrderCreate, idempotency_key: str) -> OrderRead:
     replayed = _replay(ctx, idempotency_key, canonical)
     if replayed is not None:
         return replayed
-    found = _products(ctx, data)
-    lines = [_Line(found[line.product_id], line.quantity) for line in data.lines]
-    saved = cards.active_card(ctx, data.card_id, customer_id) if data.card_id else None
-    customer = customers.get(ctx, customer_id)
-    buyer = Buyer(
-        name=customer.name,
-        street=customer.address.street,
-        postal_code=customer.address.postal_code,
-        city=customer.address.city,
-    )
-    recipient = data.recipient or Recipient.model_construct(
-        name=customer.name,
-        street=customer.address.street,
-        postal_code=customer.address.postal_code,
-        city=customer.address.city,
-        phone=customer.phone,
-        email=customer.email,
-    )
     now = clock.now()
-    order_id = str(uuid.uuid4())
-    total = sum(line.product.price_gross * line.quantity for line in lines)
-    order = Order(
-        id=order_id,
+    lines = _lines(_products(ctx, data), data, now.date())
+    saved = cards.active_card(ctx, data.card_id, customer_id) if data.card_id else None
+    parties = _parties(ctx, data)
+    order = _new_order(ctx, customer_id, lines, now)
+    concurrent = _write_order(ctx, order, lines, (idempotency_key, fingerprint), canonical)
+    if concurrent is not None:
+        return concurrent
+    authorized = payments.authorize_checkout(
+        ctx,
+        customer_id=customer_id,
+        order_id=order.id,
+        amount=order.total_gross,
+        card=card,
+        saved=saved,
+        save=bool(data.card and data.card.save),
+        idempotency_key=f"{ctx.actor.label}:{idempotency_key}",
+    )
+    try:
+        _complete(ctx, order, lines, authorized, parties, now)
+    except BaseException:
+        payments.provider(ctx.platform).void(authorized.approval.reference)
+        raise
+    ctx.note("order.placed", subject=customer_id, reason=f"order:{order.id}")
+    return get(ctx, order.id)
+
+
+def _new_order(ctx: Context, customer_id: str, lines: list[_Line], now: datetime) -> Order:
+    return Order(
+        id=str(uuid.uuid4()),
         customer_id=customer_id,
         status="paid",
         placed_by=ctx.actor.label,
-        total_gross=total,
+        total_gross=sum(line.unit_charge * line.quantity for line in lines),
         currency="PLN",
         created_at=now,
         updated_at=now,
     )
+
+
+def _write_order(
+    ctx: Context,
+    order: Order,
+    lines: list[_Line],
+    request: tuple[str, str],
+    canonical: str,
+) -> OrderRead | None:
+    """Writes the order, its lines and its request key; when the same key was committed
+    meanwhile (a concurrent duplicate), writes nothing and answers with that order."""
+    key, fingerprint = request
     try:
         with ctx.session.begin_nested():
             ctx.session.add(order)
             ctx.session.flush()
             ctx.session.add_all(
                 OrderLine(
-                    order_id=order_id,
+                    order_id=order.id,
                     position=pos,
                     product_id=line.product.id,
                     kind=line.product.kind,
@@ -207,36 +280,19 @@ def place(ctx: Context, data: OrderCreate, idempotency_key: str) -> OrderRead:
             ctx.session.add(
                 OrderRequest(
                     actor=ctx.actor.label,
-                    key=idempotency_key,
+                    key=key,
                     fingerprint=fingerprint,
-                    order_id=order_id,
-                    created_at=now,
+                    order_id=order.id,
+                    created_at=order.created_at,
                 )
             )
             ctx.session.flush()
     except IntegrityError:
-        # the same key committed meanwhile (a concurrent duplicate): answer with its order
-        found_again = _replay(ctx, idempotency_key, canonical)
+        found_again = _replay(ctx, key, canonical)
         if found_again is None:
             raise
         return found_again
-    authorized = payments.authorize_checkout(
-        ctx,
-        customer_id=customer_id,
-        order_id=order_id,
-        amount=total,
-        card=card,
-        saved=saved,
-        save=bool(data.card and data.card.save),
-        idempotency_key=f"{ctx.actor.label}:{idempotency_key}",
-    )
-    try:
-        _complete(ctx, order, lines, authorized, buyer, recipient, now)
-    except BaseException:
-        payments.provider(ctx.platform).void(authorized.approval.reference)
-        raise
-    ctx.note("order.placed", subject=customer_id, reason=f"order:{order_id}")
-    return get(ctx, order_id)
+    return None
 
 
 def _complete(
@@ -244,31 +300,15 @@ def _complete(
     order: Order,
     lines: list[_Line],
     authorized: payments.Authorized,
-    buyer: Buyer,
-    recipient: Recipient,
+    parties: _Parties,
     now: datetime,
 ) -> None:
-    period = period_of(now)
-    specs = [
-        LineSpec(
-            description=(
-                f"{line.product.name} – abonament {period}"
-                if line.product.kind == "package"
-                else line.product.name
-            ),
-            quantity=line.quantity,
-            unit_gross=line.product.price_gross,
-            vat_rate_bp=line.product.vat_rate_bp,
-            unit="usł." if line.product.kind == "package" else "szt.",
-        )
-        for line in lines
-    ]
     invoice = invoices.issue(
         ctx,
         customer_id=order.customer_id,
         kind="order",
-        lines=specs,
-        buyer=buyer,
+        lines=[line.spec for line in lines],
+        buyer=parties.buyer,
         order_id=order.id,
         at=now,
     )
@@ -288,6 +328,13 @@ def _complete(
         provider_ref=authorized.approval.reference,
         at=now,
     )
+    first_box = _ship_boxes(ctx, order, lines, parties.recipient)
+    _start_subscriptions(ctx, order, lines, (first_box, authorized.card_id), invoice.id, now)
+    ctx.session.flush()
+
+
+def _ship_boxes(ctx: Context, order: Order, lines: list[_Line], recipient: Recipient) -> str | None:
+    """One shipment per box; returns the first one's id."""
     first_box: str | None = None
     for line in lines:
         if line.product.kind != "stb":
@@ -301,16 +348,29 @@ def _complete(
                 recipient=recipient,
             )
             first_box = first_box or sid
+    return first_box
+
+
+def _start_subscriptions(
+    ctx: Context,
+    order: Order,
+    lines: list[_Line],
+    box_and_card: tuple[str | None, str | None],
+    invoice_id: str,
+    now: datetime,
+) -> None:
+    """A subscription per package; its first period is billed on the order's invoice."""
+    shipment_id, card_id = box_and_card
     for line in lines:
-        if line.product.kind != "package":
+        if line.first is None:
             continue
         sub = Subscription(
             id=str(uuid.uuid4()),
             customer_id=order.customer_id,
             product_id=line.product.id,
             order_id=order.id,
-            shipment_id=first_box,
-            card_id=authorized.card_id,
+            shipment_id=shipment_id,
+            card_id=card_id,
             status="active",
             monthly_gross=line.product.price_gross,
             vat_rate_bp=line.product.vat_rate_bp,
@@ -318,5 +378,4 @@ def _complete(
         )
         ctx.session.add(sub)
         ctx.session.flush()
-        invoices.mark_billed(ctx, sub.id, period, invoice.id)
-    ctx.session.flush()
+        invoices.mark_billed(ctx, sub.id, line.first.month, invoice_id)

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from imbplus.billing import cards, credit, documents, invoices
 from imbplus.billing.money import pln
+from imbplus.billing.periods import pl_date
 from imbplus.bounds import Flag
 from imbplus.errors import DomainError
 from imbplus.portal.deps import SUBSCRIBER_PAGES, Customer, PortalContext
@@ -109,6 +110,7 @@ def my_orders(
         "portal/orders.html",
         user=user,
         pln=pln,
+        pl_date=pl_date,
         placed=bool(placed),
         orders=orders.list_orders(billing, customer_id=user.customer_id),
         invoices=invoices.list_invoices(billing, customer_id=user.customer_id),

@@ -8,6 +8,7 @@ from dataclasses import replace
 from sqlalchemy import select
 
 from imbplus.billing import invoices
+from imbplus.billing.schemas import InvoiceSummary, PaymentRead
 from imbplus.errors import NotFound
 from imbplus.ids import is_uuid
 from imbplus.privacy.access import Context
@@ -15,6 +16,7 @@ from imbplus.privacy.catalog import Action, Category, Purpose
 from imbplus.shipping import service as shipping
 from imbplus.shop.models import Order, OrderLine, Subscription
 from imbplus.shop.schemas import (
+    OrderCharge,
     OrderInvoice,
     OrderLineRead,
     OrderPayment,
@@ -43,28 +45,7 @@ def get(ctx: Context, order_id: str) -> OrderRead:
         select(OrderLine).where(OrderLine.order_id == row.id).order_by(OrderLine.position)
     ).scalars()
     shown, inv = invoices.of_order(grant, row.id)
-    payment = (
-        OrderPayment(
-            status=shown.status,
-            brand=shown.brand,
-            masked=shown.masked,
-            amount_gross=shown.amount_gross,
-        )
-        if shown
-        else None
-    )
-    invoice = OrderInvoice(id=inv.id, number=inv.number) if inv else None
-    shipment_ctx = replace(ctx, purpose=Purpose.SHIPMENT_CONTACT)
-    shipments = (
-        [
-            OrderShipment(id=s.id, parcel_id=s.parcel_id, status=s.status)
-            for s in shipping.list_shipments(
-                shipment_ctx, order_id=row.id, customer_id=row.customer_id
-            )
-        ]
-        if _may_see_shipments(ctx, row.customer_id)
-        else []
-    )
+    shipments = _shipments(ctx, row)
     subs = ctx.session.execute(
         select(Subscription).where(Subscription.order_id == row.id)
     ).scalars()
@@ -88,11 +69,39 @@ def get(ctx: Context, order_id: str) -> OrderRead:
             )
             for ln in lines
         ],
-        payment=payment,
-        invoice=invoice,
+        payment=_payment(shown),
+        invoice=_invoice(ctx, inv),
         shipments=shipments,
         subscriptions=[SubscriptionRead.model_validate(s) for s in subs],
     )
+
+
+def _payment(shown: PaymentRead | None) -> OrderPayment | None:
+    if shown is None:
+        return None
+    return OrderPayment(
+        status=shown.status, brand=shown.brand, masked=shown.masked, amount_gross=shown.amount_gross
+    )
+
+
+def _invoice(ctx: Context, inv: InvoiceSummary | None) -> OrderInvoice | None:
+    if inv is None:
+        return None
+    charges = [
+        OrderCharge(description=ln.description, quantity=ln.quantity, gross=ln.gross)
+        for ln in invoices.lines_of(ctx.session, inv.id)
+    ]
+    return OrderInvoice(id=inv.id, number=inv.number, charges=charges)
+
+
+def _shipments(ctx: Context, row: Order) -> list[OrderShipment]:
+    if not _may_see_shipments(ctx, row.customer_id):
+        return []
+    shipment_ctx = replace(ctx, purpose=Purpose.SHIPMENT_CONTACT)
+    return [
+        OrderShipment(id=s.id, parcel_id=s.parcel_id, status=s.status)
+        for s in shipping.list_shipments(shipment_ctx, order_id=row.id, customer_id=row.customer_id)
+    ]
 
 
 def _may_see_shipments(ctx: Context, customer_id: str) -> bool:

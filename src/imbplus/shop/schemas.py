@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
+from imbplus.billing.periods import next_month_start
 from imbplus.billing.schemas import CardIn
 from imbplus.customers.schemas import STRICT
 from imbplus.shipping.schemas import Recipient
@@ -65,9 +66,19 @@ class OrderPayment(BaseModel):
     amount_gross: int
 
 
+class OrderCharge(BaseModel):
+    """A line of the order's invoice: what the order charged for, e.g. a package's first
+    period, prorated by days."""
+
+    description: str
+    quantity: int
+    gross: int
+
+
 class OrderInvoice(BaseModel):
     id: str
     number: str
+    charges: list[OrderCharge] = Field(default_factory=list)
 
 
 class OrderShipment(BaseModel):
@@ -87,6 +98,11 @@ class SubscriptionRead(BaseModel):
     status: str
     monthly_gross: int
     started_at: datetime
+
+    @computed_field(description="first day of the first whole month, billed monthly")  # type: ignore[prop-decorator]
+    @property
+    def full_months_from(self) -> date:
+        return next_month_start(self.started_at.date())
 
 
 class OrderRead(BaseModel):
