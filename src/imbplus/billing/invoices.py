@@ -228,7 +228,7 @@ def payments_of(
 def _stored_seller(ctx: Context, row: Invoice) -> Seller:
     """The seller copied at issue; the settings' for invoices issued before copies."""
     if row.seller_nip is None:
-        return seller_of(ctx.runtime.settings)
+        return seller_of(ctx.platform.settings)
     return Seller(
         name=row.seller_name or "",
         street=row.seller_street or "",
