@@ -12,6 +12,9 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	# pycanon (the independent k/l/t checker of tests/anonymize) pins exact versions of
+	# typer and typing_extensions that break ours; its checkers need only numpy and pandas
+	$(PY) -m pip install --quiet --no-deps 'pycanon==1.3.6'
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 

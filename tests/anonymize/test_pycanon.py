@@ -1,9 +1,9 @@
 """The independent library pycanon confirms k, l and t of the releases.
 
 pycanon pins exact versions of its own dependencies (typer, numpy, typing_extensions)
-that conflict with ours (its typer lacks what our CLI uses), so it is not a project
-dependency. Its checkers need only numpy and pandas: `pip install pandas` then
-`pip install --no-deps pycanon` in a development environment runs these tests.
+that conflict with ours (its typer lacks what our CLI uses), so `make install` installs it
+without them (`pip install --no-deps`); its checkers need only numpy and pandas (a dev
+dependency). Elsewhere these tests skip, saying so.
 """
 
 from __future__ import annotations
