@@ -8,10 +8,10 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from imbplus.billing.seller import SellerSettings
+from imbplus.seller import SellerSettings
 
 
-class Settings(BaseSettings, SellerSettings):  # seller_* fields: billing/seller.py
+class Settings(BaseSettings, SellerSettings):  # seller_* fields: seller.py
     model_config = SettingsConfigDict(env_prefix="IMBPLUS_", extra="ignore")
 
     data_dir: Path = Field(

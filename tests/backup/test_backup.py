@@ -16,6 +16,7 @@ from imbplus.backup import drill as drills
 from imbplus.backup import manifest as mf
 from imbplus.backup import restore as restores
 from imbplus.backup.evidence import erasures_journalled, restore_drill
+from imbplus.bootstrap import init
 from imbplus.customers import service as customers
 from imbplus.customers.models import Customer
 from imbplus.customers.schemas import CustomerSearch
@@ -123,7 +124,7 @@ def test_restore_brings_the_backup_back_but_not_the_erased(rt: Runtime) -> None:
     settings = rt.settings
     rt.dispose()
 
-    done = restores.restore(settings, made.path)
+    done = restores.restore(settings, made.path, prepare=init)
     try:
         assert sorted(done.erased_again) == sorted([erased_later.id, journalled.id])
         back = Runtime(settings)
@@ -156,7 +157,7 @@ def test_a_restore_refuses_a_damaged_backup_and_touches_nothing(rt: Runtime) -> 
     (made.path / made.manifest.database.path).write_bytes(b"not a database")
     settings = rt.settings
     with pytest.raises(mf.BackupInvalid, match="damaged, nothing was restored"):
-        restores.restore(settings, made.path)
+        restores.restore(settings, made.path, prepare=init)
     assert added.id in _statuses(rt)
 
 
@@ -277,7 +278,7 @@ def test_restore_after_the_journal_was_lost_reads_the_old_database(rt: Runtime) 
     rt.settings.erasure_journal.unlink()  # lost with its volume
     settings = rt.settings
     rt.dispose()
-    done = restores.restore(settings, made.path)
+    done = restores.restore(settings, made.path, prepare=init)
     try:
         assert done.live_readable and done.erased_again == [gone.id]
         # journalled before the database was replaced: a second run would still know

@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +30,6 @@ from sqlalchemy import select
 from imbplus.backup import database
 from imbplus.backup import manifest as mf
 from imbplus.backup.service import TELEMETRY
-from imbplus.bootstrap import init
 from imbplus.clock import clock
 from imbplus.customers import service as customers
 from imbplus.customers.models import Customer
@@ -96,10 +96,10 @@ def _replace_telemetry(settings: Settings, path: Path, manifest: mf.Manifest) ->
     return len(manifest.telemetry)
 
 
-def restore(
-    settings: Settings, path: Path, *, telemetry: bool = False, progress: mf.Progress | None = None
-) -> Restored:
-    manifest = mf.read(path)
+def _restorable(
+    settings: Settings, path: Path, manifest: mf.Manifest, progress: mf.Progress | None
+) -> str:
+    """The backend to restore into, once the backup's files and kind are checked."""
     problems = mf.check_files(path, manifest, progress)
     if problems:
         raise mf.BackupInvalid(
@@ -112,6 +112,20 @@ def restore(
             f"a {manifest.backend} backup cannot be restored into {backend}",
             backup=manifest.name,
         )
+    return backend
+
+
+def restore(
+    settings: Settings,
+    path: Path,
+    *,
+    prepare: Callable[[Runtime], object],
+    telemetry: bool = False,
+    progress: mf.Progress | None = None,
+) -> Restored:
+    """The backup at `path` in place of the live data; `prepare` is `bootstrap.init`."""
+    manifest = mf.read(path)
+    backend = _restorable(settings, path, manifest, progress)
     journalled = erasure_journal.read(settings.erasure_journal)
     live = _erased_live(settings)
     # Before anything is replaced, the journal learns every erasure the live database knows,
@@ -138,7 +152,7 @@ def restore(
     result = Restored(manifest.name, kept, live is not None)
     rt = Runtime(settings)
     try:
-        init(rt)
+        prepare(rt)
         result.erased_again = _erase_again(rt, erased)
         if telemetry:
             result.telemetry_files = _replace_telemetry(settings, path, manifest)

@@ -6,9 +6,10 @@ the person. The same reasons are shown to staff and to the customer.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from imbplus.billing.models import Invoice, Payment
 from imbplus.billing.schemas import CreditDecision, CreditReason
@@ -34,27 +35,7 @@ def decide(ctx: Context, customer_id: str) -> CreditDecision:
     )
     status = customers.status_of(ctx, customer_id)
     now = clock.now()
-    s = ctx.session
-    paid, first_paid = s.execute(
-        select(func.count(), func.min(Invoice.paid_at)).where(
-            Invoice.customer_id == customer_id, Invoice.status == "paid"
-        )
-    ).one()
-    overdue = s.execute(
-        select(func.count()).where(
-            Invoice.customer_id == customer_id,
-            Invoice.status == "unpaid",
-            Invoice.due_date < now.date(),
-        )
-    ).scalar_one()
-    failed = s.execute(
-        select(func.count()).where(
-            Payment.customer_id == customer_id,
-            Payment.status != "approved",
-            Payment.created_at >= now - timedelta(days=FAILURE_WINDOW_DAYS),
-        )
-    ).scalar_one()
-    tenure = (now - first_paid).days if first_paid is not None else 0
+    paid, tenure, overdue, failed = _history(ctx.session, customer_id, now)
     reasons = [
         CreditReason(
             code="account_active",
@@ -88,3 +69,29 @@ def decide(ctx: Context, customer_id: str) -> CreditDecision:
     return CreditDecision(
         customer_id=customer_id, eligible=eligible, decided_at=now, reasons=reasons
     )
+
+
+def _history(session: Session, customer_id: str, now: datetime) -> tuple[int, int, int, int]:
+    """Paid invoices, days since the first payment, unpaid invoices past due, and failed
+    charges of the last FAILURE_WINDOW_DAYS."""
+    paid, first_paid = session.execute(
+        select(func.count(), func.min(Invoice.paid_at)).where(
+            Invoice.customer_id == customer_id, Invoice.status == "paid"
+        )
+    ).one()
+    overdue = session.execute(
+        select(func.count()).where(
+            Invoice.customer_id == customer_id,
+            Invoice.status == "unpaid",
+            Invoice.due_date < now.date(),
+        )
+    ).scalar_one()
+    failed = session.execute(
+        select(func.count()).where(
+            Payment.customer_id == customer_id,
+            Payment.status != "approved",
+            Payment.created_at >= now - timedelta(days=FAILURE_WINDOW_DAYS),
+        )
+    ).scalar_one()
+    tenure = (now - first_paid).days if first_paid is not None else 0
+    return int(paid), tenure, int(overdue), int(failed)

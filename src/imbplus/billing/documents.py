@@ -24,7 +24,7 @@ from imbplus import pdf
 from imbplus.billing.money import pln
 from imbplus.billing.periods import pl_date, pl_span, whole_month
 from imbplus.billing.schemas import Buyer, InvoiceRead, Seller
-from imbplus.billing.seller import nip_label
+from imbplus.seller import nip_label
 
 LINE_HEADER = (
     "Lp.",

@@ -13,6 +13,7 @@ from imbplus.backup import drill as drills
 from imbplus.backup import manifest as mf
 from imbplus.backup import restore as restores
 from imbplus.backup import service
+from imbplus.bootstrap import init
 from imbplus.cli.common import console, err_console, ready_runtime, runtime
 
 app = typer.Typer(
@@ -152,6 +153,7 @@ def restore(
         done = restores.restore(
             settings,
             path,
+            prepare=init,
             telemetry=telemetry,
             progress=phases("checking files", manifest.total_bytes()),
         )

@@ -11,6 +11,7 @@ from imbplus.cli.serve import run_server, select_sandboxes
 from imbplus.compliance import retention
 from imbplus.customers.models import Customer
 from imbplus.demo import activity
+from imbplus.demo import boxes as seeding
 from imbplus.demo import shop as demo_shop
 from imbplus.demo import staff as demo_staff
 from imbplus.demo.customers import DEMO_SUBSCRIBER, ensure_demo_subscriber, load
@@ -18,7 +19,6 @@ from imbplus.demo.policy import load as load_policy
 from imbplus.demo.surveys import ensure_demo_survey
 from imbplus.devices.models import Device
 from imbplus.runtime import Runtime
-from imbplus.telemetry import seed as seeding
 
 
 def devices_have(rt: object) -> bool:

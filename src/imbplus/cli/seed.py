@@ -3,7 +3,7 @@ from __future__ import annotations
 import typer
 
 from imbplus.cli.common import console, phases, ready_runtime
-from imbplus.telemetry import seed as seeding
+from imbplus.demo import boxes as seeding
 
 
 def register(app: typer.Typer) -> None:

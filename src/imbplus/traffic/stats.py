@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import case, distinct, func, select
+from sqlalchemy.orm import Session
 
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Action, Category
@@ -42,55 +44,19 @@ def traffic(ctx: Context, since: date, until: date) -> Traffic:
     ctx.check(Action.READ, {Category.WEB_REQUEST_LOG}, operation="traffic.statistics")
     session = ctx.session
     span = (M.day >= since, M.day <= until)
-    per_day = {
-        row.day: Day(row.day, row.requests, row.visitors, int(row.errors or 0))
-        for row in session.execute(
-            select(
-                M.day,
-                func.count().label("requests"),
-                func.count(distinct(M.network)).label("visitors"),
-                func.sum(case((M.status >= 400, 1), else_=0)).label("errors"),
-            )
-            .where(*span)
-            .group_by(M.day)
-        )
-    }
-    days = [
-        per_day.get(since + timedelta(days=i), Day(since + timedelta(days=i), 0, 0, 0))
-        for i in range((until - since).days + 1)
-    ]
+    found = Traffic(since, until, _days(session, span, since, until))
     hits = func.count().label("hits")
-    found = Traffic(since, until, days)
-    found.pages = [
-        (r.route, r.hits)
-        for r in session.execute(
-            select(M.route, hits)
-            .where(*span, M.status < 400)
-            .group_by(M.route)
-            .order_by(hits.desc(), M.route)
-            .limit(TOP)
-        )
-    ]
-    found.referrers = [
-        (r.referrer_domain, r.hits)
-        for r in session.execute(
-            select(M.referrer_domain, hits)
-            .where(*span, M.referrer_domain.is_not(None))
-            .group_by(M.referrer_domain)
-            .order_by(hits.desc(), M.referrer_domain)
-            .limit(TOP)
-        )
-    ]
-    found.errors = [
-        (r.status, r.route, r.hits)
-        for r in session.execute(
-            select(M.status, M.route, hits)
-            .where(*span, M.status >= 400)
-            .group_by(M.status, M.route)
-            .order_by(hits.desc(), M.status, M.route)
-            .limit(TOP)
-        )
-    ]
+
+    def top(*columns: Any, where: Any = None, order: tuple[Any, ...] = ()) -> list[Any]:
+        stmt = select(*columns, hits).where(*span)
+        if where is not None:
+            stmt = stmt.where(where)
+        stmt = stmt.group_by(*columns).order_by(hits.desc(), *(order or columns)).limit(TOP)
+        return [tuple(row) for row in session.execute(stmt)]
+
+    found.pages = top(M.route, where=M.status < 400)
+    found.referrers = top(M.referrer_domain, where=M.referrer_domain.is_not(None))
+    found.errors = top(M.status, M.route, where=M.status >= 400)
     found.networks = [
         (r.network, r.hits, r.days)
         for r in session.execute(
@@ -108,6 +74,27 @@ def traffic(ctx: Context, since: date, until: date) -> Traffic:
         )
     ]
     return found
+
+
+def _days(session: Session, span: tuple[Any, ...], since: date, until: date) -> list[Day]:
+    """Requests, visitors (networks) and errors per day, every day of the span."""
+    per_day = {
+        row.day: Day(row.day, row.requests, row.visitors, int(row.errors or 0))
+        for row in session.execute(
+            select(
+                M.day,
+                func.count().label("requests"),
+                func.count(distinct(M.network)).label("visitors"),
+                func.sum(case((M.status >= 400, 1), else_=0)).label("errors"),
+            )
+            .where(*span)
+            .group_by(M.day)
+        )
+    }
+    return [
+        per_day.get(since + timedelta(days=i), Day(since + timedelta(days=i), 0, 0, 0))
+        for i in range((until - since).days + 1)
+    ]
 
 
 @dataclass(frozen=True)

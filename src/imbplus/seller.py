@@ -1,4 +1,5 @@
-"""The seller named on every invoice (art. 106e of the Polish VAT act: name, address, NIP).
+"""The seller named on every invoice (art. 106e of the Polish VAT act: name, address, NIP),
+as settings: a module of its own below the settings object, which inherits its fields.
 
 The values are settings (`IMBPLUS_SELLER_*`); each invoice keeps a copy made when it was
 issued, so a later change of address does not rewrite issued invoices. The defaults are a
