@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -27,21 +28,23 @@ def consent_of(request: Request) -> ConsentState:
     return found if isinstance(found, ConsentState) else NO_DECISION
 
 
-def count_view(request: Request, session: Db) -> None:
-    """Count a view of a public page; a visitor only with statistics consent (P18)."""
+async def count_view(request: Request) -> AsyncIterator[None]:
+    """Count a view of a public page that answered (an error, e.g. 404, is not a view); a
+    visitor only with statistics consent (P18). In memory: the counts are written off the
+    request path (see `stats.ViewCounts`)."""
     route = request.scope.get("route")
-    page = getattr(route, "path", None) or "?"
-    value = stats.record_view(
-        session,
-        page,
+    view = stats.view_of(
+        getattr(route, "path", None) or "?",
         statistics_consent=consent_of(request).statistics,
         last_visit=request.cookies.get(cookies.STATISTICS),
     )
-    if value is not None:
-        request.state.stats_cookie = value
+    if view.cookie is not None:
+        request.state.stats_cookie = view.cookie
+    yield
+    request.app.state.view_counts.add(view)
 
 
-Counted = Annotated[None, Depends(count_view)]
+Counted = Annotated[None, Depends(count_view, scope="function")]
 
 
 def content(lang: str, name: str) -> str:

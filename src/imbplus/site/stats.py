@@ -4,11 +4,19 @@ Every view of a public page adds one to a counter per page and day; nothing abou
 visitor is kept. Only a browser that consented to statistics also gets the `imb_stats`
 cookie, which holds the date of its last visit and nothing else: enough to count new and
 returning visitors per day without any identifier.
+
+A view costs the request no database write: it is added to this worker's `ViewCounts` in
+memory, and a background flusher (`imbplus.web.buffer`) writes the merged counts every
+second, one UPSERT per (day, page) adding that interval's views, and once more at shutdown.
+Workers each keep their own counts; the UPSERTs add up. A crash loses at most the last
+second's views; a failed write keeps the counts for the next try.
 """
 
 from __future__ import annotations
 
 import re
+import threading
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -16,7 +24,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from imbplus.clock import clock
 from imbplus.site.models import DailyVisitors, PageViews
@@ -24,14 +32,77 @@ from imbplus.site.models import DailyVisitors, PageViews
 _DAY = re.compile(r"^[0-9]{8}$")
 
 
-def _bump(session: Session, table: Any, keys: dict[str, Any], column: str) -> None:
-    """INSERT ... ON CONFLICT DO UPDATE column = column + 1 (SQLite and PostgreSQL)."""
+def _add(session: Session, table: Any, keys: dict[str, Any], column: str, count: int) -> None:
+    """INSERT ... ON CONFLICT DO UPDATE column = column + count (SQLite and PostgreSQL)."""
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(table).values(**keys, **{column: 1})
+    stmt = insert(table).values(**keys, **{column: count})
     stmt = stmt.on_conflict_do_update(
-        index_elements=list(keys), set_={column: getattr(table, column) + 1}
+        index_elements=list(keys), set_={column: getattr(table, column) + count}
     )
     session.execute(stmt)
+
+
+class ViewCounts:
+    """This worker's page views and visitors not yet written, merged per key."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self.sessions = sessions
+        self._lock = threading.Lock()  # views are counted on the server's worker threads
+        self._flushing = threading.Lock()  # one write at a time (flusher, shutdown, tests)
+        self._views: Counter[tuple[date, str]] = Counter()
+        self._visitors: Counter[tuple[date, str]] = Counter()
+
+    def add(self, view: View) -> None:
+        with self._lock:
+            self._views[view.day, view.page[:64]] += 1
+            if view.visitor is not None:
+                self._visitors[view.day, view.visitor] += 1
+
+    def add_view(self, day: date, page: str) -> None:
+        with self._lock:
+            self._views[day, page[:64]] += 1
+
+    def add_visitor(self, day: date, column: str) -> None:
+        with self._lock:
+            self._visitors[day, column] += 1
+
+    @property
+    def pending(self) -> int:
+        with self._lock:
+            return sum(self._views.values()) + sum(self._visitors.values())
+
+    def _take(self) -> tuple[Counter[tuple[date, str]], Counter[tuple[date, str]]]:
+        with self._lock:
+            taken = self._views, self._visitors
+            self._views, self._visitors = Counter(), Counter()
+            return taken
+
+    def _give_back(
+        self, views: Counter[tuple[date, str]], visitors: Counter[tuple[date, str]]
+    ) -> None:
+        with self._lock:
+            self._views.update(views)
+            self._visitors.update(visitors)
+
+    def flush(self) -> int:
+        """Write every waiting count in one transaction; returns how many were written.
+        On failure the counts stay for the next flush and the error is raised."""
+        with self._flushing:
+            views, visitors = self._take()
+            if not views and not visitors:
+                return 0
+            try:
+                with self.sessions() as session:
+                    # sorted: workers flushing together take the rows' locks in one order
+                    for (day, page), count in sorted(views.items()):
+                        _add(session, PageViews, {"day": day, "path": page}, "views", count)
+                    for (day, column), count in sorted(visitors.items()):
+                        _add(session, DailyVisitors, {"day": day}, column, count)
+                    session.commit()
+            except BaseException:
+                self._give_back(views, visitors)
+                raise
+            return sum(views.values()) + sum(visitors.values())
 
 
 def _cookie_day(value: str | None) -> date | None:
@@ -43,21 +114,39 @@ def _cookie_day(value: str | None) -> date | None:
         return None
 
 
-def record_view(
-    session: Session, page: str, *, statistics_consent: bool, last_visit: str | None
-) -> str | None:
-    """Count one view; with consent also the visitor. Returns the new `imb_stats` value
-    when the cookie should be (re)set, else None."""
+@dataclass(frozen=True)
+class View:
+    """One view of a page, and the visitor column it adds one to (None: not counted)."""
+
+    day: date
+    page: str
+    visitor: str | None
+
+    @property
+    def cookie(self) -> str | None:
+        """The new `imb_stats` value when the cookie should be (re)set, else None."""
+        return self.day.strftime("%Y%m%d") if self.visitor else None
+
+
+def view_of(page: str, *, statistics_consent: bool, last_visit: str | None) -> View:
+    """A view of `page` today; with consent the visitor too, new or returning."""
     today = clock.now().date()
-    _bump(session, PageViews, {"day": today, "path": page[:64]}, "views")
     if not statistics_consent:
-        return None
+        return View(today, page, None)
     seen = _cookie_day(last_visit)
     if seen == today:
-        return None
+        return View(today, page, None)
     column = "returning_visitors" if seen is not None and seen < today else "new_visitors"
-    _bump(session, DailyVisitors, {"day": today}, column)
-    return today.strftime("%Y%m%d")
+    return View(today, page, column)
+
+
+def record_view(
+    counts: ViewCounts, page: str, *, statistics_consent: bool, last_visit: str | None
+) -> str | None:
+    """Count one view (in memory); returns the new `imb_stats` value or None."""
+    view = view_of(page, statistics_consent=statistics_consent, last_visit=last_visit)
+    counts.add(view)
+    return view.cookie
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,13 @@ from imbplus import __version__
 from imbplus.portal import deps as portal_deps
 from imbplus.runtime import Runtime
 from imbplus.settings import Settings, load_settings
+from imbplus.site.stats import ViewCounts
 from imbplus.traffic.masking import literal_segments
 from imbplus.traffic.middleware import TrafficLogMiddleware
 from imbplus.traffic.writer import RequestLogWriter
 from imbplus.web import errors, pages
 from imbplus.web.audiences import route_paths
+from imbplus.web.buffer import Flusher
 from imbplus.web.guards import PUBLIC
 from imbplus.web.i18n import LanguagePrefixMiddleware
 from imbplus.web.middleware import RequestMiddleware
@@ -29,13 +31,17 @@ from imbplus.web.middleware import RequestMiddleware
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
     rt = runtime or Runtime(settings or load_settings())
     request_log = RequestLogWriter(rt)
+    view_counts = ViewCounts(rt.sessions)
+    flusher = Flusher([view_counts.flush])  # nothing a page view produces is written inline
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         request_log.start()
+        flusher.start()
         try:
             yield
         finally:
+            flusher.stop()
             request_log.stop()
 
     app = FastAPI(
@@ -50,6 +56,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     )
     app.state.runtime = rt
     app.state.request_log = request_log
+    app.state.view_counts = view_counts
+    app.state.flusher = flusher
     app.state.templates = pages.make_templates()
     errors.install(app)
     pages.install(app)
