@@ -39,7 +39,9 @@ class Result:
     rps: float
     p50_ms: float
     p99_ms: float
-    errors: int
+    errors: int  # failed + not_200
+    failed: int = 0  # connect, read or write errors and timeouts (5 s)
+    not_200: int = 0
 
 
 def wrk_load(url: str, headers: dict[str, str], seconds: float) -> Result:
@@ -63,6 +65,8 @@ def wrk_load(url: str, headers: dict[str, str], seconds: float) -> Result:
         p50_ms=round(p50_us / 1000, 2),
         p99_ms=round(p99_us / 1000, 2),
         errors=failed + not_ok,
+        failed=failed,
+        not_200=not_ok,
     )
 
 
@@ -79,6 +83,7 @@ def python_load(url: str, headers: dict[str, str], seconds: float) -> Result:
 
     latencies: list[list[float]] = [[] for _ in range(CONNECTIONS)]
     errors = [0] * CONNECTIONS
+    failures = [0] * CONNECTIONS
     deadline = time.perf_counter() + seconds
 
     def worker(n: int) -> None:
@@ -89,6 +94,7 @@ def python_load(url: str, headers: dict[str, str], seconds: float) -> Result:
                     ok = client.get(url).status_code == 200
                 except httpx.HTTPError:
                     ok = False
+                    failures[n] += 1
                 latencies[n].append(time.perf_counter() - started)
                 errors[n] += not ok
 
@@ -106,4 +112,6 @@ def python_load(url: str, headers: dict[str, str], seconds: float) -> Result:
         p50_ms=round(_percentile(flat, 0.50) * 1000, 2),
         p99_ms=round(_percentile(flat, 0.99) * 1000, 2),
         errors=sum(errors),
+        failed=sum(failures),
+        not_200=sum(errors) - sum(failures),
     )

@@ -222,8 +222,11 @@ def _start_load(url: str, headers: dict[str, str], seconds: float) -> Callable[[
     return wait
 
 
+USE_WRK = shutil.which("wrk") is not None
+
+
 def drive(url: str, headers: dict[str, str], seconds: float) -> Result:
-    if shutil.which("wrk"):
+    if USE_WRK:
         return wrk_load(url, headers, seconds)
     return python_load(url, headers, seconds)
 
@@ -282,8 +285,11 @@ def main() -> None:
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--routes", default="", help="Comma-separated names (default: all).")
     parser.add_argument("--no-restart", action="store_true", help="Skip the restart check.")
+    parser.add_argument("--python-load", action="store_true", help="Do not use wrk.")
     args = parser.parse_args()
-    tool = "wrk" if shutil.which("wrk") else "python"
+    global USE_WRK
+    USE_WRK = USE_WRK and not args.python_load
+    tool = "wrk" if USE_WRK else "python"
     with tempfile.TemporaryDirectory(prefix="imbplus-web-") as tmp:
         fx = build(Path(tmp) / "data", args.database_url, args.customers)
         with server(fx, Path(tmp) / "server.log") as (base, process):
