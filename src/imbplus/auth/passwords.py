@@ -1,7 +1,7 @@
 """argon2id hashing for passwords and PINs (P12, P14).
 
-Parameters: OWASP's argon2id profile m=19 MiB, t=2, p=1 (Password Storage Cheat Sheet).
-The library default (RFC 9106 low-memory: m=64 MiB, t=3, p=4) took 100 ms alone and over a
+Parameters: one of OWASP's argon2id profiles, m=19 MiB, t=2, p=1 (Password Storage Cheat
+Sheet). The library default (RFC 9106 low-memory: m=64 MiB, t=3, p=4) took 100 ms alone and over a
 second on a loaded two-core server, and a staff login must answer within 300 ms. A hash made
 with other parameters still verifies (they are read from the hash itself) and is replaced
 on the next successful login (`needs_rehash`). See docs/operations.md.
