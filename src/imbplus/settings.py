@@ -192,7 +192,7 @@ class Settings(BaseSettings, SellerSettings):  # seller_* fields: seller.py
         "traffic statistics (P21).",
     )
     request_log_flush_seconds: float = Field(
-        default=2.0,
+        default=1.0,
         gt=0,
         description="The request log is written in batches off the request path at least "
         "this often; a crash loses at most the lines of the last interval.",

@@ -70,6 +70,9 @@ def run_server(host: str, port: int, workers: int) -> None:
         forwarded_allow_ips="127.0.0.1",
         server_header=False,
         log_level="info",
+        # a worker started while the others are busy may need more than uvicorn's 5 s to
+        # import the app and answer its health check; it is not killed for that
+        timeout_worker_healthcheck=30,
     )
 
 
