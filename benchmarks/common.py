@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import imbplus.app
 from imbplus.bootstrap import init
 from imbplus.runtime import Runtime
 from imbplus.settings import Settings

@@ -7,10 +7,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from imbplus.app import create_app
 from imbplus.clock import clock
 from imbplus.runtime import Runtime
 from imbplus.settings import Settings
-from imbplus.web.app import create_app
 from tests.support import databases
 from tests.support.clocks import FIXED_NOW
 from tests.support.smtp import Mailbox, SmtpServer

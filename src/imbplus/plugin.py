@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from fastapi import APIRouter
@@ -58,3 +58,21 @@ def require(part: str) -> None:
     if _loader is None:
         raise RuntimeError(f"the domains are not plugged in ({part}): import imbplus.domains")
     _loader(part)
+
+
+_app_factory: Callable[..., Any] | None = None
+
+
+def install_app(factory: Callable[..., Any]) -> None:
+    """Name the function that builds the web application (`imbplus.app.create_app`);
+    importing `imbplus.app` does this."""
+    global _app_factory
+    _app_factory = factory
+
+
+def app_factory() -> Callable[..., Any]:
+    """The web application's factory, for the live checks that ask the running app (they lie
+    below it: the app includes their pages)."""
+    if _app_factory is None:
+        raise RuntimeError("the web application is not plugged in: import imbplus.app")
+    return _app_factory

@@ -152,7 +152,7 @@ def test_p05_the_check_never_prints_a_value(
 def test_p05_a_value_in_an_api_path_stays_out_of_the_request_log(rt: Runtime, planted: str) -> None:
     from urllib.parse import quote
 
-    from imbplus.web.app import create_app
+    from imbplus.app import create_app
 
     with TestClient(create_app(runtime=rt), raise_server_exceptions=False) as web:
         assert web.get(f"/api/v1/customers/{quote(canary.EMAIL)}").status_code == 401
@@ -163,7 +163,7 @@ def test_p05_a_value_in_an_api_path_stays_out_of_the_request_log(rt: Runtime, pl
 def test_p05_an_error_page_shows_no_value_from_the_path_asked_for(rt: Runtime) -> None:
     from starlette.testclient import TestClient
 
-    from imbplus.web.app import create_app
+    from imbplus.app import create_app
 
     with TestClient(create_app(runtime=rt), base_url="https://127.0.0.1") as web:
         answer = web.get(

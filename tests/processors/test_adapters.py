@@ -88,8 +88,8 @@ def test_the_demo_selects_every_sandbox_and_says_so(monkeypatch: pytest.MonkeyPa
 def test_the_app_factory_refuses_sandboxes_when_started_without_serve(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`uvicorn imbplus.web.app:app_from_env --factory` asks the same question as serve."""
-    from imbplus.web.app import app_from_env
+    """`uvicorn imbplus.app:app_from_env --factory` asks the same question as serve."""
+    from imbplus.app import app_from_env
 
     for name, value in env_for(settings).items():
         if name.startswith("IMBPLUS_"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+import imbplus.app  # noqa: F401  (the live checks ask the web application)
 from imbplus.cli.common import console, ready_runtime
 from imbplus.compliance import canary
 

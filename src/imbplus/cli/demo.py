@@ -3,6 +3,7 @@ from __future__ import annotations
 import typer
 from sqlalchemy import func, select
 
+import imbplus.app  # noqa: F401  (the live checks ask the web application)
 from imbplus.backup import drill as drills
 from imbplus.backup import service as backups
 from imbplus.bootstrap import init

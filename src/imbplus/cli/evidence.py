@@ -9,6 +9,7 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
+import imbplus.app  # noqa: F401  (the live checks ask the web application)
 from imbplus.cli.common import console, err_console, output_file, ready_runtime
 from imbplus.cli.errors import fail
 from imbplus.compliance import evidence

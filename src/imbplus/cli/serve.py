@@ -60,7 +60,7 @@ def run_server(host: str, port: int, workers: int) -> None:
 
     configure_logging()
     uvicorn.run(
-        "imbplus.web.app:app_from_env",
+        "imbplus.app:app_from_env",
         factory=True,
         host=host,
         port=port,

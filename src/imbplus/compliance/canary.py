@@ -26,6 +26,7 @@ from urllib.parse import quote
 
 from sqlalchemy import func, select
 
+from imbplus import plugin
 from imbplus.privacy.access import Actor, Context
 from imbplus.privacy.catalog import Purpose
 from imbplus.runtime import Runtime
@@ -165,7 +166,7 @@ def plant(rt: Runtime) -> Planted:
 def _visit(rt: Runtime) -> None:
     from starlette.testclient import TestClient
 
-    from imbplus.web.app import create_app
+    create_app = plugin.app_factory()  # imbplus.app.create_app
 
     with TestClient(
         create_app(runtime=rt), base_url="https://127.0.0.1", client=(IP, 51700)

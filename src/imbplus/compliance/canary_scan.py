@@ -24,6 +24,7 @@ from urllib.parse import quote
 
 from sqlalchemy import inspect
 
+from imbplus import plugin
 from imbplus.compliance.canary import (
     CARD,
     CARD_DIGITS,
@@ -349,7 +350,7 @@ def _error_pages(scanner: Scanner, rt: Runtime) -> None:
     """Ask pages that must fail, carrying canary values, and look at what the process logs
     meanwhile. Any canary value in an error answer (the path asked for shown back included)
     or markup unescaped is a finding."""
-    from imbplus.web.app import create_app
+    create_app = plugin.app_factory()  # imbplus.app.create_app
 
     app = create_app(runtime=rt)
     logs = _LogCollector()

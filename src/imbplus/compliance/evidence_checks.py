@@ -7,11 +7,12 @@ from datetime import timedelta
 
 from sqlalchemy import LargeBinary, func, inspect, literal, or_, select
 
+from imbplus import plugin
 from imbplus.clock import clock
 from imbplus.compliance import retention
 from imbplus.compliance.evidence import Outcome, not_exercised, register
 from imbplus.compliance.retention_models import DeletionReceipt
-from imbplus.models import load_all
+from imbplus.db import Base
 from imbplus.privacy import audit
 from imbplus.privacy.catalog import (
     FIELDS,
@@ -31,7 +32,7 @@ LATE_ANSWER_WINDOW_DAYS = 365  # B01: a late answer stays red for a year of revi
 
 @register("P05", "Every stored column is classified in the data catalogue")
 def catalogue_covers_database(rt: Runtime) -> Outcome:
-    load_all()
+    plugin.require("tables")
     live = inspect(rt.engine)
     columns = [
         (table, col["name"])
@@ -52,7 +53,8 @@ def catalogue_covers_database(rt: Runtime) -> Outcome:
 def personal_columns_are_ciphertext(rt: Runtime) -> Outcome:
     """Every value of every encrypted column, not a sample: the database compares each
     value's length and format byte, and names the first row that is not an envelope."""
-    tables = load_all().metadata.tables
+    plugin.require("tables")
+    tables = Base.metadata.tables
     checked, bad = 0, []
     envelope = literal(bytes([FORMAT_V1]), LargeBinary)
     with rt.sessions() as s:

@@ -13,6 +13,7 @@ import weakref
 from fastapi import FastAPI
 from starlette.testclient import TestClient
 
+from imbplus import plugin
 from imbplus.runtime import Runtime
 
 _apps: weakref.WeakKeyDictionary[Runtime, FastAPI] = weakref.WeakKeyDictionary()
@@ -21,9 +22,7 @@ _apps: weakref.WeakKeyDictionary[Runtime, FastAPI] = weakref.WeakKeyDictionary()
 def app(rt: Runtime) -> FastAPI:
     made = _apps.get(rt)
     if made is None:
-        from imbplus.web import app as web_app  # the app imports every domain
-
-        made = _apps[rt] = web_app.create_app(runtime=rt)
+        made = _apps[rt] = plugin.app_factory()(runtime=rt)  # imbplus.app.create_app
     return made
 
 

@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from imbplus import __version__
+from imbplus import __version__, plugin
 from imbplus.portal import deps as portal_deps
 from imbplus.runtime import Runtime
 from imbplus.settings import Settings, load_settings
@@ -65,7 +65,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     from imbplus import domains
     from imbplus.site import pages as site_pages
-    from imbplus.site.middleware import ConsentMiddleware
 
     site_pages.install(app, rt)
     for domain in domains.ALL:  # each domain's plugin names its routers
@@ -80,17 +79,24 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         return JSONResponse({"status": "ok", "version": __version__})
 
     request_log.known_segments = literal_segments(route_paths(app))
-    app.add_middleware(ConsentMiddleware)  # inside the language prefix: sees the bare path
+    _add_middleware(app, rt, request_log)
+    logging.getLogger("imbplus").setLevel(logging.INFO)
+    return app
+
+
+def _add_middleware(app: FastAPI, rt: Runtime, request_log: RequestLogWriter) -> None:
+    """Innermost first: consent (sees the bare path), language prefix, trusted hosts, body
+    limits and request ids, and outermost the request log (it sees every answer)."""
+    from imbplus.site.middleware import ConsentMiddleware
+
+    app.add_middleware(ConsentMiddleware)
     app.add_middleware(LanguagePrefixMiddleware)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=rt.settings.trusted_hosts)
     form_limit = rt.settings.site_form_max_bytes
     limits = {path: form_limit for path in ("/contact", "/feedback", "/cookies")}
     limits["/api/v1/telemetry/"] = rt.settings.telemetry_max_batch_bytes
     app.add_middleware(RequestMiddleware, max_body_bytes=rt.settings.max_body_bytes, limits=limits)
-    app.add_middleware(TrafficLogMiddleware, writer=request_log)  # outermost: sees every answer
-
-    logging.getLogger("imbplus").setLevel(logging.INFO)
-    return app
+    app.add_middleware(TrafficLogMiddleware, writer=request_log)
 
 
 def app_from_env() -> FastAPI:
@@ -106,3 +112,6 @@ def app_from_env() -> FastAPI:
     rt = Runtime(settings)
     ensure_ready(rt)
     return create_app(runtime=rt)
+
+
+plugin.install_app(create_app)  # live checks below the app build it through this
