@@ -311,6 +311,11 @@ class Settings(BaseSettings, SellerSettings):  # seller_* fields: seller.py
         description="A box's last seen address is cleared this many days after it was last "
         "seen (P13).",
     )
+    outbox_reserved_domains_only: bool = Field(
+        default=False,
+        description="Queue e-mail only to domains reserved for examples (example.com/.net/"
+        ".org, .test, .invalid); any other is dropped unsent. The demo turns it on.",
+    )
     outbox_retention_days: int = Field(
         default=30,
         ge=1,

@@ -14,6 +14,7 @@ from imbplus.notify import worker
 from imbplus.notify.models import OutboxMessage
 from imbplus.notify.sandbox import SandboxSms
 from imbplus.notify.senders import SmtpSender
+from imbplus.privacy.catalog import Purpose
 from imbplus.privacy.disclosure import Disclosure
 from imbplus.runtime import Runtime
 from imbplus.settings import Settings
@@ -174,3 +175,22 @@ def test_p04_outbox_run_counts_what_the_sms_sandbox_took_apart(
     )
     status = imbplus(settings, "outbox", "status")
     assert "sandboxed/sms" in status.stdout and "sent/email" in status.stdout
+
+
+def test_the_demo_sends_e_mail_to_reserved_domains_only(rt: Runtime) -> None:
+    from imbplus.notify import outbox
+    from imbplus.portal import mail
+
+    rt.settings.outbox_reserved_domains_only = True
+    real = make_customer(rt, email="jan.nowak@wp.pl")
+    fictitious = make_customer(rt, email="jan.nowak@poczta.example.com")
+    with rt.job("portal", Purpose.SERVICE_DELIVERY) as ctx:
+        for customer in (real, fictitious):
+            mail.send_to_customer(ctx, customer.id, "Temat", "Treść", reference="test:demo")
+    rows = {row.customer_id: row for row in _messages(rt)}
+    dropped, pending = rows[real.id], rows[fictitious.id]
+    assert (dropped.status, dropped.last_error) == ("dropped", outbox.NOT_RESERVED)
+    assert dropped.recipient_ct is None and dropped.body_ct is None  # nothing of it kept
+    assert pending.status == "pending" and pending.recipient_ct is not None
+    assert outbox.reserved("a@b.test") and outbox.reserved("x@EXAMPLE.org.")
+    assert not outbox.reserved("a@example.pl") and not outbox.reserved("a@notexample.com")

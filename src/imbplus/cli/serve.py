@@ -24,6 +24,7 @@ def select_sandboxes() -> str:
     for registry in registries:
         os.environ[registry.env] = SANDBOX_NAME
     os.environ["IMBPLUS_ALLOW_SANDBOX"] = "1"
+    os.environ["IMBPLUS_OUTBOX_RESERVED_DOMAINS_ONLY"] = "1"  # fictitious people only
     return (
         f"adapters (demo): the sandbox {', '.join(r.kind for r in registries)}; nothing "
         "leaves this machine and their hand-overs are recorded as sandboxed"

@@ -17,7 +17,8 @@ from imbplus.portal import service as portal
 from imbplus.privacy.catalog import Purpose
 from imbplus.runtime import Runtime
 
-DOMAINS = ("wp.pl", "onet.pl", "interia.pl", "gmail.com", "o2.pl", "op.pl", "example.pl")
+# Reserved for examples (RFC 2606): no demo message can reach a real mailbox
+DOMAINS = ("example.com", "example.org", "example.net", "poczta.example.com", "mail.example.org")
 _ASCII = str.maketrans("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ", "acelnoszzACELNOSZZ")
 
 
@@ -78,7 +79,7 @@ def load(
 
 DEMO_SUBSCRIBER = CustomerCreate(
     name="Anna Testowa",
-    email="anna.testowa@example.pl",
+    email="anna.testowa@example.com",
     phone="+48 500 100 200",
     address=AddressIn(street="ul. Przykładowa 1/2", postal_code="00-950", city="Warszawa"),
 )

@@ -15,6 +15,18 @@ from imbplus.privacy.catalog import Category
 
 TABLE = "outbox_messages"
 CHANNELS = ("email", "sms")
+# Domains reserved for examples and tests (RFC 2606, RFC 6761): no real mailbox behind them
+RESERVED_DOMAINS = ("example.com", "example.net", "example.org")
+RESERVED_TLDS = ("test", "invalid", "example", "localhost")
+NOT_RESERVED = "demo: e-mail only to domains reserved for examples"
+
+
+def reserved(address: str) -> bool:
+    """Whether an e-mail address is at a domain reserved for examples and tests."""
+    domain = address.rpartition("@")[2].lower().rstrip(".")
+    if domain.rpartition(".")[2] in RESERVED_TLDS:
+        return True
+    return any(domain == d or domain.endswith(f".{d}") for d in RESERVED_DOMAINS)
 
 
 def enqueue(
@@ -33,6 +45,11 @@ def enqueue(
     (the customer's key, so erasing the customer erases queued messages too)."""
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel}")
+    refused = (
+        channel == "email"
+        and ctx.platform.settings.outbox_reserved_domains_only
+        and not reserved(recipient)
+    )
     now = clock.now()
     row = OutboxMessage(
         customer_id=customer_id,
@@ -40,13 +57,16 @@ def enqueue(
         purpose=ctx.purpose.value,
         category=category.value,
         reference=reference[:100],
-        status="pending",
+        status="dropped" if refused else "pending",
         attempts=0,
+        last_error=NOT_RESERVED if refused else None,
         next_attempt_at=now,
         created_at=now,
     )
     ctx.session.add(row)
     ctx.session.flush()
+    if refused:
+        return row.id  # nothing of the message is kept: it will never be sent
     rid = str(row.id)
     seal = ctx.keyring.seal
     row.recipient_ct = seal(ctx.session, key_id, TABLE, "recipient_ct", rid, recipient)
