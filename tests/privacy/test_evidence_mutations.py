@@ -16,6 +16,7 @@ import pytest
 from fastapi import FastAPI, Request, Response
 from sqlalchemy import select, text, update
 
+from imbplus import plugin
 from imbplus.backup import drill as drills
 from imbplus.backup import service as backups
 from imbplus.clock import clock
@@ -28,7 +29,6 @@ from imbplus.runtime import Runtime
 from imbplus.staff.models import Staff
 from imbplus.telemetry.generator import day_events, synthetic_fleet
 from imbplus.telemetry.store import Store
-from imbplus.web import app as web_app
 from tests.support.evidence import check
 from tests.support.factories import make_customer, make_staff
 
@@ -86,7 +86,7 @@ def test_p05_a_column_added_outside_the_catalogue_is_named(rt: Runtime) -> None:
 def test_p12_a_missing_security_header_is_named(
     rt: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    made = web_app.create_app
+    made = plugin.app_factory()
 
     def create_app(**kwargs: Any) -> FastAPI:
         app = made(**kwargs)
@@ -99,7 +99,7 @@ def test_p12_a_missing_security_header_is_named(
 
         return app
 
-    monkeypatch.setattr(web_app, "create_app", create_app)
+    monkeypatch.setattr(plugin, "_app_factory", create_app)
     result = check(rt, "Answers carry the security headers")
     assert result["status"] == "fail" and "content-security-policy" in result["detail"]
 

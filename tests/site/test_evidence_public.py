@@ -12,13 +12,13 @@ from fastapi.responses import HTMLResponse
 from fastapi.testclient import TestClient
 from sqlalchemy import text, update
 
+from imbplus import plugin
 from imbplus.demo.policy import load as load_policy
 from imbplus.privacy.catalog import Action, Category, Purpose
 from imbplus.runtime import Runtime
 from imbplus.site import evidence as site_evidence
 from imbplus.site import policy
 from imbplus.site.models import PolicyVersion
-from imbplus.web import app as web_app
 from imbplus.web import cookies
 from imbplus.web.guards import PUBLIC
 from tests.site.test_feedback import send
@@ -73,14 +73,14 @@ def test_p15_a_language_left_without_a_version_in_force_is_named(
 
 
 def _with_extra_route(monkeypatch: pytest.MonkeyPatch, add: Any) -> None:
-    made = web_app.create_app
+    made = plugin.app_factory()
 
     def create_app(**kwargs: Any) -> FastAPI:
         app = made(**kwargs)
         add(app)
         return app
 
-    monkeypatch.setattr(web_app, "create_app", create_app)
+    monkeypatch.setattr(plugin, "_app_factory", create_app)
 
 
 def test_p16_the_application_as_built_passes(rt: Runtime) -> None:

@@ -24,7 +24,6 @@ from urllib.parse import quote
 
 from sqlalchemy import inspect
 
-from imbplus import plugin
 from imbplus.compliance.canary import (
     CARD,
     CARD_DIGITS,
@@ -350,9 +349,9 @@ def _error_pages(scanner: Scanner, rt: Runtime) -> None:
     """Ask pages that must fail, carrying canary values, and look at what the process logs
     meanwhile. Any canary value in an error answer (the path asked for shown back included)
     or markup unescaped is a finding."""
-    create_app = plugin.app_factory()  # imbplus.app.create_app
+    from imbplus.web import selfcheck
 
-    app = create_app(runtime=rt)
+    app = selfcheck.app(rt)  # the one app of this runtime the other live checks ask too
     logs = _LogCollector()
     logging.getLogger().addHandler(logs)
     try:
@@ -368,9 +367,10 @@ def _ask(scanner: Scanner, app: Any) -> None:
     from markupsafe import escape
     from starlette.testclient import TestClient
 
-    with TestClient(
+    web = TestClient(
         app, base_url="https://127.0.0.1", client=(IP, 51701), raise_server_exceptions=False
-    ) as web:  # the lifespan's end writes the request log, scanned afterwards
+    )
+    try:
         for method, url, kwargs in PROBES:
             response = web.request(method, url, **kwargs)  # type: ignore[arg-type]
             scanner.result.error_pages += 1
@@ -384,6 +384,9 @@ def _ask(scanner: Scanner, app: Any) -> None:
             if own in body and scanner.matcher.kinds_in(own, final=True):
                 scanner.result.reflected += 1  # found below too, by the values it holds
             scanner.stream(store, [body])
+    finally:  # what the requests left in the app's buffers is written, then scanned below
+        app.state.request_log.flush()
+        app.state.flusher.flush_all()
 
 
 def scan(rt: Runtime, *, error_pages: bool = True) -> Scan:
