@@ -102,6 +102,16 @@ def test_b04_an_altered_stored_run_shows_as_not_verifying_on_the_page_and_in_his
     assert f'href="/console/evidence/runs/{altered}"' not in page.text  # no link to it
     stored = client.get(f"/console/evidence/runs/{altered + 1}")
     assert stored.status_code == 200 and "Privacy evidence report" in stored.text
+    # its own inline style is allowed by its hash, nothing else inline
+    import base64
+    import hashlib
+    import re
+
+    (style,) = re.findall(r"<style>(.*?)</style>", stored.text, flags=re.S)
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    policy = stored.headers["content-security-policy"]
+    assert f"style-src 'self' 'sha256-{digest}'" in policy and "unsafe-inline" not in policy
+    assert "script-src 'self'" in policy
     refused = client.get(f"/console/evidence/runs/{altered}")
     assert refused.status_code == 409 and "Signature does not verify" in refused.text
     assert "Privacy evidence report" not in refused.text

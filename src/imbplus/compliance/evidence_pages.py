@@ -110,7 +110,23 @@ def stored_run(request: Request, session: Db, user: User, run_id: RowId) -> Resp
         return render(
             request, "console/evidence_run.html", status_code=409, user=user, run_id=run_id
         )
-    return HTMLResponse(row.html)
+    return HTMLResponse(row.html, headers={"content-security-policy": _csp_for(row.html)})
+
+
+def _csp_for(html: str) -> str:
+    """The site's policy, plus the stored report's own inline styles by their hashes: the
+    report is one self-contained file (as it is signed), and nothing else inline runs."""
+    import base64
+    import hashlib
+    import re
+
+    from imbplus.web.middleware import CSP
+
+    hashes = [
+        "'sha256-" + base64.b64encode(hashlib.sha256(style.encode()).digest()).decode() + "'"
+        for style in re.findall(r"<style>(.*?)</style>", html, flags=re.S)
+    ]
+    return CSP.replace("style-src 'self'", " ".join(["style-src 'self'", *hashes]))
 
 
 @router.post("")
