@@ -94,6 +94,7 @@ def test_p08_a_failing_sender_is_retried_with_backoff_and_nothing_is_lost(
     senders = worker.Senders(SmtpSender(mail_rt.settings), sms)
     first = worker.run_once(mail_rt, senders)  # no SMTP server listening yet
     assert (first.sent, first.failed, first.pending) == (0, 2, 2)
+    assert first.errors == {"smtp: ConnectionRefusedError": 1, "sms: gateway unavailable": 1}
     rows = _messages(mail_rt)
     assert {r.last_error for r in rows} == {
         "smtp: ConnectionRefusedError",

@@ -116,7 +116,7 @@ def tail(
         "result",
         "reason",
     ):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")  # every cell whole, wrapped, never cut
     for r in reversed(rows):
         table.add_row(
             str(r.seq),

@@ -44,8 +44,11 @@ def run(
             report = worker.run_once(rt, senders, limit=limit, advance=advance)
         changed = report.sent or report.sandboxed or report.failed
         if changed or report.dropped or report.cancelled or not loop:
+            why = "; ".join(f"{kind} ×{n}" for kind, n in report.errors.most_common(3))
             console.print(
-                f"sent {report.sent}, failed {report.failed} (will retry), "
+                f"sent {report.sent}, failed {report.failed} (will retry"
+                + (f": {why}" if why else "")
+                + "), "
                 f"sandboxed {report.sandboxed} (nothing left this machine), "
                 f"dropped {report.dropped} (recipient erased), "
                 f"cancelled {report.cancelled} (withdrawn), pending {report.pending}"

@@ -12,8 +12,9 @@ Several workers can run (rows are claimed with `FOR UPDATE SKIP LOCKED` on Postg
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -48,6 +49,11 @@ class RunReport:
     dropped: int = 0  # the customer was erased: never to be sent
     cancelled: int = 0  # the customer withdrew it (e.g. opted out of surveys)
     pending: int = 0
+    errors: Counter[str] = field(default_factory=Counter)  # why sends failed, by kind
+
+    def failed_because(self, reason: str) -> None:
+        self.failed += 1
+        self.errors[reason] += 1
 
 
 @dataclass
@@ -163,7 +169,7 @@ def run_once(
         except DomainError as exc:
             # e.g. the processor's contract expired: nothing left; retried later
             _retry(rt, message_id, exc.code, claimed=False)
-            report.failed += 1
+            report.failed_because(exc.code)
             claimed = None
         if claimed == "dropped":
             report.dropped += 1
@@ -194,7 +200,7 @@ def _deliver(rt: Runtime, senders: Senders, message: _Claimed, report: RunReport
             reference = senders.sms.send(message.recipient, message.body)
     except SendFailed as exc:
         _retry(rt, message.id, exc.kind)
-        report.failed += 1
+        report.failed_because(exc.kind)
         return
     _done(rt, message, sender.sandbox, reference)
     if sender.sandbox:
