@@ -9,7 +9,13 @@ from imbplus.demo import boxes as seeding
 def register(app: typer.Typer) -> None:
     @app.command("seed")
     def seed(
-        devices: int = typer.Option(2000, "--devices", min=1, max=1_000_000, help="Boxes."),
+        devices: int = typer.Option(
+            2000,
+            "--devices",
+            min=1,
+            max=1_000_000,
+            help="Boxes in the registry afterwards (tops up; never removes).",
+        ),
         days: int = typer.Option(30, "--days", min=1, max=365, help="Days of activity."),
         random_seed: int = typer.Option(
             2026, "--seed", min=0, max=2**32 - 1, help="Random seed (repeatable data)."
