@@ -84,10 +84,13 @@ def test_p23_question_to_inbox_answer_by_email(
         follow_redirects=False,
     )
     assert answered.status_code == 303
+    queued = client.get(f"/console/privacy/inbox/{row.id}")
+    assert "Queued for e-mail" in queued.text and "Sent by e-mail" not in queued.text
     report = mail.deliver(
         rt, SmtpSender(rt.settings.model_copy(update={"smtp_port": mail_server.port}))
     )
     assert report.sent == 1
+    assert "Sent by e-mail" in client.get(f"/console/privacy/inbox/{row.id}").text
     [message] = mail_server.mailbox.to(QUESTION["email"])
     assert message["Subject"] == f"IMB+: answer to your question {reference}"
     assert "We hold your name and e-mail only." in message.get_content()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -103,3 +105,26 @@ def suppressed(session: Session, row: OutboxMessage) -> bool:
         row.reference.startswith(prefix) and check(session, row.customer_id)
         for prefix, check in _SUPPRESSIONS.items()
     )
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Where the newest message of one business reference is: nothing personal."""
+
+    status: str  # pending | sent | sandboxed | dropped | cancelled
+    queued_at: datetime
+    sent_at: datetime | None
+    attempts: int
+    last_error: str | None
+
+
+def delivery(session: Session, reference: str) -> Delivery | None:
+    row = session.execute(
+        select(OutboxMessage)
+        .where(OutboxMessage.reference == reference[:100])
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if row is None:
+        return None
+    return Delivery(row.status, row.created_at, row.sent_at, row.attempts, row.last_error)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Form, Path, Query, Requ
 from fastapi.responses import RedirectResponse, Response
 
 from imbplus.errors import AccessDenied, ValidationFailed
+from imbplus.notify import outbox
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Purpose
 from imbplus.runtime import Runtime
@@ -59,11 +60,13 @@ def inbox(
 @router.get("/privacy/inbox/{inquiry_id}")
 def inquiry(request: Request, session: Db, user: Dpo, inquiry_id: InquiryId) -> Response:
     ctx = _ctx(request, session, user, Purpose.DATA_SUBJECT_REQUEST)
+    item = inquiries.read(ctx, inquiry_id)
     return render(
         request,
         "console/privacy_inquiry.html",
         user=user,
-        item=inquiries.read(ctx, inquiry_id),
+        item=item,
+        delivery=outbox.delivery(session, f"privacy_inquiry:{item.reference}"),
         statuses=[s.value for s in inquiries.Status],
     )
 
