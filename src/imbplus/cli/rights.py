@@ -62,12 +62,30 @@ def close_cmd(
 @app.command("export")
 def export_cmd(
     customer: str = typer.Option(..., callback=uuid_value),
-    out: Path = typer.Option(..., help="File to write (JSON).", callback=output_file),
+    out: Path = typer.Option(
+        ..., help="File to write: FILE.zip (the whole copy) or FILE.json.", callback=output_file
+    ),
+    lang: str = typer.Option("pl", help="Language of the readable page: pl or en."),
 ) -> None:
-    """Everything held about the person, as JSON (access and portability)."""
+    """Everything held about the person (access and portability): a ZIP of JSON, the boxes'
+    activity as CSV, a readable page and a manifest; or the domains' data as JSON."""
+    from imbplus.compliance import subject_copy
+    from imbplus.telemetry.store import Store
+
+    if lang not in ("pl", "en"):
+        raise typer.BadParameter("pl or en", param_hint="--lang")
     rt = ready_runtime()
     with rt.job("cli", Purpose.DATA_SUBJECT_REQUEST) as ctx:
-        data = rights.export(ctx, customer)
-    out.write_text(json.dumps(data, indent=2, ensure_ascii=False))
+        if out.suffix == ".zip":
+            copy = subject_copy.build(ctx, customer, Store(rt.settings.telemetry_root))
+        else:
+            data = rights.export(ctx, customer)
+    if out.suffix == ".zip":
+        with out.open("wb") as fh:
+            subject_copy.write_zip(copy, fh, lang=lang)
+        said = f"{len(copy.activity):,} activity events, {len(copy.accesses):,} accesses"
+    else:
+        out.write_text(json.dumps(data, indent=2, ensure_ascii=False))
+        said = "the domains' data"
     out.chmod(0o600)
-    console.print(f"written to {out} (mode 0600: it holds personal data)")
+    console.print(f"written to {out}: {said} (mode 0600: it holds personal data)")

@@ -34,9 +34,19 @@ def own_trail(ctx: Context, *, before_seq: int | None = None) -> list[AccessEntr
     """The newest PAGE records about the calling customer (before `before_seq`)."""
     if ctx.actor.kind != ActorKind.CUSTOMER:
         raise AccessDenied("only a customer reads their own access history")
-    me = ctx.actor.id
-    ctx.check(Action.READ, {Category.AUDIT_RECORD}, operation="audit.own_trail", subjects=[me])
-    rows = audit.records(ctx.session, subject_id=me, limit=PAGE, before_seq=before_seq)
+    return trail_of(ctx, ctx.actor.id, limit=PAGE, before_seq=before_seq)
+
+
+def trail_of(
+    ctx: Context, customer_id: str, *, limit: int, before_seq: int | None = None
+) -> list[AccessEntry]:
+    """The newest `limit` records about one customer, as the customer sees them (their own
+    page, or their copy of everything held, B01); the gate decides who may ask."""
+    ctx.check(
+        Action.READ, {Category.AUDIT_RECORD}, operation="audit.own_trail", subjects=[customer_id]
+    )
+    rows = audit.records(ctx.session, subject_id=customer_id, limit=limit, before_seq=before_seq)
+    me = customer_id
     return [
         AccessEntry(
             seq=r.seq,
