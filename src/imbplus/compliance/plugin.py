@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 def _tables() -> object:
     """The modules that declare its tables."""
     from imbplus.compliance import evidence_models, retention_models, rights_models  # noqa: F401
-    from imbplus.privacy import disclosure, incident_models, models  # noqa: F401
+    from imbplus.privacy import disclosure, incident_models, models, releases  # noqa: F401
 
     return disclosure
 

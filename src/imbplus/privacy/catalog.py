@@ -103,6 +103,26 @@ CATEGORY_INFO: dict[Category, CategoryInfo] = {
 }
 
 
+# Categories that name or reach a person by themselves, or hold what they wrote: never in a
+# release to a third party (P01, P06), whatever is done to the rest. Addresses go out only
+# as a generalized quasi-identifier (a postal code rolled up to a region).
+IDENTIFYING: frozenset[Category] = frozenset(
+    {
+        Category.IDENTITY,
+        Category.CONTACT,
+        Category.PAYMENT_CARD,
+        Category.ACCOUNT_CREDENTIALS,
+        Category.SHIPMENT_CONTACT,
+        Category.WEB_REQUEST_LOG,
+        Category.FEEDBACK,
+        Category.PRIVACY_INQUIRY,
+        Category.LEGAL_REQUEST,
+        Category.STAFF_ACCOUNT,
+        Category.KEY_MATERIAL,
+    }
+)
+
+
 class Role(StrEnum):
     SUPPORT = "support"
     BILLING = "billing"

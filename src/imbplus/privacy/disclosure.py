@@ -1,4 +1,5 @@
-"""The disclosure register (P01, P04): every hand-over of personal data to a processor.
+"""The disclosure register (P01, P04, P06): every hand-over of data to a processor, and
+every dataset handed to a third party or an authority (`privacy/releases.py`).
 
 `hand_over` is the one way out to a processor: the actor handing the data over must be
 allowed to export those categories for the purpose, the processor's contract must cover
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import Boolean, Index, Integer, String, false, func, select
+from sqlalchemy import Boolean, Float, Index, Integer, String, false, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from imbplus.clock import clock
@@ -53,7 +54,7 @@ class Disclosure(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
-    recipient_kind: Mapped[str] = mapped_column(String(16))  # processor
+    recipient_kind: Mapped[str] = mapped_column(String(16))  # processor|third_party|authority
     recipient_id: Mapped[str] = mapped_column(String(64))
     contract_ref: Mapped[str] = mapped_column(String(100))
     purpose: Mapped[str] = mapped_column(String(32))
@@ -66,6 +67,16 @@ class Disclosure(Base):
     # a sandbox adapter took it: nothing left this machine
     sandbox: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     processor_ref: Mapped[str | None] = mapped_column(String(100))  # e.g. its message id
+    # a dataset handed over as a file (releases.py): what, on which basis, how anonymous
+    recipient_name: Mapped[str | None] = mapped_column(String(200))
+    legal_basis: Mapped[str | None] = mapped_column(String(100))
+    dataset: Mapped[str | None] = mapped_column(String(64))
+    subject_count: Mapped[int | None] = mapped_column(Integer)
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+    k_anonymity: Mapped[int | None] = mapped_column(Integer)  # None: not anonymized
+    l_diversity: Mapped[int | None] = mapped_column(Integer)
+    risk_max: Mapped[float | None] = mapped_column(Float)  # prosecutor risk, worst record
+    risk_avg: Mapped[float | None] = mapped_column(Float)  # prosecutor risk, average
 
     __table_args__ = (
         Index("ix_disclosures_subject", "subject_id", "id"),
@@ -79,6 +90,13 @@ classify_all(
     P.CHAINED,
     "Disclosure register field: who received which categories, why; never a value.",
 )
+
+# Kinds of recipient (P01): a processor under contract, an authority on a legal basis, or
+# a third party, which receives anonymized data only.
+PROCESSOR = "processor"
+AUTHORITY = "authority"
+THIRD_PARTY = "third_party"
+RECIPIENT_KINDS = (PROCESSOR, AUTHORITY, THIRD_PARTY)
 
 
 @dataclass(frozen=True)
@@ -96,6 +114,14 @@ class DisclosureRead:
     actor: str
     sandbox: bool
     processor_ref: str | None
+    recipient_name: str | None = None
+    legal_basis: str | None = None
+    dataset: str | None = None
+    subject_count: int | None = None
+    file_sha256: str | None = None
+    k_anonymity: int | None = None
+    l_diversity: int | None = None
+    risk_max: float | None = None
 
 
 @dataclass(frozen=True)
@@ -150,7 +176,7 @@ def record(
     """
     values = {
         "at": clock.now(),
-        "recipient_kind": "processor",
+        "recipient_kind": PROCESSOR,
         "recipient_id": allowed.processor.id,
         "contract_ref": allowed.processor.contract_ref,
         "purpose": ctx.purpose.value,
@@ -202,14 +228,44 @@ def hand_over(
     record(ctx, allowed, sandbox=sandbox, keep_on_rollback=keep_on_rollback)
 
 
+def _read(r: Disclosure) -> DisclosureRead:
+    return DisclosureRead(
+        r.id,
+        r.at,
+        r.recipient_kind,
+        r.recipient_id,
+        r.contract_ref,
+        r.purpose,
+        r.categories.split(",") if r.categories else [],
+        r.fields.split(",") if r.fields else [],
+        r.subject_id,
+        r.reference,
+        r.actor,
+        r.sandbox,
+        r.processor_ref,
+        r.recipient_name,
+        r.legal_basis,
+        r.dataset,
+        r.subject_count,
+        r.file_sha256,
+        r.k_anonymity,
+        r.l_diversity,
+        r.risk_max,
+    )
+
+
 def register_rows(
     ctx: Context,
     *,
     subject_id: str | None = None,
     recipient_id: str | None = None,
+    kind: str | None = None,
+    since: datetime | None = None,
+    before_id: int | None = None,
     limit: int = 100,
 ) -> list[DisclosureRead]:
-    """The register for oversight (DPO, security purpose)."""
+    """The register for oversight (DPO, security purpose), newest first; `before_id` pages
+    on (the smallest id of the previous page)."""
     ctx.check(
         Action.READ, {Category.AUDIT_RECORD}, operation="disclosure.read", subjects=[subject_id]
     )
@@ -218,24 +274,13 @@ def register_rows(
         stmt = stmt.where(Disclosure.subject_id == subject_id)
     if recipient_id:
         stmt = stmt.where(Disclosure.recipient_id == recipient_id)
-    return [
-        DisclosureRead(
-            r.id,
-            r.at,
-            r.recipient_kind,
-            r.recipient_id,
-            r.contract_ref,
-            r.purpose,
-            r.categories.split(","),
-            r.fields.split(",") if r.fields else [],
-            r.subject_id,
-            r.reference,
-            r.actor,
-            r.sandbox,
-            r.processor_ref,
-        )
-        for r in ctx.session.execute(stmt).scalars()
-    ]
+    if kind:
+        stmt = stmt.where(Disclosure.recipient_kind == kind)
+    if since is not None:
+        stmt = stmt.where(Disclosure.at >= since)
+    if before_id is not None:
+        stmt = stmt.where(Disclosure.id < before_id)
+    return [_read(r) for r in ctx.session.execute(stmt).scalars()]
 
 
 @dataclass(frozen=True)
