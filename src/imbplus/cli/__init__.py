@@ -173,6 +173,18 @@ def _processors() -> typer.Typer:
     return processors.app
 
 
+def _disclosures() -> typer.Typer:
+    from imbplus.cli import disclosures
+
+    return disclosures.app
+
+
+def _export() -> typer.Typer:
+    from imbplus.cli import export
+
+    return export.app
+
+
 ENTRIES = (
     Entry(
         "init",
@@ -244,6 +256,16 @@ ENTRIES = (
     Entry("shipping", "Shipment records (P09, P13).", _shipping),
     Entry("outbox", "Notification outbox: e-mail and SMS (P08).", _outbox),
     Entry("processors", "Processors and their contracts (P04).", _processors),
+    Entry(
+        "disclosures",
+        "The disclosure register: what left to whom, and the recipients (P01, P06).",
+        _disclosures,
+    ),
+    Entry(
+        "export",
+        "Anonymized exports for third parties, each on the disclosure register (P06).",
+        _export,
+    ),
 )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -363,3 +364,23 @@ def active_ids(ctx: Context, *, limit: int | None = None) -> list[str]:
     if limit is not None:
         stmt = stmt.limit(limit)
     return list(ctx.session.execute(stmt).scalars())
+
+
+def postal_codes(ctx: Context, *, operation: str) -> list[tuple[str, str, datetime]]:
+    """(id, postal code, created) of every active customer, for an anonymized release
+    (P06): one gate decision for their address, one audit record per customer."""
+    table = Customer.__table__
+    rows = ctx.session.execute(
+        select(table.c.id, table.c.key_id, table.c.postal_code_ct, table.c.created_at)
+        .where(table.c.status == "active")
+        .order_by(table.c.created_at, table.c.id)
+    ).all()
+    opened = ctx.reveal_rows(
+        Customer,
+        rows,
+        ("postal_code_ct",),
+        operation=operation,
+        subjects=[row.id for row in rows],
+        empty="",
+    )
+    return [(row.id, code, row.created_at) for row, (code,) in zip(rows, opened, strict=True)]

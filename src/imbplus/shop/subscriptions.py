@@ -63,3 +63,13 @@ def end_all(session: Session, customer_id: str) -> int:
         row.status, row.ended_at = "cancelled", clock.now()
     session.flush()
     return len(rows)
+
+
+def active_packages(session: Session) -> dict[str, str]:
+    """The package of each customer's active subscription (the latest when several)."""
+    rows = session.execute(
+        select(Subscription.customer_id, Subscription.product_id)
+        .where(Subscription.status == "active")
+        .order_by(Subscription.started_at, Subscription.id)
+    ).all()
+    return {customer_id: product_id for customer_id, product_id in rows}
