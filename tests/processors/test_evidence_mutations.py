@@ -8,6 +8,7 @@ asserts that the check of that clause, by its title, fails and names the row.
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from imbplus.privacy.disclosure import Disclosure
 from imbplus.processors import service as processors
 from imbplus.processors.models import Processor
 from imbplus.runtime import Runtime
+from tests.compliance.test_sharing import PARTNER, add_partner, customers_with_codes, export
 from tests.support.evidence import check
 from tests.support.factories import make_customer
 from tests.support.shop import card, place_order, setup_shop
@@ -152,13 +154,69 @@ def test_p04_a_hand_over_under_an_earlier_contract_is_counted_not_judged(
     assert result["figures"]["earlier"] == len(handed)
 
 
-def test_p06_identifiable_data_to_a_third_party_is_named(rt: Runtime) -> None:
-    row = _insert(rt, recipient_kind="third_party", recipient_id="market-research-co")
+@pytest.fixture
+def released(rt: Runtime, tmp_path: Path) -> Disclosure:
+    """Customers, k-anonymous, to a registered market-research partner (a real export)."""
+    customers_with_codes(rt, 12)
+    add_partner(rt)
+    export(rt, tmp_path / "customers.csv", k=5)
+    with rt.sessions() as s:
+        return s.execute(select(Disclosure)).scalar_one()
+
+
+def test_p01_p06_a_real_anonymized_export_passes(rt: Runtime, released: Disclosure) -> None:
+    assert check(rt, DECIDED)["status"] == "pass"
     result = check(rt, ANONYMOUS)
+    assert result["status"] == "pass", result["detail"]
+    assert result["figures"]["releases"] == 1 and result["figures"]["smallest_k"] >= 5
+
+
+def test_p06_identifying_categories_to_a_third_party_are_named(
+    rt: Runtime, released: Disclosure
+) -> None:
+    """Written by direct SQL, as a bug bypassing the register's refusal would: k is there,
+    but the release held names and e-mail addresses."""
+    row = _insert(
+        rt, recipient_kind="third_party", recipient_id=PARTNER, purpose="market_research",
+        categories="identity,contact,address", dataset="customers", k_anonymity=5,
+    )  # fmt: skip
+    result = check(rt, ANONYMOUS)
+    assert result["status"] == "fail"
     assert (
-        result["status"] == "fail"
-        and f"hand-over {row} to market-research-co" in (result["detail"])
+        f"hand-over {row} to {PARTNER}: identifying categories (contact, identity)"
+        in (result["detail"])
     )
+    assert result["figures"]["identifiable"] == 1
+
+
+def test_p06_a_release_without_k_to_a_third_party_is_named(
+    rt: Runtime, released: Disclosure
+) -> None:
+    row = _insert(rt, recipient_kind="third_party", recipient_id=PARTNER, categories="address")
+    result = check(rt, ANONYMOUS)
+    assert result["status"] == "fail"
+    assert f"hand-over {row} to {PARTNER}: not anonymized" in result["detail"]
+
+
+def test_p06_a_release_recorded_with_k_1_is_named(rt: Runtime) -> None:
+    """k = 1 is no anonymity at all: every row its own class."""
+    row = _insert(
+        rt, recipient_kind="third_party", recipient_id=PARTNER, categories="stb_activity",
+        k_anonymity=1,
+    )  # fmt: skip
+    result = check(rt, ANONYMOUS)
+    assert result["status"] == "fail" and f"hand-over {row} to {PARTNER}" in result["detail"]
+
+
+def test_p01_a_release_to_an_unregistered_third_party_is_named(
+    rt: Runtime, released: Disclosure
+) -> None:
+    row = _insert(
+        rt, recipient_kind="third_party", recipient_id="unknown-agency", k_anonymity=5,
+        request_id=released.request_id,
+    )  # fmt: skip
+    result = check(rt, DECIDED)
+    assert result["status"] == "fail" and f"unregistered recipients: [{row}]" in result["detail"]
 
 
 def test_p07_a_hand_over_to_an_authority_without_a_basis_is_named(rt: Runtime) -> None:

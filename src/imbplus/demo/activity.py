@@ -1,7 +1,8 @@
 """What a running operator would have done by now, so that every evidence check has
 something to look at in the demo (B04): a delivered and sealed shipment, a box PIN, a
 survey opt-out, request-log lines, privacy questions (one answered, one open), data-subject
-requests (one answered, one open), a closed incident and an erased customer.
+requests (one answered, one open), a closed incident, an erased customer and an anonymized
+export of customers to a fictitious market-research partner (P06).
 
 Everything goes through the real services, as the people who would do it (the shipping
 employee, the subscriber, the DPO), with fictitious people only. Each step is done once:
@@ -149,6 +150,41 @@ def canary_planted(rt: Runtime) -> None:
     canary.plant(rt)
 
 
+PARTNER = "panel-badawczy-demo"  # fictitious market-research partner (a third party)
+
+
+def anonymized_export(rt: Runtime) -> None:
+    """Customers, k-anonymous (k=5), to the fictitious partner: the P06 check's release."""
+    from imbplus.anonymize import AnonymizationError
+    from imbplus.compliance import sharing
+    from imbplus.privacy import releases
+    from imbplus.privacy.disclosure import THIRD_PARTY, Disclosure
+    from imbplus.telemetry.store import Store
+
+    with rt.sessions() as s:
+        done = s.execute(
+            select(func.count()).where(Disclosure.recipient_kind == THIRD_PARTY)
+        ).scalar_one()
+        known = s.get(releases.Recipient, PARTNER) is not None
+    if done:
+        return
+    if not known:
+        with rt.job("disclosures", Purpose.SECURITY) as ctx:
+            releases.add_recipient(
+                ctx, PARTNER, "Panel Badawczy Demo sp. z o.o. (fikcyjny)", THIRD_PARTY,
+                "UDO-DEMO-2026/1 (anonymized data only)",
+            )  # fmt: skip
+    out = rt.settings.data_dir / "exports"
+    out.mkdir(parents=True, exist_ok=True)
+    request = sharing.Request("customers", PARTNER, k=5, suppress=0.1)
+    try:
+        with rt.job("anonymized_export", Purpose.MARKET_RESEARCH) as ctx:
+            store = Store(rt.settings.telemetry_root)
+            sharing.export(ctx, store, request, out / "customers-anonymized.csv")
+    except AnonymizationError:
+        return  # too few customers for k=5: the P06 check stays not exercised
+
+
 def exercise(rt: Runtime, subscriber_id: str, others: list[str]) -> None:
     """Every step above, once; `others` are fictitious customers other than the subscriber
     (at least three)."""
@@ -159,6 +195,7 @@ def exercise(rt: Runtime, subscriber_id: str, others: list[str]) -> None:
     incident_closed(rt)
     one_erased(rt, others[-1])
     canary_planted(rt)
+    anonymized_export(rt)
 
 
 def run(rt: Runtime, subscriber_email: str) -> str:
@@ -181,5 +218,5 @@ def run(rt: Runtime, subscriber_email: str) -> str:
     return (
         "demo activity: a sealed delivery, a box PIN, a survey opt-out, request-log lines, "
         "privacy questions and requests, a closed drill incident, one erased customer, "
-        "the P05 canary"
+        "the P05 canary, an anonymized export to a fictitious partner"
     )

@@ -1,11 +1,14 @@
 """Live checks of what actually left the system (P01, P04), read from the disclosure
 register and the audit log, not from configuration.
 
-- P01: every hand-over on the register went to a registered recipient and followed a
+- P01: every hand-over on the register went to a registered recipient of its kind (a
+  processor, or a third party or authority of `privacy/releases.py`) and followed a
   decision of the gate (an allowed `disclose.*` record of the same request and subject).
 - P04: every hand-over fell inside its processor's contract: its dates and its scope of
   category:purpose pairs. Hand-overs made under an earlier contract (another reference)
   are counted, not judged by today's terms.
+- P06: every dataset a third party received was anonymized: a recorded k of at least 2 and
+  no category that identifies by itself.
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ from sqlalchemy.orm import Session
 
 from imbplus.privacy.catalog import Category, Purpose
 from imbplus.privacy.checks import Outcome, not_exercised, register
-from imbplus.privacy.disclosure import Disclosure
+from imbplus.privacy.disclosure import PROCESSOR, THIRD_PARTY, Disclosure
 from imbplus.privacy.models import AuditRecord
+from imbplus.privacy.releases import Recipient, why_not_anonymous
 from imbplus.processors.models import Processor
 from imbplus.processors.service import ProcessorInfo, info_of
 from imbplus.runtime import Runtime
@@ -57,11 +61,12 @@ def _register(session: Session) -> list[Disclosure]:
 def hand_overs_decided(rt: Runtime) -> Outcome:
     with rt.sessions() as s:
         rows = _register(s)
-        known = set(s.execute(select(Processor.id)).scalars())
+        known = {(PROCESSOR, pid) for pid in s.execute(select(Processor.id)).scalars()}
+        known |= {(kind, rid) for kind, rid in s.execute(select(Recipient.kind, Recipient.id))}
         decided = _decided(s, sorted({r.request_id for r in rows}))
     if not rows:
         return not_exercised("nothing has been handed over yet")
-    unknown = [r.id for r in rows if r.recipient_kind != "processor" or r.recipient_id not in known]
+    unknown = [r.id for r in rows if (r.recipient_kind, r.recipient_id) not in known]
     undecided = [r.id for r in rows if (r.request_id, r.subject_id) not in decided]
     problems = []
     if unknown:
@@ -70,7 +75,7 @@ def hand_overs_decided(rt: Runtime) -> Outcome:
         problems.append(f"hand-overs without a decision of the gate: {undecided[:NAMED]}")
     return Outcome(
         not problems,
-        f"{len(rows)} hand-overs, each to a registered processor after an allowed decision"
+        f"{len(rows)} hand-overs, each to a registered recipient after an allowed decision"
         if not problems
         else "; ".join(problems),
         {
@@ -134,14 +139,23 @@ def _to(rt: Runtime, kind: str) -> list[Disclosure]:
 
 @register("P06", "Nothing identifiable went to a third party")
 def third_parties_anonymous(rt: Runtime) -> Outcome:
-    """Until anonymized exports exist, a third party may receive nothing at all: any row on
-    the register for one is a breach, named."""
-    rows = _to(rt, "third_party")
+    """Every third-party row on the register must be an anonymized release: a recorded k of
+    at least 2 and no identifying category; any other is a breach, named."""
+    rows = _to(rt, THIRD_PARTY)
     if not rows:
         return not_exercised("nothing has been shared outside IMB+ yet")
-    named = [f"hand-over {r.id} to {r.recipient_id} ({r.categories})" for r in rows[:NAMED]]
+    breaches = []
+    for r in rows:
+        why = why_not_anonymous(r.k_anonymity, r.categories.split(","))
+        if why:
+            breaches.append(f"hand-over {r.id} to {r.recipient_id}: {why}")
+    smallest = min((r.k_anonymity or 0) for r in rows)
     return Outcome(
-        False, "identifiable data went to third parties: " + "; ".join(named), {"rows": len(rows)}
+        not breaches,
+        f"{len(rows)} releases to third parties, each anonymized (smallest k {smallest})"
+        if not breaches
+        else "identifiable data went to third parties: " + "; ".join(breaches[:NAMED]),
+        {"releases": len(rows), "identifiable": len(breaches), "smallest_k": smallest},
     )
 
 

@@ -123,7 +123,7 @@ def _all(ctx: Context, responses: list[tuple[str, str]]) -> SurveyTable:
             select(Question).where(Question.kind.in_([k.value for k in DEMOGRAPHIC]))
         ).scalars()
     }
-    titles = dict(ctx.session.execute(select(Survey.id, Survey.title)).tuples().all())
+    titles = {sid: title for sid, title in ctx.session.execute(select(Survey.id, Survey.title))}
     by_response = _answers(ctx, [r for r, _ in responses])
     for response_id, survey_id in responses:
         row = dict.fromkeys(names, "")
