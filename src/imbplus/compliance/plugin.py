@@ -21,9 +21,23 @@ def _tables() -> object:
 
 
 def _routers() -> Sequence[APIRouter]:
-    from imbplus.compliance import api, evidence_pages, incident_pages, pages
+    from imbplus.compliance import (
+        api,
+        disclosure_pages,
+        evidence_pages,
+        incident_pages,
+        pages,
+        survey_release_pages,
+    )
 
-    return [api.router, pages.router, evidence_pages.router, incident_pages.router]
+    return [
+        api.router,
+        pages.router,
+        evidence_pages.router,
+        incident_pages.router,
+        disclosure_pages.router,
+        survey_release_pages.router,
+    ]
 
 
 def _retention() -> object:

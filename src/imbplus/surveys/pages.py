@@ -10,7 +10,9 @@ from pydantic import ValidationError
 
 from imbplus.bounds import RowId
 from imbplus.errors import ValidationFailed
+from imbplus.privacy import releases
 from imbplus.privacy.access import Context
+from imbplus.privacy.disclosure import THIRD_PARTY
 from imbplus.surveys import invitations, results, service
 from imbplus.surveys.schemas import (
     AGE_BANDS,
@@ -201,5 +203,11 @@ def invite(
 def survey_results(request: Request, user: User, ctx: ConsoleContext, survey_id: str) -> Response:
     found = results.results(ctx, survey_id)
     return render(
-        request, "console/survey_results.html", user=user, purpose=ctx.purpose, results=found
+        request,
+        "console/survey_results.html",
+        user=user,
+        purpose=ctx.purpose,
+        results=found,
+        # an anonymized export of the answers goes only to a registered third party (P06)
+        third_parties=releases.recipients(ctx.session, THIRD_PARTY),
     )
