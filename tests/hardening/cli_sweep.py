@@ -52,9 +52,16 @@ PLAUSIBLE: dict[str, str] = {
     "request_id": "1",
     "hold_id": "1",
     "incident_id": "1",
+    "quasi": "age",
+    "dataset": "customers",
+    "to": "market-research-co",
+    "recipient_id": "market-research-co",
+    "agreement": "UDO-1",
 }
 PLAUSIBLE_IN: dict[str, dict[str, str]] = {  # where a name means something else
     "processors register": {"kind": "carrier", "scope": "shipment_record:shipment_contact"},
+    "disclosures add-recipient": {"kind": "third_party"},
+    "disclosures list": {"kind": "third_party"},
 }
 MALFORMED_IN: dict[str, dict[str, list[str]]] = {
     "retention hold add": {"subject": [NOT_A_UUID]},  # a customer id; elsewhere a free filter
@@ -78,6 +85,9 @@ MALFORMED_TEXT: dict[str, list[str]] = {
     "valid_from": ["2024-13-45"],
     "valid_until": ["2024-13-45"],
     "processor_id": ["Not An Id!"],
+    "recipient_id": ["Not An Id!"],
+    "dataset": ["invoices"],
+    "since": ["2024-13-45"],
     "username": ["no such user"],
     "backup": ["no-such-backup", "../../etc"],
 }

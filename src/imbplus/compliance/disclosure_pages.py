@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from imbplus.bounds import RowId
 from imbplus.privacy import disclosure, releases
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Purpose
@@ -26,7 +27,7 @@ def register_page(
     session: Db,
     user: User,
     kind: Annotated[str, Query(max_length=16)] = "",
-    before: Annotated[int | None, Query(ge=1)] = None,
+    before: Annotated[RowId | None, Query()] = None,
 ) -> Response:
     ctx = Context(
         session, get_runtime(request), user.actor, Purpose.SECURITY, request.state.request_id
