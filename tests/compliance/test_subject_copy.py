@@ -93,3 +93,42 @@ def test_b01_the_command_writes_the_copy(rt: Runtime, client: TestClient, tmp_pa
     args = ("rights", "export", "--customer", customer_id, "--out", str(tmp_path / "x.zip"))
     bad = imbplus(rt.settings, *args, "--lang", "de")
     assert bad.returncode == 2 and "pl or en" in bad.stderr
+
+
+def test_b01_the_subscriber_downloads_their_copy_in_the_portal(
+    rt: Runtime, client: TestClient
+) -> None:
+    import re
+
+    from sqlalchemy import select
+
+    from imbplus.compliance.rights_models import SubjectRequest
+    from tests.portal.test_pages import portal_login
+
+    customer_id, _ = _with_activity(rt, client, n=9)
+    with rt.sessions() as s:
+        from imbplus.customers import service as customers
+
+        ctx = Context(s, rt, Actor.customer(customer_id), Purpose.SERVICE_DELIVERY)
+        email = customers.get(ctx, customer_id).email
+    portal_login(client, email)
+    page = client.get("/en/portal/access-log")
+    assert "Download my data (ZIP)" in page.text
+    (token,) = re.findall(r'name="csrf" value="([^"]+)"', page.text)[-1:]
+    refused = client.post("/en/portal/privacy/copy", data={"csrf": "forged"})
+    assert refused.status_code == 403
+    got = client.post("/en/portal/privacy/copy", data={"csrf": token})
+    assert got.status_code == 200 and got.headers["content-type"] == "application/zip"
+    assert 'filename="imbplus-my-data.zip"' in got.headers["content-disposition"]
+    with zipfile.ZipFile(io.BytesIO(got.content)) as archive:
+        data = json.loads(archive.read("data.json"))
+        assert "A copy of all the data we hold about you" in archive.read("index.html").decode()
+    assert data["subject"] == customer_id and data["activity_events"] == 9
+    with rt.sessions() as s:
+        (request,) = s.execute(select(SubjectRequest)).scalars()
+    assert (request.customer_id, request.kind, request.channel, request.status) == (
+        customer_id,
+        "access",
+        "portal",
+        "done",
+    )

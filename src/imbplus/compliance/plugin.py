@@ -27,6 +27,7 @@ def _routers() -> Sequence[APIRouter]:
         evidence_pages,
         incident_pages,
         pages,
+        portal_copy,
         survey_release_pages,
     )
 
@@ -37,6 +38,7 @@ def _routers() -> Sequence[APIRouter]:
         incident_pages.router,
         disclosure_pages.router,
         survey_release_pages.router,
+        portal_copy.router,
     ]
 
 

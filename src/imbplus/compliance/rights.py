@@ -77,6 +77,31 @@ def open_request(ctx: Context, customer_id: str, kind: str, channel: str) -> Sub
     return request
 
 
+def answered_at_once(
+    ctx: Context, customer_id: str, kind: str, channel: str, outcome: str
+) -> SubjectRequest:
+    """A request the person made and got answered in the same step (their copy downloaded
+    in the portal): kept in the register as received and done at once."""
+    ctx.check(
+        Action.WRITE, {Category.LEGAL_REQUEST}, operation="rights.answered", subjects=[customer_id]
+    )
+    now = clock.now()
+    request = SubjectRequest(
+        customer_id=customer_id,
+        kind=kind,
+        channel=channel,
+        status="done",
+        received_at=now,
+        due_at=one_month_after(now),
+        completed_at=now,
+        outcome=outcome[:500],
+    )
+    ctx.session.add(request)
+    ctx.session.flush()
+    ctx.note("rights.request_answered", subject=customer_id, reason=f"request:{request.id} {kind}")
+    return request
+
+
 def close_request(ctx: Context, request_id: int, *, status: str, outcome: str) -> SubjectRequest:
     ctx.check(Action.WRITE, {Category.LEGAL_REQUEST}, operation="rights.close")
     if status not in ("done", "refused"):
