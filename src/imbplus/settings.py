@@ -393,7 +393,13 @@ class Settings(BaseSettings, SellerSettings):  # seller_* fields: seller.py
     telemetry_device_events_per_s: float = Field(
         default=20.0,
         gt=0,
-        description="Sustained events per second per box (token bucket refill), per worker.",
+        description="Sustained events per second per box (token bucket refill); per worker "
+        "unless `redis_url` is set, then for all workers on all hosts together.",
+    )
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis shared by every host (e.g. redis://cache:6379/0); when set, the "
+        "telemetry rate limit of each box is counted there, for all hosts together.",
     )
     telemetry_token_cache_s: float = Field(
         default=30.0,

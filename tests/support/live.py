@@ -36,8 +36,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(settings: Settings, log: Path, workers: int = 1) -> Iterator[str]:
-    """`imbplus serve` against the test's database; yields its base URL."""
+def serve(
+    settings: Settings, log: Path, workers: int = 1, env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """`imbplus serve` against the test's database (`env`: more settings); yields its base
+    URL."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with open(log, "w") as out:
@@ -46,7 +49,7 @@ def serve(settings: Settings, log: Path, workers: int = 1) -> Iterator[str]:
                 *(sys.executable, "-m", "imbplus", "serve", "--port", str(port)),
                 *("--allow-sandbox", "--workers", str(workers)),
             ],
-            env=env_for(settings),
+            env={**env_for(settings), **(env or {})},
             stdout=out,
             stderr=subprocess.STDOUT,
         )

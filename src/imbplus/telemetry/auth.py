@@ -6,8 +6,8 @@ a token, changing a box's status or erasing its owner clears the entry at once i
 that made the change, and bumps a shared counter in the database (`auth.generations`) that
 every other worker, on any host, looks at every `telemetry_revocation_poll_s` (default
 0.5 s): the change reaches them all within a second. The rate limit lives in each worker's
-memory (with N workers a box gets at most N times the rate); at scale it moves to a shared
-store with the same interface.
+memory (with N workers a box gets at most N times the rate) unless `redis_url` is set:
+then `shared_limit.SharedRateLimiter` counts it in Redis for every worker on every host.
 """
 
 from __future__ import annotations

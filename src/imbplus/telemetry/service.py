@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel
 
 from imbplus.runtime import Runtime
 from imbplus.telemetry.auth import RateLimiter, TokenCache
 from imbplus.telemetry.ingest import Limits, Stamp, ingest_body
 from imbplus.telemetry.store import Store
+
+if TYPE_CHECKING:
+    from imbplus.telemetry.shared_limit import SharedRateLimiter
 
 
 class IngestAnswer(BaseModel):
@@ -25,7 +30,7 @@ class Ingestor:
         self.store = Store(s.telemetry_root)
         self.store.recover()
         self.tokens = TokenCache(rt)
-        self.limiter = RateLimiter(s.telemetry_device_burst, s.telemetry_device_events_per_s)
+        self.limiter = limiter_for(rt)
         self.limits = Limits(
             max_events=s.telemetry_max_events,
             max_bytes=s.telemetry_max_batch_bytes,
@@ -52,6 +57,18 @@ class Ingestor:
         )
         self.tokens.mark_seen(auth, address)
         return IngestAnswer(accepted=accepted.events, batch=accepted.batch)
+
+
+def limiter_for(rt: Runtime) -> RateLimiter | SharedRateLimiter:
+    """Each box's bucket: in Redis for all hosts when `redis_url` is set, else per worker."""
+    s = rt.settings
+    if s.redis_url:
+        from imbplus.telemetry.shared_limit import SharedRateLimiter
+
+        return SharedRateLimiter(
+            s.redis_url, s.telemetry_device_burst, s.telemetry_device_events_per_s
+        )
+    return RateLimiter(s.telemetry_device_burst, s.telemetry_device_events_per_s)
 
 
 def ingestor_for(holder: object, rt: Runtime) -> Ingestor:
