@@ -35,7 +35,9 @@ class Runtime:
         self.settings = settings
         self.engine = make_engine(settings.db_url)
         self.sessions = make_sessionmaker(self.engine)
-        self.checkpoint = audit.Checkpoint(settings.checkpoint_file, settings.audit_key_file)
+        self.checkpoint = audit.Checkpoint(
+            settings.checkpoint_file, settings.audit_key_file, settings.audit_peer_checkpoints
+        )
         self._checkpoint_reported = False
         audit.install(self.sessions, self.checkpoint)
         erasure_journal.install(self.sessions, settings.erasure_journal)

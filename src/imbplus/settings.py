@@ -36,6 +36,12 @@ class Settings(BaseSettings, SellerSettings):  # seller_* fields: seller.py
         description="Key that signs the audit checkpoint (mode 0600); default beside the "
         "master key file. Keep both off the data directory's volume in production.",
     )
+    audit_peer_checkpoints: list[Path] = Field(
+        default_factory=list,
+        description="The audit checkpoint files of the other hosts, as this host reads them "
+        "(a read-only mount or copies a timer fetches; JSON list); `audit verify` holds the "
+        "chain to each, so the newest records any host wrote are guarded.",
+    )
     erasure_journal_file: Path | None = Field(
         default=None,
         description="Ids of erased customers, kept outside the database so that a restored "

@@ -5,6 +5,7 @@ records both append form one chain that verifies on either host."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -149,6 +150,9 @@ def test_audit_records_from_both_hosts_form_one_chain_that_verifies_on_either(
     with rt.sessions() as s:
         assert audit.count(s) >= before + 10
         assert audit.verify(s, rt.checkpoint).ok
-    for settings in (hosts.settings_a, hosts.settings_b):
-        checked = imbplus(settings, "audit", "verify", "--quiet")
+    pairs = ((hosts.settings_a, hosts.settings_b), (hosts.settings_b, hosts.settings_a))
+    for settings, other in pairs:
+        peers = {"IMBPLUS_AUDIT_PEER_CHECKPOINTS": json.dumps([str(other.checkpoint_file)])}
+        checked = imbplus(settings, "audit", "verify", "--quiet", env=peers)
         assert checked.returncode == 0, checked.stdout + checked.stderr
+        assert "and those of 1 other host(s)" in checked.stdout

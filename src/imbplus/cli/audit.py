@@ -34,9 +34,11 @@ def verify(quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress 
             )
     _note_key_place(rt.settings)
     if result.ok:
+        peers = len(rt.checkpoint.peers)
         console.print(
             f"audit chain intact: {result.records} records, head {result.head_seq}, "
             "checkpoint signed and matching"
+            + (f" (and those of {peers} other host(s))" if peers else "")
         )
         return
     where = f" at record {result.first_bad_seq}" if result.first_bad_seq is not None else ""

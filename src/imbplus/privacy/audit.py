@@ -302,14 +302,17 @@ def verify(
 ) -> VerifyResult:
     """Walk the whole chain; report the first record that breaks it, then compare the head
     with the signed checkpoint (unless `require_checkpoint` is False: the chain alone)."""
-    mark, mark_problem, mac = None, None, None
+    mark, mark_problem, mac, peers = None, None, None, []
     if checkpoint is not None:
         try:
             mac = hmac.new(checkpoint.key, digestmod=hashlib.sha256)
             mark = checkpoint.mark()
+            peers = checkpoint.peer_marks()
         except CheckpointError as bad:
             mark_problem = str(bad)
     chain = _Chain(mac, mark.keyed_from if mark else None)
+    marks = ([("", mark)] if mark else []) + peers
+    wanted = {m.seq for _name, m in marks}
     seen: dict[int, str] = {}
     anchored = {a for actions, _check in _ANCHORS.values() for a in actions}
     found: dict[str, list[dict[str, Any]]] = {}
@@ -322,15 +325,15 @@ def verify(
             broken = chain.step(row)
             if broken is not None:
                 return broken
-            if mark and row["seq"] == mark.seq:
-                seen[mark.seq] = row["hash"]
+            if row["seq"] in wanted:
+                seen[row["seq"]] = row["hash"]
             if row["action"] in anchored:
                 for name, (actions, _check) in _ANCHORS.items():
                     if row["action"] in actions:
                         found.setdefault(name, []).append(row)
         if progress:
             progress(len(partition))
-    ended = _ends(session, chain, mark, seen, None if not require_checkpoint else mark_problem)
+    ended = _ends(session, chain, marks, seen, None if not require_checkpoint else mark_problem)
     if not ended.ok:
         return ended
     problems = _check_anchors(session, found)
@@ -343,10 +346,12 @@ def verify(
 def _ends(
     session: Session,
     chain: _Chain,
-    mark: Mark | None,
+    marks: list[tuple[str, Mark]],
     seen: dict[int, str],
     mark_problem: str | None,
 ) -> VerifyResult:
+    """The head row names the last record; each checkpoint (this host's, named "", then the
+    other hosts') names a record that is there, unchanged."""
     last, n = chain.expected - 1, chain.checked
     head = session.get(AuditHead, 1)
     if head is None or head.seq != last or head.hash != chain.prev:
@@ -359,15 +364,16 @@ def _ends(
         )
     if mark_problem is not None:
         return VerifyResult(False, n, last, None, mark_problem)
-    if mark is not None:
+    for name, mark in marks:
         if mark.seq > last:
+            whose = f"the checkpoint of {name}" if name else "checkpoint"
             problem = (
-                f"newest records deleted: checkpoint names record {mark.seq}, "
-                f"the log ends at {last}"
+                f"newest records deleted: {whose} names record {mark.seq}, the log ends at {last}"
             )
             return VerifyResult(False, n, last, last + 1, problem)
         if mark.seq > 0 and seen.get(mark.seq) != mark.hash:
-            problem = f"record {mark.seq} differs from the checkpoint (chain rewritten)"
+            whose = f"the checkpoint of {name}" if name else "the checkpoint"
+            problem = f"record {mark.seq} differs from {whose} (chain rewritten)"
             return VerifyResult(False, n, last, mark.seq, problem)
     return VerifyResult(True, n, last, first_keyed=chain.first_keyed)
 

@@ -9,6 +9,10 @@ checkpoint (records of an installation older than the keyed chain stay plain SHA
 A checkpoint that is missing or does not verify is never overwritten by ordinary work (that
 would hide the evidence): requests keep working, the problem is logged and reported once
 (`problem`), and only `anchor`, an operator's decision, sets it again.
+
+With several hosts each keeps its own checkpoint file (what it appended); `peers` are the
+other hosts' files as this one reads them, so that verifying on any host holds the chain to
+the newest record any of them wrote.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import logging
 import os
 import secrets
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -80,8 +84,11 @@ def create_signing_key(path: Path) -> bool:
 
 
 class Checkpoint:
-    def __init__(self, path: Path, key_path: Path | None = None) -> None:
+    def __init__(
+        self, path: Path, key_path: Path | None = None, peers: Sequence[Path] = ()
+    ) -> None:
         self.path = path
+        self.peers = tuple(peers)
         self.key_path = key_path or path.with_name(SIGNING_KEY_NAME)
         self.problem: str | None = None  # set when advancing met a bad checkpoint
         # Kept apart from the data (as production keeps the key), a copy beside the key
@@ -139,6 +146,17 @@ class Checkpoint:
         if not hmac.compare_digest(mac, self._mac(mark)):
             raise CheckpointError("the checkpoint's signature does not match (rewritten)")
         return mark
+
+    def peer_marks(self) -> list[tuple[str, Mark]]:
+        """The signed heads of the other hosts' checkpoints; CheckpointError names the first
+        one that is missing or does not verify."""
+        marks = []
+        for path in self.peers:
+            try:
+                marks.append((str(path), self._mark_of(path)))
+            except CheckpointError as bad:
+                raise CheckpointError(f"the checkpoint of another host ({path}): {bad}") from None
+        return marks
 
     def read(self) -> tuple[int, str]:
         mark = self.mark()
