@@ -1,14 +1,19 @@
-"""What a process needs at run time: engine, unit of work, keyring, gate, audit checkpoint."""
+"""What a process needs at run time: engine, unit of work, keyring, gate, audit checkpoint,
+and the lease that lets a scheduled job run on one host at a time."""
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from imbplus.db import make_engine, make_sessionmaker
+from imbplus.errors import Conflict
 from imbplus.privacy import audit, erasure_journal, masterkey
 from imbplus.privacy.access import Actor, Context, Gate
 from imbplus.privacy.catalog import Purpose
@@ -16,6 +21,20 @@ from imbplus.privacy.crypto import Keyring
 from imbplus.settings import Settings
 
 KEEP_ON_ROLLBACK = audit.KEEP_ON_ROLLBACK  # evidence writers run after a rollback
+
+
+class LeaseTaken(Conflict):
+    """Another run of the same job holds its lease (on this host or another): this run does
+    nothing, and says so."""
+
+    code = "lease_taken"
+
+
+def lease_key(name: str) -> int:
+    """The advisory-lock key of a job: 64 bits of a hash of its name, signed as PostgreSQL
+    wants them."""
+    digest = hashlib.sha256(f"imbplus.lease:{name}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
 
 
 def rollback_keeping_evidence(session: Session) -> None:
@@ -96,6 +115,51 @@ class Runtime:
         """A unit of work for a system job (CLI commands, scheduled work)."""
         with self.unit_of_work() as session:
             yield Context(session, self, Actor.system(name), purpose)
+
+    @contextmanager
+    def lease(self, name: str) -> Iterator[None]:
+        """Hold the lease of job `name` while the block runs, or raise LeaseTaken at once.
+
+        PostgreSQL: a session advisory lock (`pg_try_advisory_lock`) on a connection of its
+        own, shared by every host of the database and released when the block ends or the
+        process dies. SQLite serves one host: a lock on a file in the data directory, which
+        keeps two processes of that host apart the same way."""
+        if self.engine.dialect.name == "postgresql":
+            with self._pg_lease(name):
+                yield
+            return
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        path = self.settings.data_dir / f".lease-{name}"
+        with open(path, "a") as held:
+            try:
+                fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise LeaseTaken(f"another run of {name} is under way on this host") from None
+            yield
+
+    @contextmanager
+    def _pg_lease(self, name: str) -> Iterator[None]:
+        key = lease_key(name)
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar()
+            if not got:
+                holder = conn.execute(
+                    text(
+                        "SELECT a.pid, a.client_addr FROM pg_locks l JOIN pg_stat_activity a "
+                        "ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted "
+                        "AND l.classid::bigint = :hi AND l.objid::bigint = :lo"
+                    ),
+                    {"hi": (key >> 32) & 0xFFFFFFFF, "lo": key & 0xFFFFFFFF},
+                ).first()
+                where = (
+                    f" (database session {holder[0]} from {holder[1] or 'local'})" if holder else ""
+                )
+                raise LeaseTaken(f"another run of {name} holds its lease{where}")
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -4,7 +4,9 @@ Idempotent: a subscription month that has an invoice is recorded in `billed_peri
 (primary key subscription + month), so running the month again, or two runs at once, bills
 nothing twice. Each subscription is its own unit of work: an interrupted run keeps what it
 finished and the next run does the rest. A declined charge leaves the invoice unpaid and
-schedules a retry (`imbplus billing retry`, delays from `charge_retry_hours`).
+schedules a retry (`imbplus billing retry`, delays from `charge_retry_hours`). A run and a
+retry hold the billing lease (`Runtime.lease`): with several hosts, one works and the others
+skip, saying so.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from imbplus.shop import subscriptions
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 Advance = Callable[[int], None]
+LEASE = "billing"  # the monthly run and the retries: one at a time over all hosts
 
 
 @dataclass
@@ -72,6 +75,13 @@ def due_subscriptions(rt: Runtime, month: str) -> list[str]:
 
 
 def run_month(rt: Runtime, month: str, advance: Advance | None = None) -> RunReport:
+    """Bill the month, holding the billing lease: a second run (or retry) at the same time,
+    on any host, raises `LeaseTaken` before it does anything."""
+    with rt.lease(LEASE):
+        return _run_month(rt, month, advance)
+
+
+def _run_month(rt: Runtime, month: str, advance: Advance | None) -> RunReport:
     report = RunReport(month=month)
     ids = due_subscriptions(rt, month)
     report.subscriptions = len(ids)
@@ -145,7 +155,13 @@ def saved_card_of(session: Session, invoice: Invoice) -> Card | None:
 
 
 def retry_failed(rt: Runtime, advance: Advance | None = None) -> RetryReport:
-    """Charge again the unpaid subscription invoices whose retry time has come."""
+    """Charge again the unpaid subscription invoices whose retry time has come, holding the
+    billing lease (two retries at once would charge a declined card twice)."""
+    with rt.lease(LEASE):
+        return _retry_failed(rt, advance)
+
+
+def _retry_failed(rt: Runtime, advance: Advance | None) -> RetryReport:
     with rt.unit_of_work() as s:
         ids = list(
             s.execute(

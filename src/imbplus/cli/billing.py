@@ -5,7 +5,7 @@ from rich.table import Table
 
 from imbplus.billing import payments
 from imbplus.billing import run as billing_run
-from imbplus.cli.common import console, ready_runtime
+from imbplus.cli.common import console, once_over_all_hosts, ready_runtime
 from imbplus.cli.common_progress import progress_bar
 from imbplus.clock import clock
 from imbplus.runtime import Runtime
@@ -29,7 +29,7 @@ def run(
     month = month or clock.now().strftime("%Y-%m")
     billing_run.month_bounds(month)  # validates before any work
     ids = billing_run.due_subscriptions(rt, month)
-    with progress_bar(quiet) as bar:
+    with once_over_all_hosts(), progress_bar(quiet) as bar:
         task = bar.add_task(f"billing {month}", total=len(ids))
         report = billing_run.run_month(rt, month, advance=lambda n: bar.advance(task, n))
     table = Table(title=f"Billing run {month}")
@@ -53,7 +53,7 @@ def run(
 def retry(quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar.")) -> None:
     """Charge again the unpaid invoices whose retry time has come."""
     rt = ready_runtime()
-    with progress_bar(quiet) as bar:
+    with once_over_all_hosts(), progress_bar(quiet) as bar:
         task = bar.add_task("retrying charges", total=None)
         report = billing_run.retry_failed(rt, advance=lambda n: bar.advance(task, n))
     console.print(

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeRemainingColumn
 
 from imbplus.ids import is_uuid
-from imbplus.runtime import Runtime
+from imbplus.runtime import LeaseTaken, Runtime
 from imbplus.settings import load_settings
 
 console = Console()
@@ -36,6 +36,17 @@ def output_file(path: Path | None) -> Path | None:
 
 def runtime() -> Runtime:
     return Runtime(load_settings())
+
+
+@contextmanager
+def once_over_all_hosts() -> Iterator[None]:
+    """A scheduled job whose lease another run holds did nothing: say so, exit 0 (the other
+    run does the work; a timer on every host is how it is meant to be scheduled)."""
+    try:
+        yield
+    except LeaseTaken as taken:
+        console.print(f"skipped: {taken.message}")
+        raise typer.Exit(0) from None
 
 
 def ready_runtime() -> Runtime:

@@ -51,7 +51,8 @@ def run(
                 + "), "
                 f"sandboxed {report.sandboxed} (nothing left this machine), "
                 f"dropped {report.dropped} (recipient erased), "
-                f"cancelled {report.cancelled} (withdrawn), pending {report.pending}"
+                f"cancelled {report.cancelled} (withdrawn), "
+                f"taken by another run {report.elsewhere}, pending {report.pending}"
             )
 
         if not loop:

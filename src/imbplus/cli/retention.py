@@ -4,7 +4,7 @@ import typer
 from rich.table import Table
 
 from imbplus.bounds import INT32_MAX
-from imbplus.cli.common import console, ready_runtime, uuid_value
+from imbplus.cli.common import console, once_over_all_hosts, ready_runtime, uuid_value
 from imbplus.compliance import retention
 from imbplus.compliance.retention_models import LegalHold
 from imbplus.privacy.catalog import Purpose
@@ -44,7 +44,7 @@ def run_cmd(
 ) -> None:
     """Purge what is past its retention period; one receipt per rule."""
     rt = ready_runtime()
-    with console.status("applying retention rules..."):
+    with once_over_all_hosts(), console.status("applying retention rules..."):
         results = retention.run(rt, dry_run=dry_run, only=rule)
     table = Table(title="Retention run" + (" (dry run: nothing deleted)" if dry_run else ""))
     for col in ("rule", "category", "cutoff (UTC)", "records", "receipt"):

@@ -6,7 +6,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from imbplus.cli.common import console, phases, ready_runtime
+from imbplus.cli.common import console, once_over_all_hosts, phases, ready_runtime
 from imbplus.privacy.catalog import Purpose
 from imbplus.telemetry import maintenance, queries, readable
 from imbplus.telemetry.store import Store
@@ -93,7 +93,7 @@ def compact(
 ) -> None:
     """Merge each day's small batch files into one."""
     rt = ready_runtime()
-    with phases() as advance:
+    with once_over_all_hosts(), phases() as advance:
         report = maintenance.compact(
             rt,
             min_files=min_files,

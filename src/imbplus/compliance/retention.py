@@ -56,12 +56,23 @@ def run(
     only: str | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> list[Result]:
-    """Apply every rule (or `only` one), each in its own unit of work, with a receipt."""
+    """Apply every rule (or `only` one), each in its own unit of work, with a receipt. A run
+    that deletes holds the job's lease: a second one at the same time, on any host, raises
+    `LeaseTaken` before it does anything."""
     rules = [r for r in schedule() if only is None or r.name == only]
     if only is not None and not rules:
         from imbplus.errors import NotFound
 
         raise NotFound("no retention rule with this name", rule=only[:64])
+    if dry_run:
+        return _apply(rt, rules, dry_run, progress)
+    with rt.lease("retention"):
+        return _apply(rt, rules, dry_run, progress)
+
+
+def _apply(
+    rt: Runtime, rules: list[Rule], dry_run: bool, progress: Callable[[str], None] | None
+) -> list[Result]:
     results = []
     for rule in rules:
         cutoff = clock.now() - rule.period(rt.settings)

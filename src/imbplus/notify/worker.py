@@ -7,7 +7,10 @@ transaction and the outcome written in a second one: sent, with the hand-over re
 the disclosure register under the processor's reference (recipient and text dropped), or a
 retry after a doubling backoff, with nothing recorded as handed over. A message a sandbox
 adapter took is `sandboxed`, and so is its register row: it never left this machine.
-Several workers can run (rows are claimed with `FOR UPDATE SKIP LOCKED` on PostgreSQL).
+Several workers on several hosts can run at once and need no lease for the whole run: each
+message is its own lease (claimed with `FOR UPDATE SKIP LOCKED` on PostgreSQL, its next
+attempt pushed ahead), so it is handed over once, and a run counts the messages another run
+claimed first (`elsewhere`).
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ class RunReport:
     failed: int = 0
     dropped: int = 0  # the customer was erased: never to be sent
     cancelled: int = 0  # the customer withdrew it (e.g. opted out of surveys)
+    elsewhere: int = 0  # claimed by another run (another worker or host) first
     pending: int = 0
     errors: Counter[str] = field(default_factory=Counter)  # why sends failed, by kind
 
@@ -175,7 +179,8 @@ def run_once(
             report.dropped += 1
         elif claimed == "cancelled":
             report.cancelled += 1
-
+        elif claimed is None:
+            report.elsewhere += 1
         elif isinstance(claimed, _Claimed):
             _deliver(rt, senders, claimed, report)
         if advance:

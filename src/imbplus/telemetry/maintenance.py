@@ -42,11 +42,14 @@ class CompactReport:
 def compact(
     rt: Runtime, *, min_files: int = 8, include_today: bool = False, progress: Progress = _noop
 ) -> CompactReport:
-    """The daily job: `compact_store`, recorded in the audit log."""
+    """The daily job: `compact_store`, recorded in the audit log. It holds the lease
+    `telemetry_compaction`: two hosts compacting one shared dataset at once would each
+    replace the same files and count their events twice."""
     store = Store(rt.settings.telemetry_root)
-    report = compact_store(
-        store, min_files=min_files, include_today=include_today, progress=progress
-    )
+    with rt.lease("telemetry_compaction"):
+        report = compact_store(
+            store, min_files=min_files, include_today=include_today, progress=progress
+        )
     if report.days or report.rollups:
         with rt.job("telemetry_compaction", Purpose.SECURITY) as ctx:
             ctx.note(
