@@ -159,7 +159,7 @@ def test_vat_is_split_from_gross_prices() -> None:
 
     assert split_gross(12300, 2300) == (10000, 2300)
     assert split_gross(3999, 2300) == (3251, 748)
-    assert pln(123456) == "1\u202f234,56 zł"
+    assert pln(123456) == "1\u00a0234,56\u00a0zł"
 
 
 def test_p03_credit_decision_from_payment_history_with_reasons(

@@ -147,7 +147,7 @@ def test_the_portal_says_the_first_month_is_prorated(client: TestClient, rt: Run
     assert "od następnego miesiąca opłata jest pełna" in page  # the confirmation
     assert "abonament 2026-11 (1/30 mies., 30.11–30.11.2026)" in page
     assert re.search(r"Pobrano 3,33\s*zł", page)
-    assert "kolejne miesiące w pełnej wysokości, 99,99 zł / mies., od 01.12.2026" in page
+    assert "kolejne miesiące w pełnej wysokości, 99,99\u00a0zł / mies., od 01.12.2026" in page
     english = client.get("/en/portal/orders?placed=1").text
     assert "from the next month on you pay the full monthly fee" in english
-    assert "the following months in full" in english and "from 01.12.2026" in english
+    assert "the following months in full" in english and "from 1 Dec 2026" in english

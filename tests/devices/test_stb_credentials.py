@@ -43,7 +43,10 @@ def test_p14_portal_nudges_then_sets_pin_and_password(
     assert page.status_code == 200 and 'id="nudge"' in page.text and device.serial in page.text
     assert client.get("/en/portal/stb").text.count("not protected") == 1
     weak = client.post("/portal/stb", data={"csrf": csrf, "pin": "1111"})
-    assert weak.status_code == 422 and "too easy" in weak.text
+    assert (
+        weak.status_code == 422
+        and "PIN rodzicielski: PIN jest zbyt łatwy do odgadnięcia" in weak.text
+    )
     forged = client.post("/portal/stb", data={"csrf": "forged-csrf-token-xx", "pin": PIN})
     assert forged.status_code == 403
     saved = client.post("/portal/stb", data={"csrf": csrf, "pin": PIN, "password": PASSWORD})

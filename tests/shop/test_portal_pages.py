@@ -88,7 +88,10 @@ def test_a_declined_card_in_the_portal_shows_the_reason_and_orders_nothing(
     with rt.sessions() as s:  # the hand-over to the provider is on record all the same
         assert s.execute(select(func.count()).select_from(Disclosure)).scalar_one() == 1
     expired = _order(client, "/en", exp_year="2020")
-    assert expired.status_code == 422 and "card.exp_year" in expired.text  # type: ignore[attr-defined]
+    assert expired.status_code == 422  # type: ignore[attr-defined]
+    # the field by its label and the rule in the page's language, never the path in the code
+    assert "Card expiry year: The card has expired." in expired.text  # type: ignore[attr-defined]
+    assert "card.exp_year" not in expired.text  # type: ignore[attr-defined]
     nothing = _order(client, "/en", stb="", package="")
     assert nothing.status_code == 422 and "Choose a box" in nothing.text  # type: ignore[attr-defined]
     assert _orders(rt) == 0

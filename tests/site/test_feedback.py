@@ -48,7 +48,7 @@ def test_p24_without_confirming_nothing_is_stored(client: TestClient, rt: Runtim
         "/feedback",
         data={"token": token_of(form, "/feedback"), "topic": "site", "message": IDEA},
     )
-    assert answer.status_code == 422 and "Potwierdzenie: must be confirmed" in answer.text
+    assert answer.status_code == 422 and "Potwierdzenie: Zaznacz potwierdzenie." in answer.text
     assert "Wiesława" in answer.text  # the text is kept for a second try
     assert count(rt) == 0
 

@@ -9,6 +9,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from imbplus.billing.money import format_money
 from imbplus.demo.policy import load as load_policy
 from imbplus.runtime import Runtime
 from imbplus.site.service import offer
@@ -71,8 +72,8 @@ def test_the_offer_comes_from_one_place(client: TestClient, rt: Runtime) -> None
         shown = offer(s, "en")
     page = client.get("/en/offer").text
     for item in shown.packages + shown.boxes:
-        assert item.name in page and item.price_text in page
-    assert "PLN 69,99 / month" in page and "69,99 zł / mies." in client.get("/offer").text
+        assert item.name in page and format_money(item.price_gross, "en") in page
+    assert "PLN\u00a069.99 / month" in page and "69,99\u00a0zł / mies." in client.get("/offer").text
 
 
 @pytest.mark.parametrize(

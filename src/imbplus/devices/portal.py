@@ -19,7 +19,6 @@ from imbplus.portal.deps import (
     context_for,
 )
 from imbplus.privacy.catalog import Purpose
-from imbplus.web import i18n
 from imbplus.web.deps import Db
 from imbplus.web.errors import validation_problems
 from imbplus.web.pages import render
@@ -31,38 +30,6 @@ api = APIRouter(
 )
 
 SERVICE = Purpose.SERVICE_DELIVERY
-TEXT = {
-    "pl": {
-        "title": "Dekoder: hasło i PIN rodzicielski",
-        "nudge": "Twój dekoder nie jest chroniony. Ustaw PIN rodzicielski i hasło ustawień, "
-        "aby nikt bez Twojej zgody nie zmienił ustawień ani nie obejrzał treści dla dorosłych.",
-        "pin": "PIN rodzicielski (4-8 cyfr)",
-        "password": "Hasło ustawień dekodera (min. 12 znaków)",
-        "save": "Zapisz",
-        "saved": "Zapisano. Dekoder pobierze zmiany przy najbliższym połączeniu.",
-        "pin_set": "PIN ustawiony",
-        "password_set": "Hasło ustawione",
-        "not_set": "nie ustawiono",
-        "boxes": "Twoje dekodery",
-        "hint": "Przechowujemy tylko skrót (argon2id), nigdy sam PIN ani hasło. Chroń też "
-        "dekoder fizycznie: przechowuje dane Twojej subskrypcji.",
-    },
-    "en": {
-        "title": "Set-top box: password and parental PIN",
-        "nudge": "Your set-top box is not protected. Set a parental PIN and a settings "
-        "password so that nobody changes its settings or watches adult content without you.",
-        "pin": "Parental PIN (4-8 digits)",
-        "password": "Box settings password (at least 12 characters)",
-        "save": "Save",
-        "saved": "Saved. Your box picks up the change the next time it connects.",
-        "pin_set": "PIN set",
-        "password_set": "Password set",
-        "not_set": "not set",
-        "boxes": "Your boxes",
-        "hint": "We keep only a hash (argon2id), never the PIN or password itself. Protect "
-        "the box physically too: it holds data of your subscription.",
-    },
-}
 
 
 def _page(
@@ -74,14 +41,12 @@ def _page(
     saved: bool = False,
 ) -> Response:
     ctx = context_for(request, session, ctx_user, SERVICE)
-    lang = i18n.lang_of(request.scope)
     state = service.stb_credentials_status(ctx, ctx_user.customer_id)
     boxes = service.customer_devices(ctx, ctx_user.customer_id)
     return render(
         request,
         "portal/stb.html",
         status,
-        t=TEXT[lang],
         state=state,
         boxes=boxes,
         csrf=ctx_user.web_session.csrf_token,

@@ -5,16 +5,6 @@ from __future__ import annotations
 from imbplus.devices import credentials, service
 from imbplus.portal import reminders
 from imbplus.privacy.access import Context
-from imbplus.web.i18n import register
-
-register(
-    {
-        "stb.reminder": {
-            "pl": "Twój dekoder nie ma PIN-u rodzicielskiego lub hasła ustawień. Ustaw je.",
-            "en": "Your set-top box has no parental PIN or settings password. Set them.",
-        }
-    }
-)
 
 
 def _stb(ctx: Context, customer_id: str) -> list[reminders.Reminder]:

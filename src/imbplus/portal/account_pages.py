@@ -14,13 +14,21 @@ from imbplus.customers import service as customers
 from imbplus.customers.schemas import AddressPatch, CustomerRead, CustomerUpdate
 from imbplus.portal import access_log, email_change, service
 from imbplus.portal.deps import SUBSCRIBER_PAGES, Customer, PortalContext, PortalUser, context_for
-from imbplus.portal.forms import SecretText, Text, keep, problems_of, redirect
+from imbplus.portal.forms import (
+    SecretText,
+    Text,
+    keep,
+    password_problems,
+    problems_of,
+    redirect,
+)
 from imbplus.portal.schemas import DetailsForm, NewEmailForm, NewPassword
 from imbplus.privacy.catalog import Purpose
 from imbplus.traffic import limits
 from imbplus.web import i18n
 from imbplus.web.deps import Db
 from imbplus.web.pages import render
+from imbplus.web.problems import WRONG_PASSWORD
 
 router = APIRouter(prefix="/portal", include_in_schema=False, dependencies=SUBSCRIBER_PAGES)
 DETAILS = ("name", "phone", "street", "postal_code", "city")
@@ -140,7 +148,7 @@ def change_email(
     outcome = email_change.request(ctx, user.customer_id, current, form.email, lang)
     limits.count(request, session, "account")
     if outcome == email_change.Request.WRONG_PASSWORD:
-        wrong = {"current": i18n.translate(lang, "account.password_wrong")}
+        wrong = {"current": WRONG_PASSWORD}
         return _page(request, user, values, 422, email_problems=wrong, new_email=email)
     done = "unchanged" if outcome == email_change.Request.UNCHANGED else "email_sent"
     return redirect(request, f"/portal/account?done={done}")
@@ -161,11 +169,12 @@ def change_password(
     try:
         NewPassword(password=password, password2=password2)
     except ValidationError as exc:
-        return _page(request, user, values, 422, password_problems=problems_of(exc))
+        found = password_problems(exc, password, password2)
+        return _page(request, user, values, 422, password_problems=found)
     if not service.change_password(ctx, user.customer_id, current, password):
         limits.count(request, session, "account")
-        wrong = i18n.translate(i18n.lang_of(request.scope), "account.password_wrong")
-        return _page(request, user, values, 422, password_problems={"current": wrong})
+        wrong = {"current": WRONG_PASSWORD}
+        return _page(request, user, values, 422, password_problems=wrong)
     return redirect(request, "/portal/login?done=password_changed")
 
 

@@ -9,7 +9,7 @@ from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
-from imbplus.web import i18n
+from imbplus.web import i18n, problems
 from imbplus.web.errors import validation_problems
 from imbplus.web.pages import PRE_CSRF_COOKIE, pre_login_csrf, render, set_cookie
 
@@ -35,6 +35,15 @@ def problems_of(exc: ValidationError) -> dict[str, str]:
     found: dict[str, str] = {}
     for problem in validation_problems(exc.errors()):
         found.setdefault(problem["field"].split(".")[-1], problem["problem"])
+    return found
+
+
+def password_problems(exc: ValidationError, password: str, password2: str) -> dict[str, str]:
+    """A form's problems, the repeated password's mismatch among them even when the
+    password itself broke a rule (the model then never compares the two)."""
+    found = problems_of(exc)
+    if password != password2:
+        found.setdefault("password2", problems.MISMATCH)
     return found
 
 

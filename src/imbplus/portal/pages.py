@@ -11,7 +11,6 @@ from imbplus.auth import sessions
 from imbplus.customers import service as customers
 from imbplus.portal import (
     account_pages,
-    messages,  # noqa: F401 - registers the texts
     reminders,
     service,
     signup,

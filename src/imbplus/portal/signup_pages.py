@@ -15,7 +15,7 @@ from imbplus.portal.forms import (
     SecretText,
     Text,
     keep,
-    problems_of,
+    password_problems,
     redirect,
     render_with_csrf,
 )
@@ -65,7 +65,7 @@ def register(
             "portal/register.html",
             422,
             values=keep(values, *CONTACT_FIELDS),
-            problems=problems_of(exc),
+            problems=password_problems(exc, password, password2),
         )
     signup.register(get_runtime(request), session, form, i18n.lang_of(request.scope))
     limits.count(request, session, "register")
@@ -133,7 +133,11 @@ def new_password(
         NewPassword(password=password, password2=password2)
     except ValidationError as exc:
         return render_with_csrf(
-            request, "portal/reset.html", 422, token=token, problems=problems_of(exc)
+            request,
+            "portal/reset.html",
+            422,
+            token=token,
+            problems=password_problems(exc, password, password2),
         )
     if signup.reset_password(get_runtime(request), session, token, password) is None:
         limits.count(request, session, "token")

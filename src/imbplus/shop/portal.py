@@ -12,8 +12,6 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from imbplus.billing import cards, credit, documents, invoices
-from imbplus.billing.money import pln
-from imbplus.billing.periods import pl_date
 from imbplus.bounds import Flag
 from imbplus.errors import DomainError
 from imbplus.portal.deps import SUBSCRIBER_PAGES, Customer, PortalContext
@@ -21,10 +19,9 @@ from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Purpose
 from imbplus.runtime import rollback_keeping_evidence
 from imbplus.shop import catalog, orders
-from imbplus.shop import messages as _messages  # noqa: F401 - registers the texts
 from imbplus.shop.forms import OrderFields
 from imbplus.shop.schemas import OrderCreate
-from imbplus.web import i18n
+from imbplus.web import i18n, problems
 from imbplus.web.errors import validation_problems
 from imbplus.web.pages import render
 from imbplus.web.responses import pdf_file
@@ -51,7 +48,6 @@ def _shop_page(
         "portal/shop.html",
         status,
         user=user,
-        pln=pln,
         boxes=[p for p in products if p.kind == "stb"],
         packages=[p for p in products if p.kind == "package"],
         key=secrets.token_urlsafe(18),
@@ -82,8 +78,7 @@ def order(
     try:
         orders.place(_billing(ctx), OrderCreate.model_validate(body), f"portal-{key}")
     except ValidationError as exc:
-        fields = ", ".join(p["field"] for p in validation_problems(exc.errors()))
-        message = i18n.translate(lang, "shop.error.validation_failed", fields=fields)
+        message = _corrections(lang, validation_problems(exc.errors()))
         return _shop_page(request, user, ctx, 422, message, form.chosen)
     except DomainError as exc:
         rollback_keeping_evidence(ctx.session)  # nothing half-made, the evidence stays
@@ -91,10 +86,16 @@ def order(
     return RedirectResponse(i18n.localized(lang, "/portal/orders?placed=1"), status_code=303)
 
 
+def _corrections(lang: str, found: list[dict[str, str]]) -> str:
+    """What to correct, by the fields' labels and in the reader's language."""
+    return i18n.translate(
+        lang, "shop.error.validation_failed", problems=problems.described(lang, found)
+    )
+
+
 def _message(lang: str, exc: DomainError) -> str:
     if exc.code == "validation_failed":
-        fields = ", ".join(p["field"] for p in exc.details.get("fields", []))
-        return i18n.translate(lang, "shop.error.validation_failed", fields=fields)
+        return _corrections(lang, list(exc.details.get("fields", [])))
     key = f"shop.error.{exc.code}"
     text = i18n.translate(lang, key)
     return text if text != key else i18n.translate(lang, "shop.error.other", code=exc.code)
@@ -109,8 +110,6 @@ def my_orders(
         request,
         "portal/orders.html",
         user=user,
-        pln=pln,
-        pl_date=pl_date,
         placed=bool(placed),
         orders=orders.list_orders(billing, customer_id=user.customer_id),
         invoices=invoices.list_invoices(billing, customer_id=user.customer_id),

@@ -29,12 +29,13 @@ def safe_next(value: str | None, fallback: str) -> str:
     return value if value and len(value) <= 256 and _LOCAL_PATH.fullmatch(value) else fallback
 
 
-def lifetime_text(spec: cookies.CookieSpec) -> tuple[str, dict[str, int]]:
+def lifetime_text(spec: cookies.CookieSpec) -> tuple[str, int | None]:
+    """The catalogue key of a cookie's lifetime and the count for its plural form."""
     if spec.max_age_s is None:
-        return "cookies.lifetime.session", {}
+        return "cookies.lifetime.session", None
     if spec.max_age_s < cookies.DAY:
-        return "cookies.lifetime.hours", {"hours": spec.max_age_s // 3600}
-    return "cookies.lifetime.days", {"days": spec.max_age_s // cookies.DAY}
+        return "cookies.lifetime.hours", spec.max_age_s // 3600
+    return "cookies.lifetime.days", spec.max_age_s // cookies.DAY
 
 
 @router.get("/cookies")

@@ -11,7 +11,6 @@ from fastapi.templating import Jinja2Templates
 
 from imbplus.runtime import Runtime
 from imbplus.site import forms, stats
-from imbplus.site import messages as _messages  # noqa: F401 - registers the texts
 from imbplus.site.consent import NO_DECISION, ConsentState
 from imbplus.site.service import offer
 from imbplus.web import cookies

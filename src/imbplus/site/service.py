@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from imbplus.web import i18n
+
 
 @dataclass(frozen=True)
 class OfferItem:
@@ -15,11 +17,6 @@ class OfferItem:
     description: str
     price_gross: int  # grosze; monthly for a package, one-off for a box
     highlights: tuple[str, ...] = ()
-
-    @property
-    def price_text(self) -> str:
-        zloty, grosze = divmod(self.price_gross, 100)
-        return f"{zloty},{grosze:02d}"
 
 
 @dataclass(frozen=True)
@@ -42,9 +39,14 @@ def offer(session: Session, lang: str) -> Offer:
             boxes=[i for i in items if i.kind == "stb"],
             preview=True,
         )
-    english = _CATALOGUE_EN if lang == "en" else {}
     items = [
-        OfferItem(p.id, p.kind, p.name, english.get(p.id, p.description), p.price_gross)
+        OfferItem(
+            p.id,
+            p.kind,
+            i18n.data_text(lang, f"product.{p.id}.name", p.name),
+            i18n.data_text(lang, f"product.{p.id}.description", p.description),
+            p.price_gross,
+        )
         for p in products
     ]
     return Offer(
@@ -52,16 +54,6 @@ def offer(session: Session, lang: str) -> Offer:
         boxes=[i for i in items if i.kind == "stb"],
         preview=False,
     )
-
-
-# English texts of the demo catalogue's products (the catalogue itself is Polish).
-_CATALOGUE_EN: dict[str, str] = {
-    "stb-hd-s1": "HD set-top box, HDMI, Wi-Fi 5, remote control.",
-    "stb-4k-x2": "4K HDR set-top box, Wi-Fi 6, voice remote.",
-    "pkg-start": "60 channels, 40 of them in HD.",
-    "pkg-family": "120 channels, cartoons, VOD.",
-    "pkg-sport": "160 channels with the sports package.",
-}
 
 
 _PLACEHOLDERS: dict[str, list[OfferItem]] = {

@@ -18,7 +18,7 @@ from imbplus.portal.deps import Customer, context_for, portal_form_csrf, portal_
 from imbplus.portal.forms import redirect, render_with_csrf
 from imbplus.privacy.access import Actor, Context
 from imbplus.privacy.catalog import Purpose
-from imbplus.surveys import answers, invitations, messages, service
+from imbplus.surveys import answers, invitations, service
 from imbplus.surveys.models import Survey
 from imbplus.surveys.schemas import AGE_BANDS, COMPANY_SIZES, MAX_OPTIONS, MAX_QUESTIONS
 from imbplus.traffic import limits
@@ -26,8 +26,6 @@ from imbplus.web import i18n
 from imbplus.web.deps import Db, get_runtime
 from imbplus.web.guards import pre_login_form_csrf, public
 from imbplus.web.pages import render
-
-assert messages  # registers the texts
 
 
 async def survey_form(request: Request) -> FormData:

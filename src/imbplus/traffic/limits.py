@@ -60,13 +60,3 @@ def count(request: Request, session: Session, form: str) -> None:
 def purge(session: Session, older_than_us: int) -> int:
     result = session.execute(delete(RateLimitHit).where(RateLimitHit.ts_us < older_than_us))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-
-i18n.register(
-    {
-        "limits.too_many": {
-            "pl": "Zbyt wiele prób z Twojego adresu. Spróbuj ponownie za chwilę.",
-            "en": "Too many attempts from your address. Please try again in a while.",
-        }
-    }
-)

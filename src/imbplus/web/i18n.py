@@ -1,44 +1,113 @@
 """Two languages for everything a visitor or subscriber reads: Polish (default) and English.
 
 The language comes from a URL prefix (`/en/...`; `/pl/...` or no prefix is Polish), which
-needs no cookie. Messages are registered per domain with `register({...})`; templates call
-`_("key")` and build links with `url("/portal")`, which keeps the prefix.
+needs no cookie. The texts live in gettext catalogues, one per language
+(`locale/<lang>/LC_MESSAGES/messages.po`), whose message ids are stable keys such as
+`portal.login.title`; templates call `_("key", **values)`, `_n("key", count)` for a text
+with plural forms, and build links with `url("/portal")`, which keeps the prefix. Numbers,
+money and dates follow the language's conventions through Babel (`money`, `day`, `number`).
+
+The catalogues are read once, at import, from the `.po` files shipped with the package:
+no compile step, nothing fetched at run time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import gettext
+import io
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 LANGS = ("pl", "en")
 DEFAULT = "pl"
-_MESSAGES: dict[str, dict[str, str]] = {}
+LOCALE_DIR = Path(__file__).parent / "locale"
+# the Babel locale of each language: its number, date and plural rules
+BABEL_LOCALES = {"pl": "pl_PL", "en": "en_GB"}
+_DATE_FORMATS = {"pl": "dd.MM.yyyy", "en": "d MMM yyyy"}
 
 
-def register(messages: Mapping[str, Mapping[str, str]]) -> None:
-    """Add messages: {"key": {"pl": "...", "en": "..."}}. Both languages are required."""
-    for key, texts in messages.items():
-        missing = [lang for lang in LANGS if not texts.get(lang)]
-        if missing:
-            raise ValueError(f"message {key!r} lacks {missing}")
-        if key in _MESSAGES and _MESSAGES[key] != dict(texts):
-            raise ValueError(f"message {key!r} is registered twice with different texts")
+@dataclass(frozen=True)
+class Catalogue:
+    """One language's texts: gettext look-ups (with its plural rule) and the keys it has."""
 
-        _MESSAGES[key] = dict(texts)
+    lang: str
+    translations: gettext.GNUTranslations
+    keys: frozenset[str]
 
 
-def has(key: str) -> bool:
-    return key in _MESSAGES
+def catalogue_path(lang: str) -> Path:
+    return LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
+
+
+@cache
+def catalogue(lang: str) -> Catalogue:
+    """The language's `.po` file, read with Babel and kept as gettext translations."""
+    with catalogue_path(lang).open("rb") as po:
+        parsed = read_po(po, locale=BABEL_LOCALES[lang])
+    keys = frozenset(
+        m.id if isinstance(m.id, str) else m.id[0]
+        for m in parsed
+        if m.id and m.string and not m.fuzzy
+    )
+    buffer = io.BytesIO()
+    write_mo(buffer, parsed)
+    buffer.seek(0)
+    return Catalogue(lang, gettext.GNUTranslations(buffer), keys)
+
+
+def _lang(lang: str) -> str:
+    return lang if lang in LANGS else DEFAULT
+
+
+def has(key: str, lang: str = DEFAULT) -> bool:
+    return key in catalogue(_lang(lang)).keys
 
 
 def translate(lang: str, key: str, **values: Any) -> str:
-    texts = _MESSAGES.get(key)
-    if texts is None:
+    """The text of `key` in `lang`, its `{placeholders}` filled; the key itself when no
+    catalogue has it (a test fails on any key shown to a person)."""
+    found = catalogue(_lang(lang))
+    if key not in found.keys:
         return key
-    text = texts.get(lang) or texts[DEFAULT]
+    text = found.translations.gettext(key)
     return text.format(**values) if values else text
+
+
+def ntranslate(lang: str, key: str, count: int, **values: Any) -> str:
+    """The plural form of `key` for `count` (Polish: 1 godzina, 2 godziny, 5 godzin);
+    `{n}` in the text is the count written in the language's number format."""
+    found = catalogue(_lang(lang))
+    if key not in found.keys:
+        return key
+    text = found.translations.ngettext(key, key, count)
+    return text.format(n=format_number(count, lang), **values)
+
+
+def data_text(lang: str, key: str, own: str) -> str:
+    """A text of a data row (a product's name): the catalogue's translation when it has
+    one (`product.<id>.name` in English), else the row's own text."""
+    return translate(lang, key) if has(key, lang) else own
+
+
+def format_number(value: int | float | Decimal, lang: str) -> str:
+    """12345.5 -> '12 345,5' in Polish, '12,345.5' in English."""
+    return format_decimal(value, locale=BABEL_LOCALES[_lang(lang)])
+
+
+def format_day(day: date, lang: str) -> str:
+    """date(2026, 11, 30) -> '30.11.2026' in Polish, '30 Nov 2026' in English."""
+    lang = _lang(lang)
+    return format_date(day, _DATE_FORMATS[lang], locale=BABEL_LOCALES[lang])
 
 
 def prefix(lang: str) -> str:
@@ -84,30 +153,26 @@ class LanguagePrefixMiddleware:
                 scope["route"] = inner["route"]  # the request log outside names the route
 
 
-register(
-    {
-        "lang.name": {"pl": "Polski", "en": "English"},
-        "lang.switch": {"pl": "English", "en": "Polski"},
-        "error.title.403": {"pl": "Brak dostępu", "en": "Not allowed"},
-        "error.title.404": {"pl": "Nie znaleziono strony", "en": "Page not found"},
-        "error.title.500": {"pl": "Coś poszło nie tak", "en": "Something went wrong"},
-        "error.title.other": {"pl": "Nie udało się", "en": "That did not work"},
-        "error.reference": {"pl": "Numer zgłoszenia", "en": "Reference"},
-        "error.back": {"pl": "Wróć na stronę główną", "en": "Back to the home page"},
-    }
-)
-
-
 def template_helpers(scope: Scope) -> dict[str, Any]:
-    """`lang`, `_`, `url` and `other_lang` for every template."""
+    """`lang`, `_`, `_n`, `url`, formats and form-problem texts for every template."""
+    from imbplus.billing.money import format_money
+    from imbplus.web import problems
+
     lang = lang_of(scope)
     other = "en" if lang == "pl" else "pl"
     return {
         "lang": lang,
         "_": lambda key, **values: translate(lang, key, **values),
+        "_n": lambda key, count, **values: ntranslate(lang, key, count, **values),
         "url": lambda path: localized(lang, path),
         "other_lang": other,
-        "has_text": has,
+        "has_text": lambda key: has(key, lang),
+        "data_text": lambda key, own: data_text(lang, key, own),
+        "money": lambda grosze: format_money(grosze, lang),
+        "day": lambda value: format_day(value, lang),
+        "number": lambda value: format_number(value, lang),
+        "label": lambda field: problems.label(lang, field),
+        "problem_text": lambda field, raw: problems.text(lang, field, raw),
         # the switch always names the language, so that it can also update a remembered one
         "switch_url": lambda path: f"/{other}{path}",
     }
