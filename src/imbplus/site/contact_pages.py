@@ -87,7 +87,7 @@ def contact_send(
 @router.get("/contact/sent")
 def contact_sent(request: Request, ref: str = "") -> Response:
     reference = ref if _REFERENCE.fullmatch(ref) else None
-    due = inquiries.one_month_later(clock.now()).strftime("%d.%m.%Y")
+    due = i18n.format_day(inquiries.one_month_later(clock.now()), request.state.lang)
     return render(request, "site/contact_sent.html", reference=reference, due=due)
 
 

@@ -65,27 +65,15 @@ def mark_seen(session: Session, customer_id: str, version_id: int) -> None:
 def message(version: PolicyVersion, base_url: str) -> tuple[str, str]:
     """Subject and text of the e-mail about a version, in the version's language."""
     link = f"{base_url.rstrip('/')}{i18n.prefix(version.lang)}/privacy/versions/{version.number}"
-    when = version.effective_from.strftime("%d.%m.%Y")
-    if version.lang == "pl":
-        return (
-            "IMB+: nowa wersja polityki prywatności",
-            "Dzień dobry,\n\n"
-            f"publikujemy nową wersję polityki prywatności IMB+ (wersja {version.number}). "
-            f"Obowiązuje od {when}.\n\n"
-            f"Co się zmienia:\n{version.changes}\n\n"
-            f"Pełny tekst i porównanie z poprzednią wersją:\n{link}\n\n"
-            "Nie musisz nic robić. Pytania o ochronę danych możesz zadać przez formularz "
-            "kontaktowy na naszej stronie.\n\nZespół IMB+\n",
-        )
+    values = {
+        "number": version.number,
+        "date": i18n.format_day(version.effective_from, version.lang),
+        "changes": version.changes,
+        "link": link,
+    }
     return (
-        "IMB+: a new version of our privacy policy",
-        "Hello,\n\n"
-        f"we are publishing a new version of the IMB+ privacy policy (version "
-        f"{version.number}). It takes effect on {when}.\n\n"
-        f"What changes:\n{version.changes}\n\n"
-        f"The full text and a comparison with the previous version:\n{link}\n\n"
-        "There is nothing you need to do. You can ask about data protection through the "
-        "contact form on our site.\n\nThe IMB+ team\n",
+        i18n.translate(version.lang, "policy.mail.subject"),
+        i18n.translate(version.lang, "policy.mail.body", **values),
     )
 
 

@@ -33,7 +33,7 @@ def offer(session: Session, lang: str) -> Offer:
 
     products = catalog.list_products(session)
     if not products:
-        items = _PLACEHOLDERS["pl" if lang == "pl" else "en"]
+        items = _examples(lang)
         return Offer(
             packages=[i for i in items if i.kind == "package"],
             boxes=[i for i in items if i.kind == "stb"],
@@ -56,85 +56,29 @@ def offer(session: Session, lang: str) -> Offer:
     )
 
 
-_PLACEHOLDERS: dict[str, list[OfferItem]] = {
-    "pl": [
+# example items while the shop's catalogue is empty: (id, kind, price in grosze, number of
+# highlights); their texts are `offer.example.<id>.*` in the catalogues
+_EXAMPLES: tuple[tuple[str, str, int, int], ...] = (
+    ("pakiet-start", "package", 3999, 3),
+    ("pakiet-rodzina", "package", 6999, 3),
+    ("pakiet-premium", "package", 10999, 3),
+    ("stb-hd", "stb", 19900, 0),
+    ("stb-4k", "stb", 39900, 0),
+)
+
+
+def _examples(lang: str) -> list[OfferItem]:
+    def text(item: str, part: str) -> str:
+        return i18n.translate(lang, f"offer.example.{item}.{part}")
+
+    return [
         OfferItem(
-            "pakiet-start",
-            "package",
-            "Start",
-            "Ponad 60 kanałów, w tym najważniejsze kanały informacyjne i dla dzieci.",
-            3999,
-            ("60+ kanałów", "7 dni wstecz", "2 ekrany"),
-        ),
-        OfferItem(
-            "pakiet-rodzina",
-            "package",
-            "Rodzina",
-            "Ponad 120 kanałów: film, sport, dokument i bajki, z biblioteką VOD.",
-            6999,
-            ("120+ kanałów", "biblioteka VOD", "3 ekrany"),
-        ),
-        OfferItem(
-            "pakiet-premium",
-            "package",
-            "Premium",
-            "Wszystkie kanały, w tym sportowe i filmowe premium, oraz nagrywanie w chmurze.",
-            10999,
-            ("180+ kanałów", "nagrywanie 100 h", "4 ekrany"),
-        ),
-        OfferItem(
-            "stb-hd",
-            "stb",
-            "Dekoder IMB+ HD",
-            "Mały dekoder Full HD z pilotem, HDMI i Wi-Fi.",
-            19900,
-        ),
-        OfferItem(
-            "stb-4k",
-            "stb",
-            "Dekoder IMB+ 4K",
-            "Dekoder 4K HDR z pilotem głosowym i kontrolą rodzicielską (PIN).",
-            39900,
-        ),
-    ],
-    "en": [
-        OfferItem(
-            "pakiet-start",
-            "package",
-            "Start",
-            "Over 60 channels, including the main news and children's channels.",
-            3999,
-            ("60+ channels", "7-day replay", "2 screens"),
-        ),
-        OfferItem(
-            "pakiet-rodzina",
-            "package",
-            "Family",
-            "Over 120 channels: film, sport, documentaries and cartoons, with a VOD library.",
-            6999,
-            ("120+ channels", "VOD library", "3 screens"),
-        ),
-        OfferItem(
-            "pakiet-premium",
-            "package",
-            "Premium",
-            "Every channel, premium sport and film included, plus cloud recording.",
-            10999,
-            ("180+ channels", "100 h recording", "4 screens"),
-        ),
-        OfferItem(
-            "stb-hd",
-            "stb",
-            "IMB+ HD box",
-            "A small Full HD box with remote, HDMI and Wi-Fi.",
-            19900,
-        ),
-        OfferItem(
-            "stb-4k",
-            "stb",
-            "IMB+ 4K box",
-            "A 4K HDR box with a voice remote and parental control (PIN).",
-            39900,
-        ),
-    ],
-}
+            item,
+            kind,
+            text(item, "name"),
+            text(item, "description"),
+            price,
+            tuple(text(item, f"highlight.{n}") for n in range(1, highlights + 1)),
+        )
+        for item, kind, price, highlights in _EXAMPLES
+    ]
