@@ -18,21 +18,6 @@ from imbplus.web.deps import Db, get_runtime
 
 router = APIRouter(prefix="/portal", include_in_schema=False, dependencies=SUBSCRIBER_PAGES)
 
-i18n.register(
-    {
-        "copy.title": {"pl": "Kopia Twoich danych", "en": "A copy of your data"},
-        "copy.text": {
-            "pl": "Pobierz w jednym pliku ZIP wszystko, co o Tobie przechowujemy: dane konta, "
-            "dekodery i ich aktywność, zamówienia, ankiety, komu i kto korzystał z Twoich "
-            "danych, oraz po co, na jakiej podstawie i jak długo je trzymamy.",
-            "en": "Download in one ZIP file everything we hold about you: your account, "
-            "your boxes and their activity, orders, surveys, who received and who used your "
-            "data, and why, on which basis and for how long we keep it.",
-        },
-        "copy.button": {"pl": "Pobierz kopię danych (ZIP)", "en": "Download my data (ZIP)"},
-    }
-)
-
 
 @router.post("/privacy/copy")
 def download_copy(request: Request, session: Db, user: Customer) -> Response:
