@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -48,6 +49,17 @@ def _reset_clock() -> Iterator[None]:
     clock.reset()
     yield
     clock.reset()
+
+
+@pytest.fixture(autouse=True)
+def _own_environment() -> Iterator[None]:
+    """What a test sets in IMBPLUS_* variables (the demo's sandbox and e-mail choices are
+    made that way, for the server it starts) does not reach the tests after it."""
+    before = {k: v for k, v in os.environ.items() if k.startswith("IMBPLUS_")}
+    yield
+    for name in [k for k in os.environ if k.startswith("IMBPLUS_") and k not in before]:
+        del os.environ[name]
+    os.environ.update(before)
 
 
 @pytest.fixture

@@ -63,6 +63,7 @@ def test_the_allow_flag_or_setting_lets_serve_start_and_says_so(
     settings: Settings, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("IMBPLUS_ALLOW_SANDBOX", "0")  # restored after the test
+    monkeypatch.setenv("IMBPLUS_OUTBOX_RESERVED_DOMAINS_ONLY", "0")
     with pytest.raises(typer.Exit) as refused:
         refuse_sandboxes(settings, allow=False)
     assert refused.value.exit_code == 2
@@ -77,11 +78,13 @@ def test_the_allow_flag_or_setting_lets_serve_start_and_says_so(
 
 def test_the_demo_selects_every_sandbox_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("IMBPLUS_ALLOW_SANDBOX", "0")  # restored after the test
+    monkeypatch.setenv("IMBPLUS_OUTBOX_RESERVED_DOMAINS_ONLY", "0")
     for registry in adapter_registries():
         monkeypatch.setenv(registry.env, "something-real")  # restored after the test
     said = select_sandboxes()
     assert {os.environ[r.env] for r in adapter_registries()} == {SANDBOX_NAME}
     assert "SMS gateway, carrier, payment provider" in said
+    assert os.environ["IMBPLUS_OUTBOX_RESERVED_DOMAINS_ONLY"] == "1"  # e-mail to examples only
     assert "nothing leaves this machine" in said
 
 
