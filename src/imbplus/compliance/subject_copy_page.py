@@ -4,9 +4,10 @@ accessed it. Self-contained (one file, its own style), opened from the unpacked 
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, Template, select_autoescape
 
 from imbplus.web import i18n
 from imbplus.web.pages import templates_dir
@@ -41,11 +42,16 @@ KEYS = (
 )  # texts in the catalogues as copy.page.<key>
 
 
-def render_page(copy: SubjectCopy, lang: str) -> str:
-    lang = lang if lang in ("pl", "en") else "pl"
+@lru_cache(maxsize=1)
+def _template() -> Template:
     env = Environment(
         loader=FileSystemLoader(str(templates_dir())), autoescape=select_autoescape(["html"])
     )
-    return env.get_template("documents/subject_copy.html").render(
+    return env.get_template("documents/subject_copy.html")
+
+
+def render_page(copy: SubjectCopy, lang: str) -> str:
+    lang = lang if lang in ("pl", "en") else "pl"
+    return _template().render(
         copy=copy, lang=lang, t={key: i18n.translate(lang, f"copy.page.{key}") for key in KEYS}
     )
