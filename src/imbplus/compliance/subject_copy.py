@@ -109,9 +109,9 @@ def activity(ctx: Context, customer_id: str, store: Store) -> list[dict[str, Any
     )
 
     def run(con: Any) -> list[dict[str, Any]]:
-        result = con.execute(sql, pseudonyms)
+        relation = con.sql(sql, params=pseudonyms)
         # as Arrow: far quicker than Python rows (duckdb 2 renamed the method)
-        table = getattr(result, "to_arrow_table", None) or result.fetch_arrow_table
+        table = getattr(relation, "to_arrow_table", None) or relation.arrow
         rows: list[dict[str, Any]] = table().to_pylist()
         return rows
 
