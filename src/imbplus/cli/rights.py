@@ -80,12 +80,20 @@ def export_cmd(
             copy = subject_copy.build(ctx, customer, Store(rt.settings.telemetry_root))
         else:
             data = rights.export(ctx, customer)
-    if out.suffix == ".zip":
-        with out.open("wb") as fh:
-            subject_copy.write_zip(copy, fh, lang=lang)
-        said = f"{len(copy.activity):,} activity events, {len(copy.accesses):,} accesses"
-    else:
-        out.write_text(json.dumps(data, indent=2, ensure_ascii=False))
-        said = "the domains' data"
-    out.chmod(0o600)
+    partial = out.with_name(f".{out.name}.partial")  # renamed once whole: no half a file
+    try:
+        with partial.open("wb") as fh:
+            partial.chmod(0o600)
+            if out.suffix == ".zip":
+                subject_copy.write_zip(copy, fh, lang=lang)
+            else:
+                fh.write(json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8"))
+        partial.replace(out)
+    finally:
+        partial.unlink(missing_ok=True)
+    said = (
+        f"{len(copy.activity):,} activity events, {len(copy.accesses):,} accesses"
+        if out.suffix == ".zip"
+        else "the domains' data"
+    )
     console.print(f"written to {out}: {said} (mode 0600: it holds personal data)")
