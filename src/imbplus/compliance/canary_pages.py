@@ -15,13 +15,14 @@ if TYPE_CHECKING:
     from imbplus.compliance.canary_scan import Scanner
 
 # -- error pages -------------------------------------------------------------------------
-# Values travel in the path only where the answer is a 404: the request log keeps the path
-# of every other answer (see docs/security.md, "Canary scan"), and the check must not write
-# canary values into a store itself. Elsewhere they travel in the query string and body.
+# Values travel in the path, the query string and the body. The request log keeps only the
+# route's shape (the application's own words, anything else as {id}), so a value in the path
+# of a 401 reaches no store unless that guard is broken, and then the scan names it.
 PROBES: tuple[tuple[str, str, dict[str, object]], ...] = (
     ("GET", f"/{quote(EMAIL)}/{quote(NAME)}", {}),
     ("GET", f"/portal/{CARD_DIGITS}?phone={quote(PHONE_E164)}&ip={IP}", {}),
     ("GET", f"/api/v1/shipments/{quote(STREET)}", {}),
+    ("GET", f"/api/v1/customers/{quote(EMAIL)}", {}),
     ("GET", f"/api/v1/customers?email={quote(EMAIL)}&card={CARD_DIGITS}", {}),
     ("POST", "/api/v1/customers/search", {"json": {"email": EMAIL, "phone": PHONE}}),
     ("POST", "/api/v1/customers", {"json": {"name": NAME, "email": EMAIL, "phone": "0"}}),
