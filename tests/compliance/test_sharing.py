@@ -9,17 +9,16 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from imbplus.anonymize import AnonymizationError
-from imbplus.compliance import sharing
+from imbplus.compliance import canary, sharing
 from imbplus.errors import NotFound, ValidationFailed
 from imbplus.privacy import releases
 from imbplus.privacy.catalog import Category, Purpose
 from imbplus.privacy.disclosure import THIRD_PARTY, Disclosure
 from imbplus.privacy.models import AuditRecord
 from imbplus.runtime import Runtime
-from imbplus.telemetry.store import Store
 from tests.support.factories import make_customer
 
 PARTNER = "market-research-co"
@@ -42,8 +41,7 @@ def customers_with_codes(rt: Runtime, n: int = 24) -> list[str]:
 
 def export(rt: Runtime, out: Path, **kw: object) -> sharing.Shared:
     request = sharing.Request(**{"dataset": "customers", "recipient_id": PARTNER, "k": 5} | kw)
-    with rt.job("anonymized_export", Purpose.MARKET_RESEARCH) as ctx:
-        return sharing.export(ctx, Store(rt.settings.telemetry_root), request, out)
+    return sharing.release_file(rt, request, out)
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -141,4 +139,43 @@ def test_p06_bad_requests_leave_no_file_and_no_register_row(
     out = tmp_path / "out" / "out.csv"
     with pytest.raises(error):
         export(rt, out, **kw)
+    assert list(out.parent.iterdir()) == [] and _register(rt) == []
+
+
+def test_p06_the_canary_is_no_customer_of_a_release(rt: Runtime, tmp_path: Path) -> None:
+    ids = customers_with_codes(rt, 10)
+    address = {"street": canary.STREET, "postal_code": "31-042", "city": canary.CITY}
+    fictitious = make_customer(rt, name=canary.NAME, email=canary.EMAIL, address=address).id
+    add_partner(rt)
+    shared = export(rt, tmp_path / "customers.csv", k=2)
+    assert shared.rows_in == len(ids)  # the fictitious subject is not among the rows
+    with rt.sessions() as s:
+        read = s.execute(
+            select(AuditRecord.subject_id).where(AuditRecord.action == f"{sharing.OPERATION}.customers")
+        ).scalars()
+        subjects = set(read)
+    assert subjects == set(ids) and fictitious not in subjects
+
+
+def test_p06_a_release_whose_register_row_fails_to_commit_leaves_no_file(
+    rt: Runtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    customers_with_codes(rt, 10)
+    add_partner(rt)
+    disclose = releases.disclose
+
+    def then_fail_the_commit(ctx: object, *args: object, **kw: object) -> int:
+        row_id = disclose(ctx, *args, **kw)  # type: ignore[arg-type]
+
+        def boom(session: object) -> None:
+            raise RuntimeError("the database went away")
+
+        event.listen(ctx.session, "before_commit", boom)  # type: ignore[attr-defined]
+        return row_id
+
+    monkeypatch.setattr(sharing.releases, "disclose", then_fail_the_commit)
+    out = tmp_path / "out" / "customers.csv"
+    out.parent.mkdir()
+    with pytest.raises(RuntimeError, match="went away"):
+        export(rt, out, k=2)
     assert list(out.parent.iterdir()) == [] and _register(rt) == []

@@ -9,8 +9,6 @@ import typer
 
 from imbplus.cli.common import console, output_file, ready_runtime, uuid_value
 from imbplus.compliance import sharing
-from imbplus.privacy.catalog import Purpose
-from imbplus.telemetry.store import Store
 
 app = typer.Typer(
     help="Anonymized exports for third parties, each on the disclosure register (P06).",
@@ -41,8 +39,7 @@ def anonymized_cmd(
     request = sharing.Request(dataset, to, k, l_div, suppress, survey, days)
     rt = ready_runtime()
     try:
-        with rt.job("anonymized_export", Purpose.MARKET_RESEARCH) as ctx:
-            shared = sharing.export(ctx, Store(rt.settings.telemetry_root), request, out)
+        shared = sharing.release_file(rt, request, out)
     finally:
         rt.dispose()
     levels = ", ".join(f"{c}: {name}" for c, name in shared.levels.items())

@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from imbplus import plugin
-from imbplus.privacy.access import Actor, Context
+from imbplus.privacy.access import Actor, Context, Platform
 from imbplus.privacy.catalog import Purpose
 from imbplus.runtime import Runtime
 
@@ -106,12 +107,18 @@ def needles() -> list[Needle]:
 # -- planting ------------------------------------------------------------------------------
 def customer_id(rt: Runtime) -> str | None:
     """The planted canary's customer id (None: not planted, or erased)."""
+    with rt.sessions() as s:
+        return customer_id_in(rt, s)
+
+
+def customer_id_in(platform: Platform, session: Session) -> str | None:
+    """The canary's customer id in an open session: figures and releases leave it out, as a
+    fictitious subject must not count as a customer (blind-index lookup, nothing revealed)."""
     from imbplus.customers import service as customers
 
-    with rt.sessions() as s:
-        found = customers.id_for_login(rt, s, EMAIL)
-        if found is None or found in customers.erased_ids(s):
-            return None
+    found = customers.id_for_login(platform, session, EMAIL)
+    if found is None or found in customers.erased_ids(session):
+        return None
     return found
 
 

@@ -25,12 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from imbplus.anonymize import anonymize, csvio
+from imbplus.compliance import canary
 from imbplus.customers import service as customers
 from imbplus.errors import ValidationFailed
 from imbplus.privacy import releases
 from imbplus.privacy.access import Context
-from imbplus.privacy.catalog import IDENTIFYING, Category
+from imbplus.privacy.catalog import IDENTIFYING, Category, Purpose
 from imbplus.privacy.disclosure import THIRD_PARTY
+from imbplus.runtime import Runtime
 from imbplus.shop import subscriptions
 from imbplus.surveys import release as survey_release
 from imbplus.telemetry import release as telemetry_release
@@ -85,7 +87,10 @@ def _refuse_identifying(categories: Sequence[Category]) -> None:
 
 
 def _customers(ctx: Context, request: Request, store: Store) -> Prepared:
-    rows = customers.postal_codes(ctx, operation=f"{OPERATION}.customers")
+    canary_id = canary.customer_id_in(ctx.platform, ctx.session)  # fictitious: left out
+    rows = customers.postal_codes(
+        ctx, operation=f"{OPERATION}.customers", leave_out=[canary_id] if canary_id else []
+    )
     packages = subscriptions.active_packages(ctx.session)
 
     def month(at: datetime) -> str:
@@ -163,8 +168,8 @@ def _figures(report: dict[str, Any]) -> tuple[int, int | None, float | None]:
 
 
 def export(ctx: Context, store: Store, request: Request, out: Path) -> Shared:
-    """Anonymize one dataset, write it to `out` and record the hand-over to the recipient.
-    A refusal (bad request, unknown recipient, no generalization fits) leaves no file."""
+    """Anonymize one dataset, write it to `out` and record the hand-over to the recipient in
+    the context's unit of work. `release_file` is the way to a file that others will read."""
     _validate(request)
     to = _recipient(ctx, request.recipient_id)
     prepared = PREPARE[request.dataset](ctx, request, store)
@@ -179,29 +184,40 @@ def export(ctx: Context, store: Store, request: Request, out: Path) -> Shared:
     )
     k, l_div, risk_max = _figures(result.report)
     subjects = len({prepared.subjects[i] for i in result.kept_rows.tolist()})
-    with csvio.staged([out]) as (temp,):
-        csvio.write_table(result.table, temp, ",")
-        digest = hashlib.sha256(temp.read_bytes()).hexdigest()
-        release = releases.Release(
-            dataset=request.dataset,
-            categories=prepared.categories,
-            fields=tuple(result.table.column_names),
-            subject_count=subjects,
-            file_sha256=digest,
-            k=k,
-            l=l_div,
-            risk_max=risk_max,
-            risk_avg=(result.report["risk"].get("prosecutor") or {}).get("average"),
-        )
-        row_id = releases.disclose(
-            ctx, to, release, legal_basis=LEGAL_BASIS, reference=_reference(request)
-        )
+    csvio.write_table(result.table, out, ",")
+    digest = hashlib.sha256(out.read_bytes()).hexdigest()
+    release = releases.Release(
+        dataset=request.dataset,
+        categories=prepared.categories,
+        fields=tuple(result.table.column_names),
+        subject_count=subjects,
+        file_sha256=digest,
+        k=k,
+        l=l_div,
+        risk_max=risk_max,
+        risk_avg=(result.report["risk"].get("prosecutor") or {}).get("average"),
+    )
+    row_id = releases.disclose(
+        ctx, to, release, legal_basis=LEGAL_BASIS, reference=_reference(request)
+    )
     rows = result.report["rows"]
     levels = {c: g["name"] for c, g in result.report["generalization"].items()}
     return Shared(
         row_id, to.id, request.dataset, rows["in"], rows["out"], subjects, k, l_div,
         risk_max, digest, levels,
     )  # fmt: skip
+
+
+def release_file(rt: Runtime, request: Request, out: Path) -> Shared:
+    """`export` as the anonymized-export job, to a file beside `out` that takes its name only
+    once the register row has committed: a refusal or a failed commit leaves no file, and no
+    file exists without its disclosure."""
+    store = Store(rt.settings.telemetry_root)
+    with (
+        csvio.staged([out]) as (temp,),
+        rt.job("anonymized_export", Purpose.MARKET_RESEARCH) as ctx,  # commits first
+    ):
+        return export(ctx, store, request, temp)
 
 
 def _reference(request: Request) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -366,13 +366,16 @@ def active_ids(ctx: Context, *, limit: int | None = None) -> list[str]:
     return list(ctx.session.execute(stmt).scalars())
 
 
-def postal_codes(ctx: Context, *, operation: str) -> list[tuple[str, str, datetime]]:
-    """(id, postal code, created) of every active customer, for an anonymized release
-    (P06): one gate decision for their address, one audit record per customer."""
+def postal_codes(
+    ctx: Context, *, operation: str, leave_out: Collection[str] = ()
+) -> list[tuple[str, str, datetime]]:
+    """(id, postal code, created) of every active customer but those `leave_out` names, for
+    an anonymized release (P06): one gate decision for their address, one audit record per
+    customer."""
     table = Customer.__table__
     rows = ctx.session.execute(
         select(table.c.id, table.c.key_id, table.c.postal_code_ct, table.c.created_at)
-        .where(table.c.status == "active")
+        .where(table.c.status == "active", table.c.id.not_in(list(leave_out)))
         .order_by(table.c.created_at, table.c.id)
     ).all()
     opened = ctx.reveal_rows(
