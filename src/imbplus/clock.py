@@ -10,9 +10,18 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 OFFSET_ENV = "IMBPLUS_CLOCK_OFFSET_S"
+# The operator's calendar: order days, invoice dates, billing months and the dates people
+# read are days in Poland, not in UTC (an order at 00:30 in Warsaw is placed on that day).
+LOCAL_ZONE = ZoneInfo("Europe/Warsaw")
+
+
+def local_day(at: datetime) -> date:
+    """The day in Poland at the instant `at` (aware)."""
+    return at.astimezone(LOCAL_ZONE).date()
 
 
 def _env_offset() -> float:

@@ -151,3 +151,32 @@ def test_the_portal_says_the_first_month_is_prorated(client: TestClient, rt: Run
     english = client.get("/en/portal/orders?placed=1").text
     assert "from the next month on you pay the full monthly fee" in english
     assert "the following months in full" in english and "from 1 Dec 2026" in english
+
+
+def test_an_order_after_midnight_in_poland_is_billed_on_that_day(rt: Runtime) -> None:
+    # 23:30 UTC on 30 November is 00:30 on 1 December in Warsaw: the order's day is 1
+    # December, so December is billed whole and November not at all
+    clock.freeze(datetime(2026, 11, 30, 23, 30, tzinfo=UTC))
+    setup_shop(rt)
+    customer = make_customer(rt)
+    order = place_order(rt, customer.id, ("pkg-sport", 1))
+    assert order.invoice is not None
+    assert [(c.description, c.gross) for c in order.invoice.charges] == [
+        ("Pakiet Sport Max – abonament 2026-12 (31/31 mies., 01.12–31.12.2026)", 9999)
+    ]
+    first = _invoice(rt, customer.id, order.invoice.id)
+    assert first.due_date > date(2026, 12, 1)
+    clock.freeze(datetime(2026, 12, 1, 6, 0, tzinfo=UTC))
+    november = billing_run.run_month(rt, "2026-11")
+    assert (november.invoiced, november.already_billed) == (0, 0)
+
+
+def test_an_invoice_issued_on_new_years_night_in_poland_is_numbered_in_the_new_year(
+    rt: Runtime,
+) -> None:
+    clock.freeze(datetime(2026, 12, 31, 23, 30, tzinfo=UTC))  # 00:30, 1 January 2027
+    setup_shop(rt)
+    customer = make_customer(rt)
+    order = place_order(rt, customer.id, ("stb-hd-s1", 1))
+    assert order.invoice is not None
+    assert order.invoice.number.startswith("FV/2027/")

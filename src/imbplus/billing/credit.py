@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from imbplus.billing.models import Invoice, Payment
 from imbplus.billing.schemas import CreditDecision, CreditReason
-from imbplus.clock import clock
+from imbplus.clock import clock, local_day
 from imbplus.customers import service as customers
 from imbplus.errors import PurposeRequired
 from imbplus.privacy.access import Context
@@ -83,7 +83,7 @@ def _history(session: Session, customer_id: str, now: datetime) -> tuple[int, in
         select(func.count()).where(
             Invoice.customer_id == customer_id,
             Invoice.status == "unpaid",
-            Invoice.due_date < now.date(),
+            Invoice.due_date < local_day(now),
         )
     ).scalar_one()
     failed = session.execute(

@@ -24,6 +24,7 @@ from imbplus import pdf
 from imbplus.billing.money import pln
 from imbplus.billing.periods import pl_date, pl_span, whole_month
 from imbplus.billing.schemas import Buyer, InvoiceRead, Seller
+from imbplus.clock import local_day
 from imbplus.seller import nip_label
 
 LINE_HEADER = (
@@ -59,7 +60,7 @@ def buyer_lines(buyer: Buyer) -> tuple[str, ...]:
 
 
 def _dates(invoice: InvoiceRead) -> tuple[tuple[str, str], ...]:
-    issued = pl_date(invoice.issued_at.date())
+    issued = pl_date(local_day(invoice.issued_at))
     if invoice.kind == "subscription" and invoice.period:
         month = whole_month(0, invoice.period)
         sale = ("Okres świadczenia usługi", pl_span(month.start, month.end))
@@ -76,7 +77,7 @@ def _dates(invoice: InvoiceRead) -> tuple[tuple[str, str], ...]:
 def _settlement(invoice: InvoiceRead) -> tuple[str, ...]:
     paid = f"Zapłacono: {pln(invoice.amount_paid)}"
     if invoice.paid_at is not None and invoice.amount_paid:
-        paid += f" (kartą, {pl_date(invoice.paid_at.date())})"
+        paid += f" (kartą, {pl_date(local_day(invoice.paid_at))})"
     return (paid, f"Do zapłaty: {pln(invoice.amount_due)}")
 
 

@@ -26,7 +26,7 @@ from imbplus.billing.schemas import (
     Seller,
     VatRateTotal,
 )
-from imbplus.clock import clock
+from imbplus.clock import clock, local_day
 from imbplus.errors import Erased, NotFound
 from imbplus.ids import is_uuid
 from imbplus.privacy.access import Context
@@ -122,13 +122,13 @@ def issue(
     settings = ctx.platform.settings
     iid = str(uuid.uuid4())
     key_id = retention_key(ctx, "invoices", now.year)
-    seq, number = next_number(ctx, now.year)
+    seq, number = next_number(ctx, local_day(now).year)
     line_rows = _line_rows(iid, lines)
     seller = seller_of(settings)
     row = Invoice(
         id=iid,
         number=number,
-        year=now.year,
+        year=local_day(now).year,
         seq=seq,
         customer_id=customer_id,
         kind=kind,
@@ -136,7 +136,7 @@ def issue(
         subscription_id=subscription_id,
         period=period,
         issued_at=now,
-        due_date=(now + timedelta(days=settings.invoice_due_days)).date(),
+        due_date=local_day(now) + timedelta(days=settings.invoice_due_days),
         net_total=sum(r.net for r in line_rows),
         vat_total=sum(r.vat for r in line_rows),
         gross_total=sum(r.gross for r in line_rows),

@@ -3,8 +3,8 @@
 The first period runs from the order day to the end of that month and costs its share of
 the monthly price: days left in the month (the order day included) / days in the month,
 rounded half up to the grosz (Decimal, never floats). Later periods are whole months, billed
-by the monthly run. Days are the billing calendar's days (UTC, like the billing run's
-months and the invoice dates).
+by the monthly run. Days are days in Poland (`clock.local_day`), like the billing run's
+months and the invoice dates.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -25,7 +25,7 @@ from imbplus.billing.invoices import LineSpec
 from imbplus.billing.models import BilledPeriod, Card, Invoice
 from imbplus.billing.periods import whole_month
 from imbplus.billing.schemas import Buyer
-from imbplus.clock import clock
+from imbplus.clock import LOCAL_ZONE, clock
 from imbplus.customers import service as customers
 from imbplus.errors import Conflict, Erased, NotFound, ValidationFailed
 from imbplus.ids import is_uuid
@@ -63,8 +63,8 @@ def month_bounds(month: str) -> tuple[datetime, datetime]:
     if not found:
         raise ValidationFailed([{"field": "month", "problem": "a month like 2026-11"}])
     year, mon = int(found.group(1)), int(found.group(2))
-    start = datetime(year, mon, 1, tzinfo=UTC)
-    end = datetime(year + (mon == 12), mon % 12 + 1, 1, tzinfo=UTC)
+    start = datetime(year, mon, 1, tzinfo=LOCAL_ZONE)  # the month in Poland
+    end = datetime(year + (mon == 12), mon % 12 + 1, 1, tzinfo=LOCAL_ZONE)
     return start, end
 
 

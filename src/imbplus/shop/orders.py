@@ -27,7 +27,7 @@ from imbplus.billing.cardcheck import CheckedCard, check_cvv, check_expiry, chec
 from imbplus.billing.invoices import LineSpec
 from imbplus.billing.periods import ServicePeriod, first_period
 from imbplus.billing.schemas import Buyer, CardIn
-from imbplus.clock import clock
+from imbplus.clock import clock, local_day
 from imbplus.customers import service as customers
 from imbplus.errors import Conflict, Erased, ValidationFailed
 from imbplus.privacy.access import Context
@@ -211,7 +211,7 @@ def place(ctx: Context, data: OrderCreate, idempotency_key: str) -> OrderRead:
     if replayed is not None:
         return replayed
     now = clock.now()
-    lines = _lines(_products(ctx, data), data, now.date())
+    lines = _lines(_products(ctx, data), data, local_day(now))
     saved = cards.active_card(ctx, data.card_id, customer_id) if data.card_id else None
     parties = _parties(ctx, data)
     order = _new_order(ctx, customer_id, lines, now)

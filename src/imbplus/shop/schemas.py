@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validat
 
 from imbplus.billing.periods import next_month_start
 from imbplus.billing.schemas import CardIn
+from imbplus.clock import local_day
 from imbplus.customers.schemas import STRICT
 from imbplus.shipping.schemas import Recipient
 
@@ -102,7 +103,7 @@ class SubscriptionRead(BaseModel):
     @computed_field(description="first day of the first whole month, billed monthly")  # type: ignore[prop-decorator]
     @property
     def full_months_from(self) -> date:
-        return next_month_start(self.started_at.date())
+        return next_month_start(local_day(self.started_at))
 
 
 class OrderRead(BaseModel):

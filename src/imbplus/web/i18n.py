@@ -16,7 +16,7 @@ from __future__ import annotations
 import gettext
 import io
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -27,6 +27,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from imbplus.clock import local_day
 
 LANGS = ("pl", "en")
 DEFAULT = "pl"
@@ -105,8 +107,11 @@ def format_number(value: int | float | Decimal, lang: str) -> str:
 
 
 def format_day(day: date, lang: str) -> str:
-    """date(2026, 11, 30) -> '30.11.2026' in Polish, '30 Nov 2026' in English."""
+    """date(2026, 11, 30) -> '30.11.2026' in Polish, '30 Nov 2026' in English; an instant is
+    shown as its day in Poland."""
     lang = _lang(lang)
+    if isinstance(day, datetime):
+        day = local_day(day)
     return format_date(day, _DATE_FORMATS[lang], locale=BABEL_LOCALES[lang])
 
 
