@@ -64,6 +64,11 @@ class Evaluator:
         self._cells = 0
         self._bits = 0
         self._keys = self._key_parts(groups) if not self.pairs else None
+        # per column and level: each group's label code and the level's label count
+        self._codes = [[m[groups.codes[:, j]] for m in c.maps] for j, c in enumerate(columns)]
+        self._cards = [[len(labels) for labels in c.labels] for c in columns]
+        self._weights = groups.counts.astype(np.float64)
+        self._dense_limit = 4 * len(groups.counts) + (1 << 16)
 
     def _key_parts(self, groups: Groups) -> list[list[Codes]] | None:
         """Per column and level, each group's label code times the column's stride, the
@@ -84,6 +89,23 @@ class Evaluator:
             parts.append([m[groups.codes[:, j]] * stride for m in maps])
             stride *= cards[j]
         return parts[::-1]
+
+    def _small_rows(self, node: tuple[int, ...]) -> int | None:
+        """Rows in classes under k, counted in a dense table of the node's class space when
+        it is small (one pass, no sort); None when it is too large for that."""
+        space, strides = 1, []
+        for j in reversed(range(len(node))):
+            strides.append(space)
+            space *= self._cards[j][node[j]]
+        if space > self._dense_limit:
+            return None
+        strides.reverse()
+        key = self._codes[0][node[0]] * strides[0]
+        for j in range(1, len(node)):
+            key += self._codes[j][node[j]] * strides[j]
+        sizes = np.bincount(key, weights=self._weights, minlength=space)
+        small = sizes[(sizes > 0) & (sizes < self.criteria.k)]
+        return int(small.sum())
 
     def _sizes_by_key(self, node: tuple[int, ...]) -> Codes:
         assert self._keys is not None
@@ -178,6 +200,9 @@ class Evaluator:
 
     def suppressed(self, node: tuple[int, ...]) -> int:
         if self._keys is not None:
+            small = self._small_rows(node)
+            if small is not None:
+                return small
             sizes = self._sizes_by_key(node)
             return int(sizes[sizes < self.criteria.k].sum())
         found = self.snapshot(node)
