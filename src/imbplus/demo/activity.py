@@ -154,19 +154,23 @@ PARTNER = "panel-badawczy-demo"  # fictitious market-research partner (a third p
 
 
 def anonymized_export(rt: Runtime) -> None:
-    """Customers, k-anonymous (k=5), to the fictitious partner: the P06 check's release."""
+    """Customers (k=5) and the demo survey's results (k=5, from fictitious visitors'
+    answers) to the fictitious partner, each once: the releases the P06 and P19 checks see."""
     from imbplus.anonymize import AnonymizationError
     from imbplus.compliance import sharing
+    from imbplus.demo.surveys import TITLE, answered
     from imbplus.privacy import releases
     from imbplus.privacy.disclosure import THIRD_PARTY, Disclosure
+    from imbplus.surveys.models import Survey
 
     with rt.sessions() as s:
-        done = s.execute(
-            select(func.count()).where(Disclosure.recipient_kind == THIRD_PARTY)
-        ).scalar_one()
+        done = set(
+            s.execute(
+                select(Disclosure.dataset).where(Disclosure.recipient_kind == THIRD_PARTY)
+            ).scalars()
+        )
         known = s.get(releases.Recipient, PARTNER) is not None
-    if done:
-        return
+        survey_id = s.execute(select(Survey.id).where(Survey.title == TITLE)).scalar()
     if not known:
         with rt.job("disclosures", Purpose.SECURITY) as ctx:
             releases.add_recipient(
@@ -175,11 +179,17 @@ def anonymized_export(rt: Runtime) -> None:
             )  # fmt: skip
     out = rt.settings.data_dir / "exports"
     out.mkdir(parents=True, exist_ok=True)
-    request = sharing.Request("customers", PARTNER, k=5, suppress=0.1)
-    try:
-        sharing.release_file(rt, request, out / "customers-anonymized.csv")
-    except AnonymizationError:
-        return  # too few customers for k=5: the P06 check stays not exercised
+    wanted = [sharing.Request("customers", PARTNER, k=5, suppress=0.1)]
+    if survey_id is not None and "surveys" not in done:
+        answered(rt, str(survey_id))
+        wanted.append(sharing.Request("surveys", PARTNER, k=5, suppress=0.2, survey_id=survey_id))
+    for request in wanted:
+        if request.dataset in done:
+            continue
+        try:
+            sharing.release_file(rt, request, out / f"{request.dataset}-anonymized.csv")
+        except AnonymizationError:
+            continue  # too few rows for k=5: that check stays not exercised
 
 
 def exercise(rt: Runtime, subscriber_id: str, others: list[str]) -> None:
@@ -215,5 +225,5 @@ def run(rt: Runtime, subscriber_email: str) -> str:
     return (
         "demo activity: a sealed delivery, a box PIN, a survey opt-out, request-log lines, "
         "privacy questions and requests, a closed drill incident, one erased customer, "
-        "the P05 canary, an anonymized export to a fictitious partner"
+        "the P05 canary, anonymized customers and survey results to a fictitious partner"
     )

@@ -1,14 +1,17 @@
-"""A demo survey, open to subscribers and visitors, with the demo subscriber invited."""
+"""A demo survey, open to subscribers and visitors, with the demo subscriber invited, and
+fictitious visitors' answers to it."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import random
+
+from sqlalchemy import func, select
 
 from imbplus.privacy.catalog import Purpose
 from imbplus.runtime import Runtime
-from imbplus.surveys import invitations, service
-from imbplus.surveys.models import Survey
-from imbplus.surveys.schemas import QuestionCreate, SurveyCreate
+from imbplus.surveys import answers, invitations, service
+from imbplus.surveys.models import Response, Survey
+from imbplus.surveys.schemas import AGE_BANDS, QuestionCreate, SurveyCreate
 
 TITLE = "Jak oceniasz IMB+?"
 QUESTIONS = [
@@ -48,3 +51,27 @@ def ensure_demo_survey(rt: Runtime) -> str:
         service.open_survey(ctx, survey.id)
         invitations.invite(ctx, survey.id, "portal")
         return survey.id
+
+
+def answered(rt: Runtime, survey_id: str, wanted: int = 60) -> int:
+    """Fictitious visitors' answers to the demo survey, up to `wanted` in all (seeded, so
+    every demo holds the same ones): enough for an anonymized release of its results.
+    Contact and free-text questions are left empty. Returns how many were added."""
+    with rt.sessions() as s:
+        have = s.execute(
+            select(func.count()).select_from(Response).where(Response.survey_id == survey_id)
+        ).scalar_one()
+        survey = service.get(s, survey_id)
+        questions = {q.kind: (f"q{q.id}", [str(o.id) for o in q.options]) for q in survey.questions}
+    rng = random.Random(2026)
+    for _ in range(max(0, wanted - have)):
+        form = {
+            questions["single_choice"][0]: [rng.choice(questions["single_choice"][1][:3])],
+            questions["multiple_choice"][0]: rng.sample(questions["multiple_choice"][1], 2),
+            questions["number"][0]: [str(rng.choice([1, 1, 2, 2, 3]))],
+            questions["age_band"][0]: [rng.choice(AGE_BANDS[1:5])],
+            questions["postal_code"][0]: [rng.choice(["31-042", "31-150", "30-001", "00-950"])],
+        }
+        with rt.job("surveys", Purpose.MARKET_RESEARCH) as ctx:
+            answers.submit(ctx, survey, form, customer_id=None, lang="pl")
+    return max(0, wanted - have)
