@@ -151,7 +151,9 @@ def test_p06_the_canary_is_no_customer_of_a_release(rt: Runtime, tmp_path: Path)
     assert shared.rows_in == len(ids)  # the fictitious subject is not among the rows
     with rt.sessions() as s:
         read = s.execute(
-            select(AuditRecord.subject_id).where(AuditRecord.action == f"{sharing.OPERATION}.customers")
+            select(AuditRecord.subject_id).where(
+                AuditRecord.action == f"{sharing.OPERATION}.customers"
+            )
         ).scalars()
         subjects = set(read)
     assert subjects == set(ids) and fictitious not in subjects
