@@ -420,6 +420,35 @@ class Settings(BaseSettings, SellerSettings):  # seller_* fields: seller.py
         description="How often a worker looks whether a device token was revoked or a box's "
         "status changed anywhere (one read of one row); the change applies within this time.",
     )
+    processor_token_cache_s: float = Field(
+        default=30.0,
+        ge=0,
+        description="How long a worker trusts a checked processor credential (0 checks the "
+        "database every request); expiry is checked on every request, revocations and "
+        "ended contracts reach every worker within processor_revocation_poll_s.",
+    )
+    processor_revocation_poll_s: float = Field(
+        default=0.5,
+        gt=0,
+        le=1,
+        description="How often a worker looks whether a processor credential was revoked or "
+        "a contract changed anywhere (one read of one row).",
+    )
+    regulatory_recipient: str = Field(
+        default="uke",
+        description="Registered authority that receives the yearly regulatory report (P03).",
+    )
+    regulatory_legal_basis: str = Field(
+        default="Prawo komunikacji elektronicznej, art. 38 (sprawozdanie roczne)",
+        description="Legal basis recorded with the regulatory report's disclosure.",
+    )
+    regulatory_threshold: int = Field(
+        default=10,
+        ge=2,
+        le=1000,
+        description="Smallest count the regulatory report publishes; smaller cells are "
+        "suppressed, with secondary suppression so totals do not reveal them.",
+    )
 
     @cached_property
     def telemetry_root(self) -> Path:

@@ -22,6 +22,7 @@ from imbplus.privacy.catalog import Protection as P
 from imbplus.privacy.catalog import classify
 
 DEVICE_TOKENS = "device_tokens"
+PROCESSOR_CREDENTIALS = "processor_credentials"
 
 
 class Generation(Base):

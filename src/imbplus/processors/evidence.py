@@ -7,6 +7,7 @@ register and the audit log, not from configuration.
 - P04: every hand-over fell inside its processor's contract: its dates and its scope of
   category:purpose pairs. Hand-overs made under an earlier contract (another reference)
   are counted, not judged by today's terms.
+- P04: no live processor credential outlives its contract or opens more than it.
 - P06: every dataset a third party received was anonymized: a recorded k of at least 2 and
   no category that identifies by itself.
 """
@@ -15,15 +16,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from imbplus.clock import clock
+from imbplus.errors import ValidationFailed
 from imbplus.privacy.catalog import Category, Purpose
 from imbplus.privacy.checks import Outcome, not_exercised, register
 from imbplus.privacy.disclosure import PROCESSOR, THIRD_PARTY, Disclosure
 from imbplus.privacy.models import AuditRecord
 from imbplus.privacy.releases import Recipient, why_not_anonymous
-from imbplus.processors.models import Processor
+from imbplus.processors.credentials import scope_of as credential_scope
+from imbplus.processors.models import Processor, ProcessorCredential
 from imbplus.processors.service import ProcessorInfo, info_of
 from imbplus.runtime import Runtime
 
@@ -169,4 +173,55 @@ def authorities_on_legal_basis(rt: Runtime) -> Outcome:
     named = [f"hand-over {r.id} to {r.recipient_id}" for r in rows[:NAMED]]
     return Outcome(
         False, "without a recorded, approved legal basis: " + "; ".join(named), {"rows": len(rows)}
+    )
+
+
+def _credential_breach(cred: ProcessorCredential, processor: ProcessorInfo | None) -> str | None:
+    if processor is None:
+        return "of an unregistered processor"
+    if cred.contract_ref != processor.contract_ref:
+        return "issued under an earlier contract"
+    if cred.expires_at > processor.valid_until:
+        return "outlives the contract"
+    try:
+        scope = credential_scope(cred)
+    except ValidationFailed:
+        return "an unknown category or purpose in its scope"
+    if not scope <= processor.scope:
+        extra = sorted(f"{c.value}:{p.value}" for c, p in scope - processor.scope)
+        return f"broader than the contract ({', '.join(extra)})"
+    return None
+
+
+@register("P04", "No processor credential outlives its contract or is broader than it")
+def credentials_within_contracts(rt: Runtime) -> Outcome:
+    """Every live credential (not revoked, not expired) belongs to its processor's contract
+    in force, expires no later than it and opens no category:purpose pair it does not."""
+    now = clock.now()
+    with rt.sessions() as s:
+        issued = s.execute(select(func.count()).select_from(ProcessorCredential)).scalar() or 0
+        live = list(
+            s.execute(
+                select(ProcessorCredential).where(
+                    ProcessorCredential.revoked_at.is_(None), ProcessorCredential.expires_at > now
+                )
+            ).scalars()
+        )
+        processors = {p.id: info_of(p) for p in s.execute(select(Processor)).scalars()}
+    if not issued:
+        return not_exercised("no processor credential has been issued")
+    breaches = []
+    for cred in live:
+        why = _credential_breach(cred, processors.get(cred.processor_id))
+        if why is None and not processors[cred.processor_id].valid_at(now):
+            why = "live while its contract is not in force"
+        if why:
+            breaches.append(f"credential {cred.id} of {cred.processor_id}: {why}")
+    return Outcome(
+        not breaches,
+        f"{len(live)} live credentials, each within its contract's dates and scope "
+        f"({issued - len(live)} revoked or expired)"
+        if not breaches
+        else "; ".join(breaches[:NAMED]),
+        {"issued": issued, "live": len(live), "beyond_contract": len(breaches)},
     )

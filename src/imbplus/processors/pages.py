@@ -4,10 +4,10 @@ Read for security oversight, like the audit trail; the register holds no persona
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from imbplus.clock import clock
@@ -16,7 +16,7 @@ from imbplus.ids import is_uuid
 from imbplus.privacy import disclosure
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Purpose
-from imbplus.processors import service
+from imbplus.processors import credentials, service
 from imbplus.web.deps import Db, get_runtime
 from imbplus.web.guards import STAFF_PAGES
 from imbplus.web.pages import User, render
@@ -53,6 +53,7 @@ def _page(
     status: int = 200,
     problems: list[dict[str, str]] | None = None,
     form: dict[str, str] | None = None,
+    issued: credentials.Issued | None = None,
 ) -> Response:
     registry = service.list_for_oversight(ctx)
     recipient = recipient if service.PROCESSOR_ID.match(recipient) else ""
@@ -73,6 +74,8 @@ def _page(
         ),
         recipient=recipient,
         subject=subject,
+        credentials=credentials.list_for(ctx),
+        issued=issued,
     )
 
 
@@ -132,4 +135,39 @@ def end(
 ) -> Response:
     """End a contract now: the processor receives nothing from this moment."""
     service.end_contract(_ctx(request, session, user), processor_id)
+    return RedirectResponse("/console/processors", status_code=303)
+
+
+@router.post("/{processor_id}/credentials")
+def issue_credential(
+    request: Request,
+    session: Db,
+    user: User,
+    processor_id: str,
+    scope: Annotated[str, Form(max_length=2000)] = "",
+    expires: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """Issue an API credential to a processor: the token is shown on this page once."""
+    ctx = _ctx(request, session, user)
+    try:
+        issued = credentials.issue(
+            ctx,
+            processor_id,
+            scope=[line for line in scope.splitlines() if line.strip()] or None,
+            expires_at=_day(expires, "expires") + timedelta(days=1) if expires else None,
+        )
+    except ValidationFailed as exc:
+        return _page(request, ctx, user, status=422, problems=exc.details["fields"])
+    return _page(request, ctx, user, status=201, issued=issued)
+
+
+@router.post("/credentials/{credential_id}/revoke")
+def revoke_credential(
+    request: Request,
+    session: Db,
+    user: User,
+    credential_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+) -> Response:
+    """Revoke a credential: every worker answers 401 within a second."""
+    credentials.revoke(_ctx(request, session, user), credential_id)
     return RedirectResponse("/console/processors", status_code=303)

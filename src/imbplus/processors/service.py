@@ -113,12 +113,20 @@ def register(
     row.scope = "\n".join(sorted(f"{c.value}:{p.value}" for c, p in pairs))
     row.valid_from, row.valid_until, row.updated_at = valid_from, valid_until, now
     ctx.session.flush()
+    _cut_credentials(ctx, row)
     ctx.note("processor.registered", reason=f"processor:{row.id} contract={row.contract_ref}")
     return info_of(row)
 
 
+def _cut_credentials(ctx: Context, row: Processor) -> None:
+    """The processor's API credentials follow its contract (P04)."""
+    from imbplus.processors import credentials
+
+    credentials.follow_contract(ctx, row)
+
+
 def get(ctx: Context, processor_id: str) -> ProcessorInfo:
-    row = ctx.session.get(Processor, processor_id)
+    row = ctx.session.get(Processor, processor_id) if PROCESSOR_ID.match(processor_id) else None
     if row is None:
         raise NotFound("no processor with this id", processor=processor_id[:64])
     return info_of(row)
@@ -150,7 +158,11 @@ def list_for_oversight(ctx: Context) -> list[ProcessorInfo]:
 # The local sandbox processors (their adapters: billing.sandbox, notify.sandbox,
 # shipping.sandbox; the mail relay is any SMTP server): what each one's contract allows.
 SANDBOX: dict[str, tuple[str, str, list[str]]] = {
-    "sandbox-carrier": ("Sandbox Carrier", "carrier", ["shipment_record:shipment_contact"]),
+    "sandbox-carrier": (
+        "Sandbox Carrier",
+        "carrier",
+        ["shipment_record:shipment_contact", "shipment_record:service_delivery"],
+    ),
     "sandbox-payments": (
         "Sandbox Payments",
         "payment",
@@ -206,5 +218,6 @@ def end_contract(ctx: Context, processor_id: str) -> ProcessorInfo:
         row.valid_until = max(now, row.valid_from)
         row.updated_at = now
         ctx.session.flush()
+        _cut_credentials(ctx, row)
         ctx.note("processor.ended", reason=f"processor:{row.id} contract={row.contract_ref}")
     return info_of(row)

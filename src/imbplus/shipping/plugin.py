@@ -19,9 +19,9 @@ def _tables() -> object:
 
 
 def _routers() -> Sequence[APIRouter]:
-    from imbplus.shipping import api, pages
+    from imbplus.shipping import api, feed_api, pages
 
-    return [api.router, pages.router]
+    return [api.router, feed_api.router, pages.router]
 
 
 def _retention() -> object:

@@ -80,6 +80,15 @@ class RecipientRead(BaseModel):
     address: AddressRead
 
 
+class ParcelToDeliver(BaseModel):
+    """A parcel in a carrier's feed: the least a delivery needs (P04, P10)."""
+
+    shipment_id: str
+    parcel_id: str
+    status: str
+    recipient: RecipientRead
+
+
 class ContactRead(BaseModel):
     phone: str
     email: str

@@ -179,6 +179,11 @@ def effective(recipient: RecipientRead, amendments: list[AmendmentRead]) -> Reci
     return current
 
 
+def delivery_recipient(grant: Grant, row: Shipment) -> RecipientRead:
+    """Name and address a parcel goes to, corrections applied (what a carrier needs)."""
+    return effective(_recipient(grant, row), _amendments(grant, row.id))
+
+
 def _summary(row: Shipment) -> ShipmentSummary:
     return ShipmentSummary(
         id=row.id,
@@ -287,7 +292,7 @@ def _hand_to_carrier(grant: Grant, row: Shipment) -> None:
         subject=row.customer_id,
         reference=f"shipment:{row.id}",
     )
-    recipient = effective(_recipient(grant, row), _amendments(grant, row.id))
+    recipient = delivery_recipient(grant, row)
     to = recipient.address
     parcel = CarrierParcel(row.parcel_id, recipient.name, to.street, to.postal_code, to.city)
     carrier.announce(ctx, allowed, parcel)

@@ -1,5 +1,6 @@
 """Who may call each route of the running application, read from the dependencies FastAPI
-solves for it (the router's and the handler's): `public`, `staff`, `subscriber`, `box`.
+solves for it (the router's and the handler's): `public`, `staff`, `subscriber`, `box`,
+`processor`.
 
 The route inventory test and the P16 evidence check both read it, so what they judge is
 what the application really does, not a list kept by hand.
@@ -22,6 +23,7 @@ def _known() -> dict[Callable[..., Any], str]:
     # imported here: the domains' dependencies import the web layer
     from imbplus.devices.api import box_context
     from imbplus.portal.deps import portal_api_user, portal_user
+    from imbplus.processors.auth import processor_caller
     from imbplus.staff.mfa_pages import enrolling
     from imbplus.web.deps import api_actor
     from imbplus.web.guards import public
@@ -34,6 +36,7 @@ def _known() -> dict[Callable[..., Any], str]:
         portal_user: "subscriber",
         portal_api_user: "subscriber",
         box_context: "box",
+        processor_caller: "processor",
         public: "public",
     }
 
