@@ -173,6 +173,12 @@ def _processors() -> typer.Typer:
     return processors.app
 
 
+def _report() -> typer.Typer:
+    from imbplus.cli import report
+
+    return report.app
+
+
 def _disclosures() -> typer.Typer:
     from imbplus.cli import disclosures
 
@@ -261,6 +267,7 @@ ENTRIES = (
         "The disclosure register: what left to whom, and the recipients (P01, P06).",
         _disclosures,
     ),
+    Entry("report", "Reports to authorities (P03 regulatory compliance).", _report),
     Entry(
         "export",
         "Anonymized exports for third parties, each on the disclosure register (P06).",

@@ -138,7 +138,9 @@ def credentials_list(
 
 @credentials_app.command("revoke")
 def credentials_revoke(
-    credential_id: int = typer.Argument(..., min=1, help="Credential id (see list)."),
+    credential_id: int = typer.Argument(
+        ..., min=1, max=2**31 - 1, help="Credential id (see list)."
+    ),
 ) -> None:
     """Revoke a credential: every worker answers 401 within a second."""
     rt = ready_runtime()

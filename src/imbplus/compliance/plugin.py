@@ -28,6 +28,7 @@ def _routers() -> Sequence[APIRouter]:
         incident_pages,
         pages,
         portal_copy,
+        regulatory_pages,
         survey_release_pages,
     )
 
@@ -38,6 +39,7 @@ def _routers() -> Sequence[APIRouter]:
         incident_pages.router,
         disclosure_pages.router,
         survey_release_pages.router,
+        regulatory_pages.router,
         portal_copy.router,
     ]
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -126,3 +127,19 @@ def linked(ctx: Context, row: Device) -> list[int]:
     if not has_secret:
         found.insert(0, _unassigned(ctx))
     return [pseudonym(secret, row.id) for secret in found]
+
+
+def owned_boxes(ctx: Context, before: datetime, *, operation: str) -> list[tuple[str, str, int]]:
+    """(owner, model, current pseudonym) of every box that belongs to a customer and was
+    registered before `before` (aggregate reports: one decision, one record per owner)."""
+    rows = list(
+        ctx.session.execute(
+            select(Device)
+            .where(Device.customer_id.is_not(None), Device.created_at < before)
+            .order_by(Device.id)
+        ).scalars()
+    )
+    owners = sorted({str(r.customer_id) for r in rows})
+    ctx.check(Action.READ, {Category.STB_DEVICE}, operation=operation, subjects=owners or [None])
+    found = current_pseudonyms(ctx, rows, operation=operation)
+    return [(str(r.customer_id), r.model, p) for r, p in zip(rows, found, strict=True)]

@@ -57,6 +57,8 @@ classify(
 )
 
 KINDS = (THIRD_PARTY, AUTHORITY)
+# the yearly aggregate report to the regulator (P03): counts only, small cells suppressed
+REGULATORY_REPORT = "regulatory_report"
 
 
 class DisclosureRefused(AccessDenied):

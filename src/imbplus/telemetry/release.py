@@ -8,6 +8,7 @@ it. Read for market research or statistics only, decided and audited by the gate
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from imbplus.errors import ValidationFailed
@@ -65,3 +66,22 @@ def box_days(ctx: Context, store: Store, days: int = 30) -> BoxDays:
     }
     out.devices = [str(r["device"]) for r in rows]
     return out
+
+
+def active_quarters(ctx: Context, store: Store, year: int) -> set[tuple[int, int]]:
+    """(box pseudonym, quarter) for each box that posted activity in a quarter of `year`:
+    for the regulator's yearly aggregate report only, decided and audited by the gate."""
+    if ctx.purpose is not Purpose.REGULATORY_COMPLIANCE:
+        problem = "this report serves: regulatory_compliance"
+        raise ValidationFailed([{"field": "purpose", "problem": problem}])
+    ctx.check(Action.READ, ACTIVITY, operation="telemetry.active_quarters")
+    rows: list[dict[str, Any]] = run_readable(
+        store,
+        list,
+        lambda con: _rows(
+            con,
+            "SELECT DISTINCT device, quarter(day) AS q FROM boxes WHERE day BETWEEN ? AND ?",
+            [date(year, 1, 1), date(year, 12, 31)],
+        ),
+    )
+    return {(int(r["device"]), int(r["q"])) for r in rows}
