@@ -57,6 +57,7 @@ PLAUSIBLE: dict[str, str] = {
     "to": "market-research-co",
     "recipient_id": "market-research-co",
     "agreement": "UDO-1",
+    "year": "2026",
 }
 PLAUSIBLE_IN: dict[str, dict[str, str]] = {  # where a name means something else
     "processors register": {"kind": "carrier", "scope": "shipment_record:shipment_contact"},

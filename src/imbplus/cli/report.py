@@ -35,16 +35,16 @@ def regulatory_cmd(
     PDF; recorded as a disclosure to the authority with the files' SHA-256."""
     rt = ready_runtime()
     settings = rt.settings
+    bar = progress_bar(quiet)
+    task = bar.add_task("regulatory report", total=len(STEPS))
+
+    def step(name: str) -> None:  # the bar appears once the request is found sound
+        if not bar.live.is_started:
+            bar.start()
+        bar.update(task, completed=STEPS.index(name), description=name)
+
     try:
-        with (
-            progress_bar(quiet) as bar,
-            rt.job("regulatory_report", Purpose.REGULATORY_COMPLIANCE) as ctx,
-        ):
-            task = bar.add_task("regulatory report", total=len(STEPS))
-
-            def step(name: str) -> None:
-                bar.update(task, completed=STEPS.index(name), description=name)
-
+        with rt.job("regulatory_report", Purpose.REGULATORY_COMPLIANCE) as ctx:
             written = regulatory.write(
                 ctx,
                 Store(settings.telemetry_root),
@@ -56,8 +56,9 @@ def regulatory_cmd(
                 skip=regulatory.left_out(ctx),
                 step=step,
             )
-            bar.update(task, completed=len(STEPS), description="done")
+        bar.update(task, completed=len(STEPS), description="done")
     finally:
+        bar.stop()
         rt.dispose()
     console.print(
         f"{written.people} subscribers counted, {written.suppressed} cells suppressed; wrote "

@@ -185,6 +185,9 @@ def write(
 ) -> Written:
     """Build the report, write `regulatory-YEAR.csv` and `.pdf` into `out_dir` and record
     the hand-over; a refusal leaves no file."""
+    if not out_dir.parent.is_dir():
+        problem = "a directory whose parent exists"
+        raise ValidationFailed([{"field": "out", "problem": problem}])
     if not legal_basis.strip():
         raise ValidationFailed([{"field": "legal_basis", "problem": "required"}])
     to = _recipient(ctx, recipient_id)
