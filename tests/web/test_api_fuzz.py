@@ -25,6 +25,8 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import positive_data_acceptance
 
+from imbplus.privacy.catalog import Purpose
+from imbplus.processors import credentials
 from imbplus.runtime import Runtime
 from tests.support.factories import api_headers, make_customer, make_device, make_staff
 from tests.support.shop import place_order, setup_shop
@@ -48,6 +50,8 @@ ALLOWED: list[tuple[str, str, str]] = [
     ("/api/v1/disclosures", "dpo", "security"),
 ]
 DEVICE_PATHS = ("/api/v1/telemetry/events", "/api/v1/devices/me/provisioning")
+# processors' own feeds: the carrier's credential may, the payment provider's may not
+PROCESSOR_PATHS = ("/api/v1/feeds/shipments",)
 Headers = dict[str, str]
 
 
@@ -59,16 +63,23 @@ class Identities:
         customer = make_customer(rt)
         place_order(rt, customer.id)
         self.device_token = make_device(rt, customer.id)[1]
+        with rt.job("processors", Purpose.SECURITY) as ctx:
+            self.carrier = credentials.issue(ctx, "sandbox-carrier").token
+            self.payments = credentials.issue(ctx, "sandbox-payments").token
 
     def allowed(self, path: str) -> Headers:
         if path in DEVICE_PATHS:
             return {"Authorization": f"Bearer {self.device_token}"}
+        if path in PROCESSOR_PATHS:
+            return {"Authorization": f"Bearer {self.carrier}"}
         for prefix, role, purpose in ALLOWED:
             if path.startswith(prefix):
                 return api_headers(self.tokens[role], purpose)
         return {}
 
     def refused(self, path: str) -> Headers:
+        if path in PROCESSOR_PATHS:
+            return {"Authorization": f"Bearer {self.payments}"}
         purpose = next((p for prefix, _r, p in ALLOWED if path.startswith(prefix)), "marketing")
         return api_headers(self.stranger, purpose)
 

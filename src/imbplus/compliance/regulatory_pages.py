@@ -73,6 +73,7 @@ def make_report(
     """Make the year's report and hand it over (recorded on the disclosure register)."""
     ctx = _ctx(request, session, user)
     settings = ctx.platform.settings
+    _root(request).mkdir(parents=True, exist_ok=True)
     staging = _root(request) / f".{uuid.uuid4().hex}"
     try:
         written = regulatory.write(
