@@ -159,7 +159,7 @@ def build(
 
 def left_out(ctx: Context) -> set[str]:
     """Customers left out of every figure: the canary subject, when planted."""
-    found = customers.id_for_login(ctx.platform, ctx.session, canary.EMAIL)
+    found = canary.customer_id_in(ctx.platform, ctx.session)
     return {found} if found else set()
 
 
