@@ -35,6 +35,7 @@ from tests.telemetry.helpers import auth, events, ndjson
 
 MAZ, MLP = "00-950", "31-042"  # mazowieckie, małopolskie
 AUTHORITIES = "Authorities received data only on a recorded, approved legal basis"
+RECORDED = "Every regulatory report went to an authority on a recorded legal basis, with its hash"
 
 
 def subscriber(rt: Runtime, code: str, package: str = "pkg-start") -> str:
@@ -121,6 +122,32 @@ def test_p03_the_report_counts_by_voivodeship_and_suppresses_small_cells(
     assert row.legal_basis == "PKE art. 38" and written.pdf_sha256 in row.reference
     assert row.dataset == "regulatory_report" and row.subject_count == 14
     assert check(rt, AUTHORITIES)["status"] == "not_exercised"  # aggregates, not personal data
+    assert check(rt, RECORDED)["status"] == "pass"
+
+
+def test_p03_a_report_recorded_without_its_basis_turns_the_check_red(rt: Runtime) -> None:
+    """A register row for a report written by hand, with no legal basis and no hash."""
+    assert check(rt, RECORDED)["status"] == "not_exercised"
+    with rt.sessions() as s:
+        row = Disclosure(
+            at=clock.now(),
+            recipient_kind=AUTHORITY,
+            recipient_id="uke",
+            contract_ref="",
+            purpose="regulatory_compliance",
+            categories="address",
+            fields="voivodeship",
+            reference="regulatory report",
+            actor="system:regulatory_report",
+            request_id="r1",
+            dataset="regulatory_report",
+        )
+        s.add(row)
+        s.commit()
+        row_id = row.id
+    result = check(rt, RECORDED)
+    assert result["status"] == "fail"
+    assert f"report {row_id} to uke: not to a registered authority" in result["detail"]
 
 
 def test_p03_the_canary_is_left_out(

@@ -57,6 +57,7 @@ def _evidence() -> object:
         evidence_accountability,
         evidence_canary,
         evidence_checks,
+        evidence_regulatory,
         evidence_retention,
     )
 
