@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from imbplus import schema
+from imbplus.customers import names
 from imbplus.errors import ConfigurationError
 from imbplus.models import load_all
 from imbplus.privacy import audit, masterkey
@@ -38,6 +39,7 @@ def init(rt: Runtime) -> InitReport:
         rt.keyring.system_key(session, SCOPE_SYSTEM)
     load_all()  # every domain's anchors are registered
     audit.backfill_anchors(rt)
+    names.backfill(rt)  # customers from before the name index (search by name)
     return InitReport(key_created, before, after)
 
 

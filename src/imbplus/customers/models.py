@@ -36,6 +36,22 @@ class Customer(Base):
     )
 
 
+class CustomerNameToken(Base):
+    """One word of a customer's name as a keyed hash (blind index): staff find a customer by
+    name without decrypting anyone's (`customers.names`)."""
+
+    __tablename__ = "customer_name_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"))
+    token_bidx: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+    __table_args__ = (
+        Index("ix_customer_name_tokens_bidx", "token_bidx"),
+        Index("ix_customer_name_tokens_customer", "customer_id"),
+    )
+
+
 _REF = (C.REFERENCE, P.PLAIN)
 _ENC = P.ENCRYPTED
 classify(
@@ -55,5 +71,17 @@ classify(
         "version": (*_REF, "Changes counter."),
         "created_at": (*_REF, "Created."),
         "updated_at": (*_REF, "Last change."),
+    },
+)
+classify(
+    CustomerNameToken.__table__,  # type: ignore[arg-type]
+    {
+        "id": (*_REF, "Row number."),
+        "customer_id": (*_REF, "The customer whose name holds the word."),
+        "token_bidx": (
+            C.IDENTITY,
+            P.BLIND_INDEX,
+            "Keyed hash of one normalised word of the name, for look-up by name.",
+        ),
     },
 )

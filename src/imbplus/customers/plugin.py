@@ -12,8 +12,8 @@ if TYPE_CHECKING:
 
 
 def _tables() -> object:
-    """The modules that declare its tables."""
-    from imbplus.customers import models
+    """The modules that declare its tables (and the name index key rotation rewrites)."""
+    from imbplus.customers import models, names  # noqa: F401
 
     return models
 

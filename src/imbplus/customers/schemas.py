@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated
 
@@ -71,16 +72,46 @@ class CustomerUpdate(BaseModel):
         return self
 
 
+_UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+CustomerNumber = Annotated[str, Field(pattern=_UUID), AfterValidator(str.lower)]
+SearchName = Annotated[
+    str, _text(200), AfterValidator(lambda s: v.text(s, max_len=200)), AfterValidator(v.has_word)
+]
+
+
 class CustomerSearch(BaseModel):
+    """Exactly one of: a name (every word must match), an e-mail, a phone number, a
+    customer number (the id)."""
+
     model_config = STRICT
     email: Email | None = None
     phone: Phone | None = None
+    name: SearchName | None = None
+    id: CustomerNumber | None = None
 
     @model_validator(mode="after")
     def _one(self) -> CustomerSearch:
-        if (self.email is None) == (self.phone is None):
-            raise ValueError("give exactly one of email or phone")
+        given = [f for f in ("email", "phone", "name", "id") if getattr(self, f) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of name, email, phone or id")
         return self
+
+    @classmethod
+    def from_text(cls, text: str) -> CustomerSearch:
+        """What a person typed into the one search box: an e-mail has an @, a customer
+        number is an id, a phone number is digits (with +, spaces, dashes), else a name."""
+        text = text.strip()
+        if "@" in text:
+            return cls(email=text)
+        if _UUID_RE.match(text):
+            return cls(id=text)
+        if _PHONE_LIKE.match(text):
+            return cls(phone=text)
+        return cls(name=text)
+
+
+_UUID_RE = re.compile(_UUID)
+_PHONE_LIKE = re.compile(r"^\+?[0-9][0-9 ()-]{5,}$")
 
 
 class Address(BaseModel):

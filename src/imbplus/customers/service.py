@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from imbplus.clock import clock
+from imbplus.customers import names
 from imbplus.customers import validation as v
 from imbplus.customers.models import Customer
 from imbplus.customers.schemas import (
@@ -138,6 +139,7 @@ def create(ctx: Context, data: CustomerCreate) -> CustomerRead:
         _seal(ctx, row, field, value)
     ctx.session.add(row)
     _flush_unique(ctx)
+    names.write(ctx.keyring, ctx.session, row.id, data.name)
     return CustomerRead(
         id=row.id,
         name=data.name,
@@ -191,6 +193,8 @@ def update(ctx: Context, customer_id: str, patch: CustomerUpdate) -> CustomerRea
     row.version += 1
     row.updated_at = clock.now()
     _flush_unique(ctx)
+    if "name" in changes:
+        names.write(ctx.keyring, ctx.session, row.id, changes["name"])
     return _read_model(grant, row)
 
 
@@ -257,20 +261,22 @@ def read_many(
 
 
 def search(ctx: Context, query: CustomerSearch) -> list[CustomerListItem]:
-    """Exact match on e-mail or phone through the blind index; no decryption of others."""
-    field, value = ("email", query.email) if query.email else ("phone", query.phone)
-    assert value is not None
+    """Exact match on e-mail or phone, every word of a name (blind indexes), or the customer
+    number; decided before the look-up, and only the rows found are decrypted."""
     ctx.check(Action.READ, LIST_CATEGORIES, operation="customer.search")
-    column = Customer.email_bidx if field == "email" else Customer.phone_bidx
-    digests = ctx.keyring.blind_candidates(ctx.session, TABLE, field, value)
-    rows = list(
-        ctx.session.execute(
-            select(Customer)
-            .where(column.in_(digests), Customer.status != "erased")
-            .order_by(Customer.created_at)
-            .limit(MAX_PAGE)
-        ).scalars()
-    )
+    stmt = select(Customer).where(Customer.status != "erased")
+    if query.id is not None:
+        stmt = stmt.where(Customer.id == query.id)
+    elif query.name is not None:
+        stmt = stmt.where(Customer.id.in_(names.matching(ctx, query.name, MAX_PAGE)))
+    else:
+        field, value = ("email", query.email) if query.email else ("phone", query.phone)
+        assert value is not None
+        column = Customer.email_bidx if field == "email" else Customer.phone_bidx
+        digests = ctx.keyring.blind_candidates(ctx.session, TABLE, field, value)
+        stmt = stmt.where(column.in_(digests))
+    stmt = stmt.order_by(Customer.created_at, Customer.id).limit(MAX_PAGE)
+    rows = list(ctx.session.execute(stmt).scalars())
     return reveal_list(ctx, rows, operation="customer.search")
 
 
@@ -321,6 +327,7 @@ def erase(ctx: Context, customer_id: str) -> ErasureReport:
     ctx.keyring.shred(ctx.session, row.key_id)
     for column in (*_ALL_COLUMNS, "email_bidx", "phone_bidx"):
         setattr(row, column, None)
+    names.forget(ctx.session, customer_id)
     row.status = "erased"
     row.version += 1
     row.updated_at = clock.now()

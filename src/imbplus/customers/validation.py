@@ -26,6 +26,12 @@ def text(value: str, *, max_len: int, min_len: int = 1) -> str:
     return value
 
 
+def has_word(value: str) -> str:
+    if not re.search(r"[^\W_]", value):
+        raise ValueError("give at least one word of the name")
+    return value
+
+
 def email(value: str) -> str:
     if len(value) > 254:
         raise ValueError("at most 254 characters")

@@ -183,7 +183,8 @@ def classify(table: Table, specs: dict[str, tuple[Category, Protection, str]]) -
         raise ValueError(f"{table.name}: classified columns that do not exist: {sorted(unknown)}")
     for column, (category, protection, description) in specs.items():
         source = None
-        if protection == Protection.BLIND_INDEX:
+        if protection == Protection.BLIND_INDEX and column.removesuffix("_bidx") + "_ct" in table.c:
+            # the ciphertext the digest is computed from, when it is in the same row
             source = column.removesuffix("_bidx") + "_ct"
         FIELDS[(table.name, column)] = FieldSpec(
             table.name, column, category, protection, description, source

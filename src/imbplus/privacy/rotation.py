@@ -47,12 +47,21 @@ Progress = Callable[[str, int, int], None]  # phase, done, total
 BATCH = 500
 Reencrypted = Callable[[Context, Mapping[str, Any]], None]
 _HOOKS: dict[str, list[Reencrypted]] = {}
+Rewrite = Callable[[Context, str, str], None]  # context, row id, the source value
+_DERIVED: dict[str, list[tuple[str, Rewrite]]] = {}
 
 
 def on_reencrypted(table: str, hook: Reencrypted) -> None:
     """Call `hook` with each row of `table` re-encrypted (its new values), in the same
     transaction (e.g. sealed records re-anchor their new ciphertexts in the audit chain)."""
     _HOOKS.setdefault(table, []).append(hook)
+
+
+def on_blind_rotation(table: str, source: str, rewrite: Rewrite) -> None:
+    """A blind index kept outside its row (the words of a name, one digest each): when the
+    blind-index key has a new version, `rewrite(ctx, row_id, value)` is called with the
+    value of `source` of each row of `table`, to hash it again under the new version."""
+    _DERIVED.setdefault(table, []).append((source, rewrite))
 
 
 @dataclass
@@ -240,7 +249,11 @@ _Work = tuple[RowMapping, set[str], set[str], SimpleNamespace]
 
 
 def _plan(
-    ctx: Context, rows: Sequence[RowMapping], columns: tuple[str, ...], bidx: list[FieldSpec]
+    ctx: Context,
+    table: str,
+    rows: Sequence[RowMapping],
+    columns: tuple[str, ...],
+    bidx: list[FieldSpec],
 ) -> list[_Work]:
     """Per row: the columns under an old key version, the sources of blind indexes to
     recompute, and the row with every other encrypted column left out (not revealed)."""
@@ -256,6 +269,8 @@ def _plan(
             and row[spec.blind_index_of] is not None
             and row[spec.column] is not None
         }
+        if blind_rotating:
+            sources |= {c for c, _ in _DERIVED.get(table, ()) if row[c] is not None}
         if stale or sources:
             cells = {**row, **{c: None for c in columns if c not in stale | sources}}
             work.append((row, stale, sources, SimpleNamespace(**cells)))
@@ -275,7 +290,7 @@ def _reencrypt_rows(
     session: Session = ctx.session
     keyring = ctx.keyring
     columns = tuple(spec.column for spec in enc)
-    work = _plan(ctx, rows, columns, bidx)
+    work = _plan(ctx, table.name, rows, columns, bidx)
     opened = ctx.reveal_rows(
         table.name,
         [cells for *_, cells in work],
@@ -301,9 +316,12 @@ def _reencrypt_rows(
             digest = keyring.blind_index(session, table.name, field, plain[spec.blind_index_of])
             if digest != row[spec.column]:
                 values[spec.column] = digest
+        rewritten = [(c, rw) for c, rw in _DERIVED.get(table.name, ()) if c in sources]
+        for source, rewrite in rewritten:
+            rewrite(ctx, row_id, plain[source])
         if values:
             session.execute(update(table).where(table.c[pk] == row[pk]).values(**values))
             for hook in _HOOKS.get(table.name, ()):
                 hook(ctx, {**row, **values})
-            changed += 1
+        changed += bool(values or rewritten)
     return changed

@@ -55,6 +55,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"must be confirmed", "confirm"),
         (r"one answer only", "one_answer"),
         (r"answer at least one question", "answer_one"),
+        (r"give at least one word of the name", "name_word"),
     )
 )
 MISMATCH = "the two passwords differ"
