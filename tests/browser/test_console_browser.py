@@ -26,9 +26,9 @@ def test_p12_first_login_enrols_with_a_local_qr_code(
     outside: list[str] = []
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(live.url) else None)
     page.goto(f"{live.url}/console/login")
-    page.get_by_label("Username").fill(staff.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_label("Nazwa użytkownika").fill(staff.username)
+    page.get_by_label("Hasło").fill(PASSWORD)
+    page.get_by_role("button", name="Zaloguj").click()
     expect(page).to_have_url(f"{live.url}/console/login/enrol")
     qr = page.locator("figure.qr svg")
     expect(qr).to_be_visible()
@@ -44,6 +44,6 @@ def test_p12_first_login_enrols_with_a_local_qr_code(
     expect(page.get_by_role("heading", level=1)).to_have_text("Two-factor login is on")
     assert page.locator("ol.recovery-codes li").count() == 10
     page.get_by_role("link", name="Continue").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Why are you here?")
+    expect(page.get_by_role("heading", level=1)).to_have_text("W jakim celu tu jesteś?")
     assert not [c for c in complaints if "Content Security Policy" in c], complaints
     assert outside == []

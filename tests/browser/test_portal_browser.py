@@ -27,7 +27,7 @@ def console_login(page: Page, live: Live, username: str, purpose: str) -> None:
     """Password, then the code from the second factor (P12), then the purpose."""
     browser_login(page, live.url, live.rt, username)
     page.locator(f"input[name=purpose][value={purpose}]").check()
-    page.get_by_role("button", name="Continue").click()
+    page.locator("form.purposes button[type=submit]").click()
 
 
 def test_p16_login_and_logout(context: BrowserContext, live: Live, artifacts: Path) -> None:
@@ -83,9 +83,9 @@ def test_b02_who_saw_my_data_shows_a_staff_read(
     staff, _ = make_staff(live.rt, "support", username="krystian.support")
     console = context.new_page()
     console_login(console, live, staff.username, "service_delivery")
-    console.get_by_label("E-mail or phone").fill(me.email)
-    console.get_by_role("button", name="Search").click()
-    console.get_by_role("link", name="Open").click()
+    console.locator("input[name=query]").fill(me.email)
+    console.get_by_role("button", name="Szukaj").click()
+    console.get_by_role("link", name="Otwórz").click()
     expect(console.get_by_role("heading", level=1)).to_have_text("Celina Widziana")
     console.screenshot(path=artifacts / "console-customer.png", full_page=True)
     customer = context.browser.new_context(locale="pl-PL") if context.browser else context

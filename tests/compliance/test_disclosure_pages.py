@@ -31,6 +31,7 @@ def test_p01_the_dpo_sees_every_kind_of_recipient_filtered_and_paged(
     export(rt, tmp_path / "a.csv", k=5)
     dpo, _ = make_staff(rt, "dpo")
     login(client, dpo.username)
+    choose(client, "security")
     assert 'href="/console/disclosures"' in client.get("/console").text
     page = client.get("/console/disclosures")
     assert page.status_code == 200
@@ -56,6 +57,7 @@ def test_p01_other_roles_cannot_read_the_disclosure_register(
         staff, _ = make_staff(rt, role)
         client.cookies.clear()
         login(client, staff.username)
+        choose(client, rt.gate.purposes_for([role])[0].value)
         assert client.get("/console/disclosures").status_code == 403
         assert 'href="/console/disclosures"' not in client.get("/console").text
     client.cookies.clear()

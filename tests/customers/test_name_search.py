@@ -4,6 +4,7 @@ create, rename, erasure, backfill and key rotation; a search decrypts only the r
 
 from __future__ import annotations
 
+from fastapi.testclient import TestClient
 from sqlalchemy import delete, func, select
 
 from imbplus.customers import names
@@ -12,8 +13,10 @@ from imbplus.customers.models import CustomerNameToken
 from imbplus.customers.schemas import CustomerSearch, CustomerUpdate
 from imbplus.privacy.access import Actor, Context
 from imbplus.privacy.catalog import Purpose
+from imbplus.privacy.models import AuditRecord
 from imbplus.privacy.rotation import rotate
 from imbplus.runtime import Runtime
+from tests.support.console import choose, csrf_of, login
 from tests.support.factories import make_customer, make_staff
 
 
@@ -88,3 +91,28 @@ def test_p12_key_rotation_rehashes_the_words(rt: Runtime) -> None:
         )
     assert after and not after & before
     assert _find(rt, name="obrot maria") == [person.id]
+
+
+def test_p11_console_search_by_name_is_audited_and_says_what_it_searches(
+    client: TestClient, rt: Runtime
+) -> None:
+    person = make_customer(rt, name="Jan Kowalski")
+    make_customer(rt, name="Anna Nowak")
+    staff, _ = make_staff(rt, "support")
+    login(client, staff.username)
+    choose(client, "service_delivery")
+    form = client.get("/console/customers")
+    assert "numer klienta" in form.text.lower()
+    found = client.post("/console/customers", data={"query": "Kowalski", "csrf": csrf_of(form)})
+    assert found.status_code == 200 and f"/console/customers/{person.id}" in found.text
+    assert "Nowak" not in found.text and "not a valid phone" not in found.text
+    by_number = client.post("/console/customers", data={"query": person.id, "csrf": csrf_of(form)})
+    assert f"/console/customers/{person.id}" in by_number.text
+    english = client.get("/en/console/customers")
+    assert "customer number" in english.text.lower()
+    with rt.sessions() as s:
+        searches = s.execute(
+            select(AuditRecord).where(AuditRecord.action == "customer.search")
+        ).scalars()
+        purposes = {(r.purpose, r.result) for r in searches}
+    assert ("service_delivery", "allowed") in purposes

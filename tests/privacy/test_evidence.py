@@ -13,7 +13,7 @@ from imbplus.backup import service as backups
 from imbplus.compliance import evidence, retention
 from imbplus.runtime import Runtime
 from imbplus.settings import Settings
-from tests.staff.test_console import csrf_of, login
+from tests.staff.test_console import choose, csrf_of, login
 from tests.support.cli import imbplus
 from tests.support.factories import make_customer, make_staff
 
@@ -66,6 +66,7 @@ def test_b04_a_broken_audit_chain_and_a_loose_key_file_fail(rt: Runtime) -> None
 def test_b04_console_page_for_dpo_only(client: TestClient, rt: Runtime) -> None:
     dpo, _ = make_staff(rt, "dpo")
     login(client, dpo.username)
+    choose(client, "security")
     page = client.get("/console/evidence")
     assert page.status_code == 200 and "No run yet" in page.text
     ran = client.post("/console/evidence", data={"csrf": csrf_of(page)}, follow_redirects=False)
@@ -76,6 +77,7 @@ def test_b04_console_page_for_dpo_only(client: TestClient, rt: Runtime) -> None:
     client.cookies.clear()
     support, _ = make_staff(rt, "support")
     login(client, support.username)
+    choose(client, "service_delivery")
     assert client.get("/console/evidence").status_code == 403
 
 

@@ -15,7 +15,7 @@ from imbplus.privacy.models import AuditRecord
 from imbplus.runtime import Runtime
 from imbplus.settings import Settings
 from tests.support.cli import imbplus
-from tests.support.console import login
+from tests.support.console import choose, login
 from tests.support.factories import make_customer, make_staff
 
 RETENTION = "Every retention rule ran within the last two days"
@@ -94,6 +94,7 @@ def test_b04_an_altered_stored_run_shows_as_not_verifying_on_the_page_and_in_his
 
     dpo, _ = make_staff(rt, "dpo")
     login(client, dpo.username)
+    choose(client, "security")
     page = client.get("/console/evidence")
     assert page.status_code == 200
     assert page.text.count('<svg class="evidence-chart"') >= 3  # one chart per clause
@@ -124,6 +125,7 @@ def test_b04_an_altered_latest_run_is_not_shown_as_the_report(
     _alter_first_run(rt)
     dpo, _ = make_staff(rt, "dpo")
     login(client, dpo.username)
+    choose(client, "security")
     page = client.get("/console/evidence")
     assert "signature does not verify" in page.text
     assert "Privacy evidence report" not in page.text

@@ -13,7 +13,7 @@ from imbplus.privacy.access import Actor, Context
 from imbplus.privacy.catalog import Purpose
 from imbplus.runtime import Runtime
 from imbplus.settings import Settings
-from tests.staff.test_console import csrf_of, login
+from tests.staff.test_console import choose, csrf_of, login
 from tests.support.cli import imbplus
 from tests.support.factories import make_customer, make_staff
 
@@ -78,6 +78,7 @@ def test_b05_the_72_hour_clock_fails_the_evidence_until_notified(settings: Setti
 def test_b05_console_page_and_cli(client: TestClient, rt: Runtime, settings: Settings) -> None:
     dpo, _ = make_staff(rt, "dpo")
     login(client, dpo.username)
+    choose(client, "security")
     page = client.get("/console/incidents")
     assert page.status_code == 200 and "No incidents" in page.text
     scanned = client.post("/console/incidents/scan", data={"csrf": csrf_of(page)})

@@ -12,7 +12,7 @@ from imbplus.clock import clock
 from imbplus.privacy.catalog import Purpose
 from imbplus.processors import service as processors
 from imbplus.runtime import Runtime
-from tests.staff.test_console import login
+from tests.staff.test_console import choose, login
 from tests.support.factories import make_customer, make_staff
 from tests.support.shop import VISA, place_order, setup_shop
 
@@ -36,6 +36,7 @@ def test_the_dpo_sees_contracts_totals_and_the_register(client: TestClient, rt: 
         )
     dpo, _ = make_staff(rt, "dpo")
     login(client, dpo.username)
+    choose(client, "security")
     page = client.get("/console/processors")
     assert page.status_code == 200
     text = page.text
@@ -64,6 +65,7 @@ def test_other_roles_cannot_read_the_register(client: TestClient, rt: Runtime) -
         staff, _ = make_staff(rt, role)
         client.cookies.clear()
         login(client, staff.username)
+        choose(client, rt.gate.purposes_for([role])[0].value)
         assert client.get("/console/processors").status_code == 403
         assert 'href="/console/processors"' not in client.get("/console").text
 
@@ -73,6 +75,7 @@ def test_the_dpo_registers_and_ends_a_contract(client: TestClient, rt: Runtime) 
 
     dpo, _ = make_staff(rt, "dpo")
     login(client, dpo.username)
+    choose(client, "security")
     page = client.get("/console/processors")
     form = {
         "csrf": csrf_of(page),
@@ -117,6 +120,7 @@ def test_only_the_dpo_changes_contracts(client: TestClient, rt: Runtime) -> None
 
     admin, _ = make_staff(rt, "admin")
     login(client, admin.username)
+    choose(client, "security")
     home = client.get("/console")
     refused = client.post(
         "/console/processors",

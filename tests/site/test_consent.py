@@ -14,7 +14,7 @@ from imbplus.runtime import Runtime
 from imbplus.site.models import ConsentRecord
 from imbplus.web import cookies
 from imbplus.web.clientip import mask
-from tests.staff.test_console import login
+from tests.staff.test_console import choose, login
 from tests.support.factories import make_staff, make_subscriber
 from tests.support.site import cookie_names, decide, token_of
 
@@ -221,6 +221,7 @@ def test_p18_the_dpo_sees_the_proofs(client: TestClient, rt: Runtime) -> None:
     client.cookies.clear()
     dpo, _ = make_staff(rt, "dpo")
     login(client, dpo.username)
+    choose(client, "regulatory_compliance")
     page = client.get(f"/console/privacy/consents?consent_id={consent_id}")
     assert page.status_code == 200
     assert consent_id in page.text and "choose" in page.text
@@ -228,4 +229,5 @@ def test_p18_the_dpo_sees_the_proofs(client: TestClient, rt: Runtime) -> None:
     support, _ = make_staff(rt, "support")
     client.cookies.clear()
     login(client, support.username)
+    choose(client, "service_delivery")
     assert client.get("/console/privacy/consents").status_code == 403

@@ -19,7 +19,7 @@ from imbplus.runtime import Runtime
 from imbplus.site import inquiries, mail
 from imbplus.site.models import PrivacyInquiry
 from tests.portal.test_pages import portal_login
-from tests.staff.test_console import csrf_of, login
+from tests.staff.test_console import choose, csrf_of, login
 from tests.support.factories import make_staff, make_subscriber
 from tests.support.site import token_of
 from tests.support.smtp import SmtpServer
@@ -59,6 +59,7 @@ def test_p23_question_to_inbox_answer_by_email(
 
     dpo, _ = make_staff(rt, "dpo")
     login(client, dpo.username)
+    choose(client, "data_subject_request")
     inbox = client.get("/console/privacy/inbox")
     assert reference in inbox.text and "my_data" in inbox.text
     assert QUESTION["email"] not in inbox.text  # the list shows no personal data
@@ -116,9 +117,11 @@ def test_p23_the_answer_clock_and_overdue_questions(client: TestClient, rt: Runt
     ask(client)
     dpo, _ = make_staff(rt, "dpo")
     login(client, dpo.username)
+    choose(client, "data_subject_request")
     assert "(overdue)" not in client.get("/console/privacy/inbox").text
     clock.advance(32 * 86_400)
     login(client, dpo.username)  # the console session has long expired
+    choose(client, "data_subject_request")
     assert "(overdue)" in client.get("/console/privacy/inbox").text
 
 
@@ -126,6 +129,7 @@ def test_p23_only_the_dpo_opens_the_inbox(client: TestClient, rt: Runtime) -> No
     ask(client)
     support, _ = make_staff(rt, "support")
     login(client, support.username)
+    choose(client, "service_delivery")
     assert client.get("/console/privacy/inbox").status_code == 403
     with rt.unit_of_work() as s:
         row_id = s.execute(select(PrivacyInquiry.id)).scalar_one()
@@ -147,6 +151,7 @@ def test_p23_a_logged_in_customer_question_is_theirs(client: TestClient, rt: Run
     dpo, _ = make_staff(rt, "dpo")
     client.cookies.clear()
     login(client, dpo.username)
+    choose(client, "data_subject_request")
     client.get(f"/console/privacy/inbox/{row.id}")
     with rt.unit_of_work() as s:
         trail = s.execute(
@@ -185,6 +190,7 @@ def test_html_in_every_field_is_escaped_everywhere(client: TestClient, rt: Runti
     assert status == 303
     dpo, _ = make_staff(rt, "dpo")
     login(client, dpo.username)
+    choose(client, "data_subject_request")
     with rt.unit_of_work() as s:
         row_id = s.execute(select(PrivacyInquiry.id)).scalar_one()
     page = client.get(f"/console/privacy/inbox/{row_id}")

@@ -24,7 +24,7 @@ from imbplus.settings import Settings
 from imbplus.site import mail, notices, policy
 from imbplus.site.models import PolicyNotice, PolicyVersion
 from tests.portal.test_pages import portal_login
-from tests.staff.test_console import csrf_of, login
+from tests.staff.test_console import choose, csrf_of, login
 from tests.support.cli import imbplus
 from tests.support.factories import make_staff, make_subscriber
 from tests.support.site import decide
@@ -312,6 +312,7 @@ def test_p22_dpo_publishes_in_the_console(client: TestClient, rt: Runtime) -> No
     make_subscriber(rt)
     staff, _ = make_staff(rt, "dpo")
     login(client, staff.username)
+    choose(client, "regulatory_compliance")
     page = client.get("/console/privacy/policy")
     assert page.status_code == 200 and "Polityka testowa" in page.text
     form = {
@@ -333,6 +334,7 @@ def test_p22_dpo_publishes_in_the_console(client: TestClient, rt: Runtime) -> No
     other, _ = make_staff(rt, "support")
     client.cookies.clear()
     login(client, other.username)
+    choose(client, "service_delivery")
     assert client.get("/console/privacy/policy").status_code == 403
 
 

@@ -57,7 +57,9 @@ def test_wrong_password_then_rate_limit(client: TestClient, rt: Runtime) -> None
     staff, _ = make_staff(rt, "support")
     for _ in range(rt.settings.login_max_failures):
         failed = login(client, staff.username, "wrong password!!")
-        assert failed.status_code == 401 and "Wrong username or password" in failed.text
+        assert (
+            failed.status_code == 401 and "Nieprawidłowa nazwa użytkownika lub hasło" in failed.text
+        )
     limited = login(client, staff.username)  # even the right password now waits
     assert limited.status_code == 429 and int(limited.headers["retry-after"]) > 0
     clock.advance(rt.settings.login_window_minutes * 60 + 1)
@@ -66,7 +68,9 @@ def test_wrong_password_then_rate_limit(client: TestClient, rt: Runtime) -> None
 
 def test_unknown_user_is_indistinguishable(client: TestClient) -> None:
     response = login(client, "nobody")
-    assert response.status_code == 401 and "Wrong username or password" in response.text
+    assert (
+        response.status_code == 401 and "Nieprawidłowa nazwa użytkownika lub hasło" in response.text
+    )
 
 
 def test_forged_csrf_is_refused_and_starts_no_session(client: TestClient, rt: Runtime) -> None:
@@ -77,7 +81,7 @@ def test_forged_csrf_is_refused_and_starts_no_session(client: TestClient, rt: Ru
         data={"username": staff.username, "password": PASSWORD, "csrf": "forged-token-value"},
         follow_redirects=False,
     )
-    assert forged.status_code == 403 and "stale or forged" in forged.text
+    assert forged.status_code == 403 and "Formularz jest nieaktualny" in forged.text
     assert "imb_staff" not in forged.cookies
     login(client, staff.username)
     assert choose(client, "service_delivery").status_code == 303
@@ -107,14 +111,16 @@ def test_idle_session_expires(client: TestClient, rt: Runtime) -> None:
 def test_only_the_dpo_sees_the_audit_trail(client: TestClient, rt: Runtime, role: str) -> None:
     staff, _ = make_staff(rt, role)
     login(client, staff.username)
+    choose(client, "service_delivery" if role == "support" else "security")
     page = client.get("/console/audit")
-    assert page.status_code == 403 and "Not allowed" in page.text
+    assert page.status_code == 403 and "Brak uprawnień" in page.text
 
 
 def test_dpo_audit_trail_filters_by_customer(client: TestClient, rt: Runtime) -> None:
     customer, other = make_customer(rt), make_customer(rt)
     dpo, _ = make_staff(rt, "dpo")
     login(client, dpo.username)
+    choose(client, "security")
     page = client.get(f"/console/audit?subject={customer.id}")
     assert page.status_code == 200
     assert customer.id in page.text and other.id not in page.text

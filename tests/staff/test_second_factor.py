@@ -113,7 +113,7 @@ def test_p12_code_at_login_once_only(client: TestClient, rt: Runtime) -> None:
     assert client.get("/console", follow_redirects=False).status_code == 303  # not in yet
     form = client.get("/console/login/totp")
     wrong = client.post("/console/login/totp", data={"code": "000000", "csrf": csrf_of(form)})
-    assert wrong.status_code == 401 and "not valid" in wrong.text
+    assert wrong.status_code == 401 and "Ten kod jest nieprawidłowy" in wrong.text
     code = login_code(rt, staff.username)
     ok = client.post(
         "/console/login/totp", data={"code": code, "csrf": csrf_of(form)}, follow_redirects=False

@@ -72,13 +72,14 @@ def choose(client: TestClient, purpose: str) -> Response:
     )
 
 
-def browser_login(page: Page, base_url: str, rt: Runtime, username: str) -> None:
-    """The same in a real browser against a real server (which shares the test's clock)."""
-    page.goto(f"{base_url}/console/login")
+def browser_login(page: Page, base_url: str, rt: Runtime, username: str, lang: str = "") -> None:
+    """The same in a real browser against a real server (which shares the test's clock);
+    `lang` is the language prefix ("" Polish, "/en" English)."""
+    page.goto(f"{base_url}{lang}/console/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{base_url}/console/login/totp")
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url(f"{base_url}{lang}/console/login/totp")
     page.fill("input[name=code]", login_code(rt, username))
-    page.get_by_role("button", name="Verify").click()
-    page.wait_for_url(f"{base_url}/console")
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url(f"{base_url}{lang}/console")

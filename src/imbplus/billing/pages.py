@@ -19,18 +19,38 @@ from imbplus.billing import cards, credit, documents, invoices
 from imbplus.billing import run as billing_run
 from imbplus.billing.money import pln
 from imbplus.bounds import Flag
+from imbplus.customers import sections
 from imbplus.customers import service as customers
 from imbplus.errors import DomainError
+from imbplus.privacy.catalog import Category, Purpose
 from imbplus.runtime import rollback_keeping_evidence
-from imbplus.shop import catalog, orders
+from imbplus.shop import catalog, orders, reading
 from imbplus.shop.forms import OrderFields
 from imbplus.shop.schemas import OrderCreate
+from imbplus.web import menu
 from imbplus.web.errors import validation_problems
 from imbplus.web.guards import STAFF_PAGES
-from imbplus.web.pages import ConsoleContext, User, render
+from imbplus.web.pages import ConsoleContext, User, page_guard, render, require_page
 from imbplus.web.responses import pdf_file
 
 router = APIRouter(prefix="/console/billing", include_in_schema=False, dependencies=STAFF_PAGES)
+# the list of every customer's orders and invoices serves billing; others (support, the DPO)
+# see one customer's part on the customer's record
+PAGE = menu.page(
+    "billing", "/console/billing", {Category.BILLING_RECORD}, serves={Purpose.BILLING}, order=50
+)
+ACCOUNT = menu.page(
+    "billing_account",
+    "/console/billing/customers/{id}",
+    {*customers.ALL_CATEGORIES, *reading.ORDER_CATEGORIES},
+    in_menu=False,
+)
+ORDER = menu.page(
+    "billing_order", "/console/billing/orders/{id}", reading.ORDER_CATEGORIES, in_menu=False
+)
+sections.register(
+    "orders", "console/_customer_orders.html", {Category.BILLING_RECORD}, reading.of_customer, 20
+)
 INVOICE_STATUSES = ("unpaid", "paid")
 ORDER_STATUSES = ("paid", "shipped", "completed", "cancelled")
 Short = Annotated[str, Form(max_length=100)]
@@ -47,7 +67,7 @@ def _render(
     return render(request, template, status, user=user, purpose=ctx.purpose, pln=pln, **extra)
 
 
-@router.get("")
+@router.get("", dependencies=[page_guard(PAGE)])
 def overview(
     request: Request,
     user: User,
@@ -103,6 +123,7 @@ def order(
     order_id: str,
     placed: Annotated[Flag, Query()] = 0,
 ) -> Response:
+    require_page(ctx, ORDER)
     found = orders.get(ctx, order_id)
     return _render(request, "console/order.html", user, ctx, order=found, placed=bool(placed))
 
@@ -166,7 +187,7 @@ def place_order(
     return RedirectResponse(f"/console/billing/orders/{placed.id}?placed=1", status_code=303)
 
 
-@router.get("/customers/{customer_id}")
+@router.get("/customers/{customer_id}", dependencies=[page_guard(ACCOUNT)])
 def account(request: Request, user: User, ctx: ConsoleContext, customer_id: str) -> Response:
     customer = customers.get(ctx, customer_id)
     return _render(

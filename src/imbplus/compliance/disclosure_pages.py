@@ -11,27 +11,26 @@ from fastapi.responses import Response
 
 from imbplus.bounds import RowId
 from imbplus.privacy import disclosure, releases
-from imbplus.privacy.access import Context
-from imbplus.privacy.catalog import Purpose
-from imbplus.web.deps import Db, get_runtime
+from imbplus.privacy.catalog import Category
+from imbplus.web import menu
+from imbplus.web.deps import Db
 from imbplus.web.guards import STAFF_PAGES
-from imbplus.web.pages import User, render
+from imbplus.web.pages import ConsoleContext, User, page_guard, render
 
 router = APIRouter(prefix="/console/disclosures", include_in_schema=False, dependencies=STAFF_PAGES)
 PAGE = 50
+MENU = menu.page("disclosures", "/console/disclosures", {Category.AUDIT_RECORD}, order=130)
 
 
-@router.get("")
+@router.get("", dependencies=[page_guard(MENU)])
 def register_page(
     request: Request,
     session: Db,
     user: User,
+    ctx: ConsoleContext,
     kind: Annotated[str, Query(max_length=16)] = "",
     before: Annotated[RowId | None, Query()] = None,
 ) -> Response:
-    ctx = Context(
-        session, get_runtime(request), user.actor, Purpose.SECURITY, request.state.request_id
-    )
     kind = kind if kind in disclosure.RECIPIENT_KINDS else ""
     rows = disclosure.register_rows(ctx, kind=kind or None, before_id=before, limit=PAGE)
     return render(

@@ -10,21 +10,24 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from imbplus.bounds import RowId
 from imbplus.compliance import evidence
 from imbplus.privacy.access import Context
-from imbplus.privacy.catalog import Purpose
+from imbplus.privacy.catalog import Category, Purpose
 from imbplus.privacy.clauses import CLAUSES
+from imbplus.web import menu
 from imbplus.web.deps import Db, get_runtime
 from imbplus.web.guards import STAFF_PAGES
-from imbplus.web.pages import User, render
+from imbplus.web.pages import User, console_context, page_guard, render
 
 router = APIRouter(prefix="/console/evidence", include_in_schema=False, dependencies=STAFF_PAGES)
+PAGE = menu.page(
+    "evidence", "/console/evidence", {Category.REFERENCE}, serves={Purpose.SECURITY}, order=170
+)
 
 BAR_W, GAP, CHART_H = 10, 3, 40  # the inline SVG chart, in px
 
 
 def _ctx(request: Request, session: Db, user: User) -> Context:
-    return Context(
-        session, get_runtime(request), user.actor, Purpose.SECURITY, request.state.request_id
-    )
+    # the purpose the member of staff chose is the one every read here records
+    return console_context(request, session, user)
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,7 @@ def _per_clause(runs: list[evidence.StoredRun]) -> list[ClauseHistory]:
     return out
 
 
-@router.get("")
+@router.get("", dependencies=[page_guard(PAGE)])
 def show(request: Request, session: Db, user: User, started: bool = False) -> Response:
     report = evidence.read_report(_ctx(request, session, user))
     runs = evidence.history(get_runtime(request), session)

@@ -10,21 +10,22 @@ from fastapi.responses import RedirectResponse, Response
 from imbplus.bounds import RowId
 from imbplus.privacy import incidents
 from imbplus.privacy.access import Context
-from imbplus.privacy.catalog import Purpose
-from imbplus.web.deps import Db, get_runtime
+from imbplus.privacy.catalog import Category
+from imbplus.web import menu
+from imbplus.web.deps import Db
 from imbplus.web.guards import STAFF_PAGES
-from imbplus.web.pages import User, render
+from imbplus.web.pages import User, console_context, page_guard, render
 
 router = APIRouter(prefix="/console/incidents", include_in_schema=False, dependencies=STAFF_PAGES)
+PAGE = menu.page("incidents", "/console/incidents", {Category.AUDIT_RECORD}, order=110)
 
 
 def _ctx(request: Request, session: Db, user: User) -> Context:
-    return Context(
-        session, get_runtime(request), user.actor, Purpose.SECURITY, request.state.request_id
-    )
+    # the purpose the member of staff chose is the one every read here records
+    return console_context(request, session, user)
 
 
-@router.get("")
+@router.get("", dependencies=[page_guard(PAGE)])
 def show(request: Request, session: Db, user: User) -> Response:
     rows = incidents.listing(_ctx(request, session, user), include_closed=True)
     view = [

@@ -8,28 +8,24 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from imbplus.bounds import SeqNo
-from imbplus.privacy.access import Context
-from imbplus.privacy.catalog import Purpose
+from imbplus.privacy.catalog import Category
 from imbplus.privacy.trail import read_trail
-from imbplus.web.deps import Db, get_runtime
+from imbplus.web import menu
 from imbplus.web.guards import STAFF_PAGES
-from imbplus.web.pages import User, render
+from imbplus.web.pages import ConsoleContext, User, page_guard, render
 
 router = APIRouter(prefix="/console/audit", include_in_schema=False, dependencies=STAFF_PAGES)
+PAGE = menu.page("audit", "/console/audit", {Category.AUDIT_RECORD}, order=100)
 
 
-@router.get("")
+@router.get("", dependencies=[page_guard(PAGE)])
 def trail(
     request: Request,
-    session: Db,
     user: User,
+    ctx: ConsoleContext,
     subject: Annotated[str | None, Query(max_length=64)] = None,
     before: Annotated[SeqNo | None, Query()] = None,
 ) -> Response:
-    # The trail is read for security oversight whatever purpose the console is set to.
-    ctx = Context(
-        session, get_runtime(request), user.actor, Purpose.SECURITY, request.state.request_id
-    )
     records = read_trail(ctx, subject_id=subject or None, limit=100, before_seq=before)
     return render(
         request,

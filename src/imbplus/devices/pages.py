@@ -8,27 +8,35 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
+from imbplus.customers import sections
 from imbplus.devices import service
 from imbplus.devices.schemas import DeviceLookup
 from imbplus.errors import AccessDenied
+from imbplus.privacy.catalog import Category
 from imbplus.telemetry import queries
 from imbplus.telemetry.store import Store
+from imbplus.web import menu
 from imbplus.web.deps import get_runtime
 from imbplus.web.errors import validation_problems
 from imbplus.web.guards import STAFF_PAGES
-from imbplus.web.pages import ConsoleContext, User, render
+from imbplus.web.pages import ConsoleContext, User, page_guard, render
 
 router = APIRouter(prefix="/console/devices", include_in_schema=False, dependencies=STAFF_PAGES)
+PAGE = menu.page("devices", "/console/devices", {Category.STB_DEVICE}, order=20)
+DEVICE = menu.page("device", "/console/devices/{id}", service.DEV_FULL, in_menu=False)
+sections.register(
+    "boxes", "console/_customer_boxes.html", service.DEV, service.customer_devices, order=10
+)
 
 
-@router.get("")
+@router.get("", dependencies=[page_guard(PAGE)])
 def search_form(request: Request, user: User, ctx: ConsoleContext) -> Response:
     return render(
         request, "console/devices.html", user=user, purpose=ctx.purpose, results=None, problems=[]
     )
 
 
-@router.post("")
+@router.post("", dependencies=[page_guard(PAGE)])
 def search(
     request: Request,
     user: User,
@@ -60,7 +68,7 @@ def search(
     )
 
 
-@router.get("/{device_id}")
+@router.get("/{device_id}", dependencies=[page_guard(DEVICE)])
 def view(request: Request, user: User, ctx: ConsoleContext, device_id: str) -> Response:
     device = service.get(ctx, device_id)
     history = service.history(ctx, device_id)

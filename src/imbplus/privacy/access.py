@@ -114,6 +114,17 @@ class Context:
             self, action, categories, operation=operation, subjects=subjects, reason=reason
         )
 
+    def may(self, action: Action, categories: Iterable[Category]) -> bool:
+        """Whether the policy lets this actor's roles do `action` on every category for
+        this purpose: a question asked before offering something (a section of a page),
+        neither a decision nor audited; the read itself goes through `check`."""
+        gate = self.platform.gate
+        return all(
+            any(gate.allows(role, c, self.purpose, action) for role in self.actor.roles)
+            and (self.actor.scope is None or (c, self.purpose) in self.actor.scope)
+            for c in categories
+        )
+
     def reveal(
         self,
         table: TableRef,

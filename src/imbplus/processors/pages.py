@@ -15,25 +15,26 @@ from imbplus.errors import ValidationFailed
 from imbplus.ids import is_uuid
 from imbplus.privacy import disclosure
 from imbplus.privacy.access import Context
-from imbplus.privacy.catalog import Purpose
+from imbplus.privacy.catalog import Category, Purpose
 from imbplus.processors import credentials, service
+from imbplus.web import menu
 from imbplus.web.deps import Db, get_runtime
 from imbplus.web.guards import STAFF_PAGES
-from imbplus.web.pages import User, render
+from imbplus.web.pages import User, console_context, page_guard, render
 
 router = APIRouter(prefix="/console/processors", include_in_schema=False, dependencies=STAFF_PAGES)
+PAGE = menu.page("processors", "/console/processors", {Category.AUDIT_RECORD}, order=120)
 
 
 Short = Annotated[str, Form(max_length=200)]
 
 
 def _ctx(request: Request, session: Db, user: User) -> Context:
-    return Context(
-        session, get_runtime(request), user.actor, Purpose.SECURITY, request.state.request_id
-    )
+    # the purpose the member of staff chose is the one every read here records
+    return console_context(request, session, user)
 
 
-@router.get("")
+@router.get("", dependencies=[page_guard(PAGE)])
 def processors(
     request: Request,
     session: Db,

@@ -10,20 +10,23 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from imbplus.errors import ValidationFailed
+from imbplus.privacy.catalog import Category
 from imbplus.shipping import amendments, service
 from imbplus.shipping.schemas import AmendmentCreate
+from imbplus.web import menu
 from imbplus.web.errors import validation_problems
 from imbplus.web.guards import STAFF_PAGES
-from imbplus.web.pages import ConsoleContext, User, render
+from imbplus.web.pages import ConsoleContext, User, page_guard, render
 from imbplus.web.responses import pdf_file
 
 router = APIRouter(prefix="/console/shipments", include_in_schema=False, dependencies=STAFF_PAGES)
+PAGE = menu.page("shipments", "/console/shipments", {Category.SHIPMENT_RECORD}, order=40)
 Short = Annotated[str, Form(max_length=64)]
 Text = Annotated[str, Form(max_length=500)]
 STATUSES = ("created", "handed_over", "in_transit", "delivered", "returned", "lost")
 
 
-@router.get("")
+@router.get("", dependencies=[page_guard(PAGE)])
 def shipments(request: Request, user: User, ctx: ConsoleContext, status: str = "") -> Response:
     found = service.list_shipments(ctx, status=status if status in STATUSES else None, limit=100)
     return render(

@@ -3,7 +3,8 @@ and subscriptions, under one decision of the gate; a customer reaches only their
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -14,7 +15,7 @@ from imbplus.ids import is_uuid
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Action, Category, Purpose
 from imbplus.shipping import service as shipping
-from imbplus.shop.models import Order, OrderLine, Subscription
+from imbplus.shop.models import Order, OrderLine, Product, Subscription
 from imbplus.shop.schemas import (
     OrderCharge,
     OrderInvoice,
@@ -139,3 +140,46 @@ def list_recent(ctx: Context, *, status: str | None = None, limit: int = 50) -> 
     subjects: list[str | None] = [*sorted({r.customer_id for r in rows})] or [None]
     ctx.check(Action.READ, {Category.BILLING_RECORD}, operation="order.list", subjects=subjects)
     return [OrderSummary.model_validate(r) for r in rows]
+
+
+@dataclass(frozen=True)
+class SubscriptionLine:
+    product: str
+    status: str
+    monthly_gross: int
+    started_at: datetime
+    ended_at: datetime | None
+
+
+@dataclass(frozen=True)
+class CustomerShop:
+    """A customer's orders and subscriptions, for the console's view of the customer."""
+
+    orders: list[OrderSummary]
+    subscriptions: list[SubscriptionLine]
+
+
+def of_customer(ctx: Context, customer_id: str, limit: int = 20) -> CustomerShop:
+    """The newest orders and every subscription of one customer (one audited read)."""
+    ctx.check(
+        Action.READ, {Category.BILLING_RECORD}, operation="order.list", subjects=[customer_id]
+    )
+    orders = ctx.session.execute(
+        select(Order)
+        .where(Order.customer_id == customer_id)
+        .order_by(Order.created_at.desc())
+        .limit(limit)
+    ).scalars()
+    subs = ctx.session.execute(
+        select(Subscription, Product.name)
+        .join(Product, Product.id == Subscription.product_id)
+        .where(Subscription.customer_id == customer_id)
+        .order_by(Subscription.started_at.desc())
+    ).all()
+    return CustomerShop(
+        [OrderSummary.model_validate(o) for o in orders],
+        [
+            SubscriptionLine(name, s.status, s.monthly_gross, s.started_at, s.ended_at)
+            for s, name in subs
+        ],
+    )

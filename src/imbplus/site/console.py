@@ -6,47 +6,43 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Form, Path, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from imbplus.errors import AccessDenied, ValidationFailed
+from imbplus.errors import ValidationFailed
 from imbplus.notify import outbox
-from imbplus.privacy.access import Context
-from imbplus.privacy.catalog import Purpose
+from imbplus.privacy.catalog import Action, Category
 from imbplus.runtime import Runtime
 from imbplus.site import consent, feedback, inquiries, notices, policy, stats
+from imbplus.web import menu
 from imbplus.web.deps import Db, get_runtime
 from imbplus.web.guards import STAFF_PAGES
-from imbplus.web.pages import ConsoleContext, ConsoleUser, User, render
+from imbplus.web.pages import ConsoleContext, ConsoleUser, User, page_guard, render
 
 router = APIRouter(prefix="/console", include_in_schema=False, dependencies=STAFF_PAGES)
 InquiryId = Annotated[str, Path(max_length=36)]
 
 
-def dpo_user(user: User) -> ConsoleUser:
-    if not user.is_dpo:
-        raise AccessDenied(
-            "this page is for the data-protection officer", role=",".join(user.staff.role_names)
-        )
-    return user
-
-
-Dpo = Annotated[ConsoleUser, Depends(dpo_user)]
-
-
-def _ctx(request: Request, session: Db, user: ConsoleUser, purpose: Purpose) -> Context:
-    return Context(session, get_runtime(request), user.actor, purpose, request.state.request_id)
+# Each page reads under the purpose chosen in the console; the policy decides who opens it.
+INBOX = menu.page("inbox", "/console/privacy/inbox", {Category.PRIVACY_INQUIRY}, order=140)
+POLICY = menu.page(
+    "policy", "/console/privacy/policy", {Category.REFERENCE}, action=Action.WRITE, order=150
+)
+CONSENTS = menu.page("consents", "/console/privacy/consents", {Category.CONSENT_RECORD}, order=160)
+FEEDBACK = menu.page(
+    "feedback", "/console/feedback", {Category.FEEDBACK}, order=70, operation="feedback.read"
+)
 
 
 # -- privacy inbox (P23) -------------------------------------------------------------------
-@router.get("/privacy/inbox")
+@router.get("/privacy/inbox", dependencies=[page_guard(INBOX)])
 def inbox(
     request: Request,
     session: Db,
-    user: Dpo,
+    user: User,
+    ctx: ConsoleContext,
     status: Annotated[str | None, Query(pattern="^(new|in_progress|answered|closed)$")] = None,
 ) -> Response:
-    ctx = _ctx(request, session, user, Purpose.DATA_SUBJECT_REQUEST)
     return render(
         request,
         "console/privacy_inbox.html",
@@ -57,9 +53,10 @@ def inbox(
     )
 
 
-@router.get("/privacy/inbox/{inquiry_id}")
-def inquiry(request: Request, session: Db, user: Dpo, inquiry_id: InquiryId) -> Response:
-    ctx = _ctx(request, session, user, Purpose.DATA_SUBJECT_REQUEST)
+@router.get("/privacy/inbox/{inquiry_id}", dependencies=[page_guard(INBOX)])
+def inquiry(
+    request: Request, session: Db, user: User, ctx: ConsoleContext, inquiry_id: InquiryId
+) -> Response:
     item = inquiries.read(ctx, inquiry_id)
     return render(
         request,
@@ -71,29 +68,29 @@ def inquiry(request: Request, session: Db, user: Dpo, inquiry_id: InquiryId) -> 
     )
 
 
-@router.post("/privacy/inbox/{inquiry_id}/status")
+@router.post("/privacy/inbox/{inquiry_id}/status", dependencies=[page_guard(INBOX)])
 def inquiry_status(
     request: Request,
     session: Db,
-    user: Dpo,
+    user: User,
+    ctx: ConsoleContext,
     inquiry_id: InquiryId,
     status: Annotated[str, Form(max_length=16)],
 ) -> Response:
-    inquiries.set_status(
-        _ctx(request, session, user, Purpose.DATA_SUBJECT_REQUEST), inquiry_id, status
-    )
+    inquiries.set_status(ctx, inquiry_id, status)
     return RedirectResponse(f"/console/privacy/inbox/{inquiry_id}", status_code=303)
 
 
-@router.post("/privacy/inbox/{inquiry_id}/answer")
+@router.post("/privacy/inbox/{inquiry_id}/answer", dependencies=[page_guard(INBOX)])
 def inquiry_answer(
     request: Request,
     session: Db,
-    user: Dpo,
+    user: User,
+    ctx: ConsoleContext,
     inquiry_id: InquiryId,
     answer: Annotated[str, Form(max_length=12_000)],
 ) -> Response:
-    inquiries.answer(_ctx(request, session, user, Purpose.DATA_SUBJECT_REQUEST), inquiry_id, answer)
+    inquiries.answer(ctx, inquiry_id, answer)
     return RedirectResponse(f"/console/privacy/inbox/{inquiry_id}", status_code=303)
 
 
@@ -122,11 +119,12 @@ def _policy_page(
     )
 
 
-@router.get("/privacy/policy")
+@router.get("/privacy/policy", dependencies=[page_guard(POLICY)])
 def policy_page(
     request: Request,
     session: Db,
-    user: Dpo,
+    user: User,
+    ctx: ConsoleContext,
     published: Annotated[str | None, Query(pattern=r"^(pl|en)-[0-9]{1,6}$")] = None,
 ) -> Response:
     return _policy_page(request, session, user, published=published)
@@ -136,11 +134,12 @@ def _notify(rt: Runtime, version_id: int) -> None:
     notices.notify_customers(rt, version_id)
 
 
-@router.post("/privacy/policy")
+@router.post("/privacy/policy", dependencies=[page_guard(POLICY)])
 def policy_publish(
     request: Request,
     session: Db,
-    user: Dpo,
+    user: User,
+    ctx: ConsoleContext,
     background: BackgroundTasks,
     lang: Annotated[str, Form(max_length=2)],
     effective: Annotated[str, Form(max_length=10)],
@@ -153,7 +152,7 @@ def policy_publish(
     try:
         effective_from = _parse_day(effective)
         version = policy.publish(
-            _ctx(request, session, user, Purpose.REGULATORY_COMPLIANCE),
+            ctx,
             site=rt.settings.site_id,
             lang=lang,
             text=text,
@@ -180,14 +179,14 @@ def _parse_day(value: str) -> date:
 
 
 # -- consent proofs and visit counters (P18) -----------------------------------------------
-@router.get("/privacy/consents")
+@router.get("/privacy/consents", dependencies=[page_guard(CONSENTS)])
 def consents(
     request: Request,
     session: Db,
-    user: Dpo,
+    user: User,
+    ctx: ConsoleContext,
     consent_id: Annotated[str | None, Query(pattern="^[0-9a-f]{32}$")] = None,
 ) -> Response:
-    ctx = _ctx(request, session, user, Purpose.REGULATORY_COMPLIANCE)
     site = get_runtime(request).settings.site_id
     return render(
         request,
@@ -202,7 +201,7 @@ def consents(
 
 
 # -- feedback (P24) ------------------------------------------------------------------------
-@router.get("/feedback")
+@router.get("/feedback", dependencies=[page_guard(FEEDBACK)])
 def feedback_list(request: Request, user: User, ctx: ConsoleContext) -> Response:
     """Read under the purpose chosen in the console; the gate decides (marketing for
     service improvement, the DPO for compliance)."""

@@ -52,7 +52,7 @@ def login(request: Request, session: Db, username: Field64, password: Secret) ->
     rt = get_runtime(request)
     outcome = service.login(rt, session, username, password, client_address(request))
     if outcome.status == service.LoginStatus.FAILED or outcome.staff is None:
-        return _login_page(request, 401, "Wrong username or password.")
+        return _login_page(request, 401, "console.login.wrong")
     new = sessions.start(
         session,
         rt.settings,
@@ -82,7 +82,7 @@ def totp(request: Request, session: Db, code: Field64) -> Response:
     if staff is not None and not staff.totp_enabled:
         return RedirectResponse("/console/login/enrol", status_code=303)
     if staff is None or not mfa.verify(rt, session, staff, code, client_address(request)):
-        return _login_page(request, 401, "That code is not valid.", step="totp")
+        return _login_page(request, 401, "console.login.code_wrong", step="totp")
     token = sessions.rotate(session, row)
     response = RedirectResponse("/console", status_code=303)
     set_cookie(request, response, sessions.STAFF_COOKIE, token)

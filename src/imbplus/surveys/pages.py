@@ -12,6 +12,7 @@ from imbplus.bounds import RowId
 from imbplus.errors import ValidationFailed
 from imbplus.privacy import releases
 from imbplus.privacy.access import Context
+from imbplus.privacy.catalog import Category, Purpose
 from imbplus.privacy.disclosure import THIRD_PARTY
 from imbplus.surveys import invitations, results, service
 from imbplus.surveys.schemas import (
@@ -22,11 +23,19 @@ from imbplus.surveys.schemas import (
     QuestionCreate,
     SurveyCreate,
 )
+from imbplus.web import menu
 from imbplus.web.errors import validation_problems
 from imbplus.web.guards import STAFF_PAGES
-from imbplus.web.pages import ConsoleContext, User, render
+from imbplus.web.pages import ConsoleContext, User, page_guard, render
 
 router = APIRouter(prefix="/console/surveys", include_in_schema=False, dependencies=STAFF_PAGES)
+PAGE = menu.page(
+    "surveys",
+    "/console/surveys",
+    {Category.SURVEY_RESPONSE},
+    serves={Purpose.MARKET_RESEARCH},
+    order=60,
+)
 Field = Annotated[str, Form(max_length=4000)]
 Small = Annotated[str, Form(max_length=64)]
 
@@ -65,7 +74,7 @@ def _list(
     )
 
 
-@router.get("")
+@router.get("", dependencies=[page_guard(PAGE)])
 def survey_list(request: Request, user: User, ctx: ConsoleContext) -> Response:
     return _list(request, user, ctx)
 

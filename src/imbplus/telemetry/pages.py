@@ -9,11 +9,19 @@ from fastapi.responses import Response
 
 from imbplus.telemetry import charts, queries, readable
 from imbplus.telemetry.store import Store
+from imbplus.web import menu
 from imbplus.web.deps import get_runtime
 from imbplus.web.guards import STAFF_PAGES
-from imbplus.web.pages import ConsoleContext, User, render
+from imbplus.web.pages import ConsoleContext, User, render, require_page
 
 router = APIRouter(prefix="/console/telemetry", include_in_schema=False, dependencies=STAFF_PAGES)
+PAGE = menu.page(
+    "telemetry",
+    "/console/telemetry",
+    queries.ACTIVITY,
+    serves={p for served in queries.REPORT_PURPOSES.values() for p in served},
+    order=30,
+)
 
 
 @router.get("")
@@ -23,6 +31,7 @@ def stats(
     ctx: ConsoleContext,
     days: Annotated[int, Query(ge=1, le=366)] = 30,
 ) -> Response:
+    require_page(ctx, PAGE)
     store = Store(get_runtime(request).settings.telemetry_root)
     reports = queries.reports_for(ctx.purpose)
     view: dict[str, Any] = {"reports": reports, "days": days}

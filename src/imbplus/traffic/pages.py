@@ -9,11 +9,20 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from imbplus.clock import clock
+from imbplus.privacy.catalog import Category, Purpose
 from imbplus.traffic import stats
+from imbplus.web import menu
 from imbplus.web.guards import STAFF_PAGES
-from imbplus.web.pages import ConsoleContext, User, render
+from imbplus.web.pages import ConsoleContext, User, render, require_page
 
 router = APIRouter(prefix="/console/traffic", include_in_schema=False, dependencies=STAFF_PAGES)
+PAGE = menu.page(
+    "traffic",
+    "/console/traffic",
+    {Category.WEB_REQUEST_LOG},
+    serves={Purpose.TRAFFIC_STATISTICS},
+    order=80,
+)
 
 
 @router.get("")
@@ -23,6 +32,7 @@ def traffic(
     ctx: ConsoleContext,
     days: Annotated[int, Query(ge=1, le=400)] = 30,
 ) -> Response:
+    require_page(ctx, PAGE)
     until = clock.now().date()
     found = stats.traffic(ctx, until - timedelta(days=days - 1), until)
     return render(

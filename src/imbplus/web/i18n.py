@@ -26,7 +26,7 @@ from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from imbplus.clock import local_day
 
@@ -152,10 +152,40 @@ class LanguagePrefixMiddleware:
         state["lang"] = lang
         state["lang_prefixed"] = prefixed
         try:
-            await self.app(inner, receive, send)
+            await self.app(inner, receive, _keep_prefix(send, lang) if prefixed else send)
         finally:
             if inner is not scope and "route" in inner:
                 scope["route"] = inner["route"]  # the request log outside names the route
+
+
+def _keep_prefix(send: Send, lang: str) -> Send:
+    """A redirect to a local page keeps the language it was asked in (`/en/console` stays
+    English after a form is sent)."""
+
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start" and 300 <= message["status"] < 400:
+            message["headers"] = [
+                (name, _prefixed(value, lang) if name.lower() == b"location" else value)
+                for name, value in message.get("headers", [])
+            ]
+        await send(message)
+
+    return sending
+
+
+def _prefixed(location: bytes, lang: str) -> bytes:
+    target = location.decode("latin-1")
+    local = target.startswith("/") and not target.startswith("//")
+    if not local or target.startswith(("/static/", "/api/")) or _lang_of_path(target):
+        return location
+    return (prefix(lang) + target).encode("latin-1")
+
+
+def _lang_of_path(path: str) -> str | None:
+    for candidate in LANGS:
+        if path == f"/{candidate}" or path.startswith((f"/{candidate}/", f"/{candidate}?")):
+            return candidate
+    return None
 
 
 def template_helpers(scope: Scope) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Literal, Protocol
+from typing import Annotated, Any, Literal, Protocol
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
@@ -15,12 +15,12 @@ from fastapi.templating import Jinja2Templates
 
 from imbplus.auth import sessions
 from imbplus.auth.models import WebSession
-from imbplus.errors import DomainError
+from imbplus.errors import AccessDenied, DomainError
 from imbplus.privacy.access import Actor, Context
 from imbplus.privacy.catalog import Purpose
 from imbplus.staff import mfa
 from imbplus.staff.models import Staff
-from imbplus.web import cookies, i18n
+from imbplus.web import cookies, i18n, menu
 from imbplus.web.deps import Db, get_runtime
 
 PRE_CSRF_COOKIE = cookies.CSRF
@@ -92,8 +92,8 @@ class ConsoleUser:
     actor: Actor
 
     @property
-    def is_dpo(self) -> bool:
-        return "dpo" in self.staff.role_names
+    def purpose(self) -> Purpose | None:
+        return Purpose(self.web_session.purpose) if self.web_session.purpose else None
 
 
 def console_user(request: Request, session: Db) -> ConsoleUser:
@@ -127,6 +127,41 @@ def console_context(request: Request, session: Db, user: User) -> Context:
 ConsoleContext = Annotated[Context, Depends(console_context)]
 
 
+def require_page(ctx: Context, page: menu.ConsolePage) -> None:
+    """The route's side of a menu entry: the page opens exactly when the menu shows it.
+    A refusal goes through the gate, which records it."""
+    if page.opens_for(ctx.platform.gate, ctx.actor.roles, ctx.purpose):
+        return
+    if page.needs:
+        ctx.check(page.action, page.needs, operation=page.operation)
+    raise AccessDenied(
+        f"this page does not serve {ctx.purpose.value}",
+        role=",".join(ctx.actor.roles),
+        purpose=ctx.purpose.value,
+    )
+
+
+def page_guard(page: menu.ConsolePage) -> Any:
+    """`require_page` as a route's dependency. A route with numeric query parameters calls
+    `require_page` first thing in its body instead, so that a value out of range is
+    answered 422 naming it before any refusal (dependencies run before that check)."""
+
+    def guard(ctx: ConsoleContext) -> None:
+        require_page(ctx, page)
+
+    return Depends(guard)
+
+
+def console_helpers(request: Request, user: object) -> dict[str, object]:
+    """The menu of the signed-in member of staff and `opens(name)` for links to pages."""
+    if not isinstance(user, ConsoleUser):
+        return {}
+    gate = get_runtime(request).gate
+    opening = menu.opening(gate, user.actor.roles, user.purpose)
+    names = {p.name for p in opening}
+    return {"menu": [p for p in opening if p.in_menu], "opens": lambda name: name in names}
+
+
 class HasWebSession(Protocol):
     web_session: WebSession
 
@@ -152,7 +187,11 @@ def render(request: Request, template: str, status_code: int = 200, **context: o
     return templates.TemplateResponse(
         request,
         template,
-        {**i18n.template_helpers(request.scope), **context},
+        {
+            **i18n.template_helpers(request.scope),
+            **console_helpers(request, context.get("user")),
+            **context,
+        },
         status_code=status_code,
     )
 
