@@ -39,11 +39,13 @@ def test_p12_first_login_enrols_with_a_local_qr_code(
     expect(page).to_have_url(f"{live.url}/console/login")
     page.goto(f"{live.url}/console/login/enrol")
     secret = page.locator("code.secret").inner_text().replace(" ", "")
-    page.get_by_label("Code the app shows now").fill(pyotp.TOTP(secret).at(clock.time()))
-    page.get_by_role("button", name="Turn on and continue").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Two-factor login is on")
+    code = pyotp.TOTP(secret).at(clock.time())
+    page.get_by_label("Kod, który teraz pokazuje aplikacja").fill(code)
+    page.get_by_role("button", name="Włącz i przejdź dalej").click()
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_have_text("Logowanie dwuskładnikowe jest włączone")
     assert page.locator("ol.recovery-codes li").count() == 10
-    page.get_by_role("link", name="Continue").click()
+    page.get_by_role("link", name="Dalej").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("W jakim celu tu jesteś?")
     assert not [c for c in complaints if "Content Security Policy" in c], complaints
     assert outside == []

@@ -79,7 +79,7 @@ def test_p12_first_login_enrols_and_nothing_opens_before(client: TestClient, rt:
     for path in ("/console", "/console/account", "/console/audit", "/console/customers"):
         assert client.get(path, follow_redirects=False).headers["location"] == "/console/login"
     page = client.get("/console/login/enrol")
-    assert page.status_code == 200 and "Set up two-factor login" in page.text
+    assert page.status_code == 200 and "Włącz logowanie dwuskładnikowe" in page.text
     svg = page.text[page.text.index("<svg") : page.text.index("</svg>")]
     assert "<path" in svg and "style=" not in svg  # drawn here; nothing the CSP refuses
     assert "<script" not in page.text and "https://" not in page.text  # no outside service
@@ -87,12 +87,12 @@ def test_p12_first_login_enrols_and_nothing_opens_before(client: TestClient, rt:
     assert "style-src 'self'" in page.headers["content-security-policy"]
     assert secret_on(client.get("/console/login/enrol")) == secret_on(page)  # same on reload
     wrong = client.post("/console/login/enrol", data={"code": "000000", "csrf": csrf_of(page)})
-    assert wrong.status_code == 422 and "not valid" in wrong.text
+    assert wrong.status_code == 422 and "Ten kod jest nieprawidłowy" in wrong.text
     before = client.cookies["imb_staff"]
     done = client.post(
         "/console/login/enrol", data={"code": code_for(secret_on(page)), "csrf": csrf_of(page)}
     )
-    assert done.status_code == 200 and "Two-factor login is on" in done.text
+    assert done.status_code == 200 and "Logowanie dwuskładnikowe jest włączone" in done.text
     codes = codes_on(done)
     assert len(codes) == mfa.RECOVERY_CODES == len(set(codes))
     assert client.cookies["imb_staff"] != before  # a new session cookie after the factor
@@ -154,7 +154,7 @@ def test_p12_replacing_the_authenticator_keeps_the_old_one_until_confirmed(
     staff, _ = make_staff(rt, "marketing")
     assert login(client, staff.username).status_code == 303
     account = client.get("/console/account")
-    assert "Two-factor login: <strong>on</strong>" in account.text
+    assert "Logowanie dwuskładnikowe: <strong>włączone</strong>" in account.text
     started = client.post("/console/account/totp", data={"csrf": csrf_of(account)})
     new_secret = secret_on(started)
     client.cookies.clear()
@@ -164,7 +164,8 @@ def test_p12_replacing_the_authenticator_keeps_the_old_one_until_confirmed(
         "/console/account/totp/confirm",
         data={"code": code_for(new_secret), "csrf": csrf_of(page)},
     )
-    assert "Two-factor login is on" in confirmed.text and len(codes_on(confirmed)) == 10
+    assert "Logowanie dwuskładnikowe jest włączone" in confirmed.text
+    assert len(codes_on(confirmed)) == 10
     with rt.sessions() as s:
         assert mfa.current_code(rt, s, s.get(Staff, staff.id)) == code_for(new_secret)  # type: ignore[arg-type]
 

@@ -26,7 +26,7 @@ from imbplus.web.guards import STAFF_PAGES, Audience, CsrfField
 from imbplus.web.pages import LoginRequired, User, check_csrf, render, set_cookie
 
 Field64 = Annotated[str, Form(max_length=64)]
-WRONG_CODE = "That code is not valid."
+WRONG_CODE = "console.login.code_wrong"  # a text of the catalogues
 
 
 @dataclass
@@ -125,4 +125,4 @@ def totp_confirm(request: Request, session: Db, user: User, code: Field64) -> Re
     if codes is None:
         enrol = mfa.begin(get_runtime(request), session, user.staff)
         return _account(request, session, user, 422, enrol=enrol, message=WRONG_CODE)
-    return _account(request, session, user, codes=codes, message="Two-factor login is on.")
+    return _account(request, session, user, codes=codes, message="console.totp.on")
