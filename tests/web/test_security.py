@@ -60,4 +60,6 @@ def test_console_errors_are_pages(client: TestClient) -> None:
     page = client.get("/console/does-not-exist")
     assert page.status_code == 404
     assert page.headers["content-type"].startswith("text/html")
-    assert "Not found" in page.text
+    assert "Nie znaleziono" in page.text
+    english = client.get("/en/console/does-not-exist")
+    assert english.status_code == 404 and "Not found" in english.text
