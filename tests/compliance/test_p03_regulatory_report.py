@@ -26,7 +26,7 @@ from imbplus.privacy.disclosure import AUTHORITY, Disclosure
 from imbplus.runtime import Runtime
 from imbplus.telemetry.store import Store
 from tests.compliance.test_sharing import add_partner
-from tests.staff.test_console import login
+from tests.staff.test_console import choose, login
 from tests.support.cli import imbplus
 from tests.support.evidence import check
 from tests.support.factories import make_customer, make_device, make_staff
@@ -215,6 +215,7 @@ def test_p03_cli_and_console(
     assert bad.returncode == 2 and bad.stderr.startswith("error:")
     dpo, _ = make_staff(rt, "dpo")
     login(client, dpo.username)
+    choose(client, "regulatory_compliance")
     page = client.get("/console/regulatory")
     assert page.status_code == 200 and "uke" in page.text
     made = client.post(

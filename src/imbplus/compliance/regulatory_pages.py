@@ -16,24 +16,29 @@ from imbplus.clock import clock
 from imbplus.compliance import regulatory
 from imbplus.errors import ValidationFailed
 from imbplus.privacy.access import Context
-from imbplus.privacy.catalog import Purpose
+from imbplus.privacy.catalog import Category, Purpose
 from imbplus.telemetry.store import Store
+from imbplus.web import menu
 from imbplus.web.deps import Db, get_runtime
 from imbplus.web.guards import STAFF_PAGES
-from imbplus.web.pages import User, render
+from imbplus.web.pages import User, console_context, page_guard, render
 
 router = APIRouter(prefix="/console/regulatory", include_in_schema=False, dependencies=STAFF_PAGES)
 TYPES = {"csv": "text/csv; charset=utf-8", "pdf": "application/pdf"}
 
 
+PAGE = menu.page(
+    "regulatory",
+    "/console/regulatory",
+    {Category.AUDIT_RECORD},
+    serves={Purpose.REGULATORY_COMPLIANCE},
+    order=135,
+)
+
+
 def _ctx(request: Request, session: Db, user: User) -> Context:
-    return Context(
-        session,
-        get_runtime(request),
-        user.actor,
-        Purpose.REGULATORY_COMPLIANCE,
-        request.state.request_id,
-    )
+    # the purpose the member of staff chose is the one every read here records
+    return console_context(request, session, user)
 
 
 def _root(request: Request) -> FsPath:
@@ -58,7 +63,7 @@ def _page(
     )
 
 
-@router.get("")
+@router.get("", dependencies=[page_guard(PAGE)])
 def regulatory_page(request: Request, session: Db, user: User) -> Response:
     return _page(request, _ctx(request, session, user), user)
 

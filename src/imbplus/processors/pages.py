@@ -15,10 +15,10 @@ from imbplus.errors import ValidationFailed
 from imbplus.ids import is_uuid
 from imbplus.privacy import disclosure
 from imbplus.privacy.access import Context
-from imbplus.privacy.catalog import Category, Purpose
+from imbplus.privacy.catalog import Category
 from imbplus.processors import credentials, service
 from imbplus.web import menu
-from imbplus.web.deps import Db, get_runtime
+from imbplus.web.deps import Db
 from imbplus.web.guards import STAFF_PAGES
 from imbplus.web.pages import User, console_context, page_guard, render
 
