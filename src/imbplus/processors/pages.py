@@ -23,7 +23,10 @@ from imbplus.web.guards import STAFF_PAGES
 from imbplus.web.pages import User, console_context, page_guard, render
 
 router = APIRouter(prefix="/console/processors", include_in_schema=False, dependencies=STAFF_PAGES)
-PAGE = menu.page("processors", "/console/processors", {Category.AUDIT_RECORD}, order=120)
+# the register (audit records) and the processors' feed credentials (reference data)
+PAGE = menu.page(
+    "processors", "/console/processors", {Category.AUDIT_RECORD, Category.REFERENCE}, order=120
+)
 
 
 Short = Annotated[str, Form(max_length=200)]
