@@ -26,7 +26,7 @@ OUT_OF_RANGE = [2**63, -1, 10**40]
 SAMPLES = {  # routes that once answered these numbers with a 500; the walk must find them
     ("GET", "/api/v1/audit", "before_seq"),
     ("GET", "/console/audit", "before"),
-    ("GET", "/portal/access-log", "before"),
+    ("GET", "/portal/access-log", "mine"),
     ("POST", "/api/v1/rights/requests/{request_id}/close", "request_id"),
 }
 _PLACEHOLDER = re.compile(r"\{(\w+)(?::\w+)?\}")
@@ -163,7 +163,7 @@ def _named(clients: dict[str, TestClient], route: str, value: int) -> Response:
     if route == "/console/audit":
         return console.get(route, params={"before": value})
     if route == "/portal/access-log":
-        return portal.get(route, params={"before": value})
+        return portal.get(route, params={"mine": value})
     if route == "/api/v1/rights/requests/{request_id}/close":
         return api.post(
             f"/api/v1/rights/requests/{value}/close",

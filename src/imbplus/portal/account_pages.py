@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from imbplus.bounds import SeqNo
+from imbplus.bounds import Flag
 from imbplus.customers import service as customers
 from imbplus.customers.schemas import AddressPatch, CustomerRead, CustomerUpdate
 from imbplus.portal import access_log, email_change, service
@@ -183,14 +183,10 @@ def access_history(
     request: Request,
     session: Db,
     user: Customer,
-    before: Annotated[SeqNo | None, Query()] = None,
+    mine: Annotated[Flag, Query()] = 0,
+    after: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> Response:
+    """B02: who saw my data, grouped and paged; `mine=1` adds the customer's own actions."""
     ctx = context_for(request, session, user, Purpose.DATA_SUBJECT_REQUEST)
-    entries = access_log.own_trail(ctx, before_seq=before)
-    return render(
-        request,
-        "portal/access_log.html",
-        user=user,
-        entries=entries,
-        next_before=entries[-1].seq if len(entries) == access_log.PAGE else None,
-    )
+    page = access_log.grouped_trail(ctx, include_mine=bool(mine), cursor=after or None)
+    return render(request, "portal/access_log.html", user=user, page=page, mine=mine)
