@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -18,7 +19,10 @@ from imbplus.portal.deps import (
     PortalUser,
     context_for,
 )
+from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Purpose
+from imbplus.shipping import service as shipping
+from imbplus.shop import catalog
 from imbplus.web.deps import Db
 from imbplus.web.errors import validation_problems
 from imbplus.web.pages import render
@@ -30,6 +34,35 @@ api = APIRouter(
 )
 
 SERVICE = Purpose.SERVICE_DELIVERY
+# a box the customer holds: a registered box assigned to them, or a delivered parcel with one
+HELD = frozenset({"shipped", "active", "suspended"})
+
+
+@dataclass(frozen=True)
+class Box:
+    name: str  # a registered box's model, or the product name of a parcel's box
+    product: str  # the product id of a parcel's box ("" for a registered box)
+    reference: str  # serial number, or the parcel's number
+    status: str  # a text key
+    held: bool
+
+
+def boxes_of(ctx: Context, customer_id: str) -> list[Box]:
+    """The customer's boxes (P14): every box registered to them, and every box sent to them
+    in a parcel (a delivered one is theirs even before the warehouse registers its serial)."""
+    boxes = [
+        Box(d.model, "", d.serial, f"stb.status.{d.status}", d.status in HELD)
+        for d in service.customer_devices(ctx, customer_id)
+    ]
+    # the parcels are read for the purpose every shipping step has (shipment_contact)
+    parcels = shipping.list_shipments(shipping.for_shipment(ctx), customer_id=customer_id)
+    products = catalog.get_many(ctx.session, {p.item for p in parcels})
+    for p in parcels:
+        if p.item in products and products[p.item].kind == "stb":
+            held = p.status == "delivered"
+            name = products[p.item].name
+            boxes.append(Box(name, p.item, p.parcel_id, f"orders.status.{p.status}", held))
+    return boxes
 
 
 def _page(
@@ -42,13 +75,14 @@ def _page(
 ) -> Response:
     ctx = context_for(request, session, ctx_user, SERVICE)
     state = service.stb_credentials_status(ctx, ctx_user.customer_id)
-    boxes = service.customer_devices(ctx, ctx_user.customer_id)
+    boxes = boxes_of(ctx, ctx_user.customer_id)
     return render(
         request,
         "portal/stb.html",
         status,
         state=state,
         boxes=boxes,
+        has_box=any(b.held for b in boxes),
         csrf=ctx_user.web_session.csrf_token,
         user=ctx_user,
         problems=problems or [],
