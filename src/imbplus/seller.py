@@ -1,5 +1,7 @@
 """The seller named on every invoice (art. 106e of the Polish VAT act: name, address, NIP),
-as settings: a module of its own below the settings object, which inherits its fields.
+as settings: a module of its own below the settings object, which inherits its fields. The
+seller is also the controller of personal data that the privacy policy page names (GDPR
+art. 13(1)(a)), with the data protection officer's e-mail address (art. 13(1)(b)).
 
 The values are settings (`IMBPLUS_SELLER_*`); each invoice keeps a copy made when it was
 issued, so a later change of address does not rewrite issued invoices. The defaults are a
@@ -74,4 +76,12 @@ class SellerSettings(BaseModel):
         default=DEMO_NIP,
         description="Seller's NIP (checksum checked). The default is an example number; "
         "invoices that carry it say it is a demo value.",
+    )
+
+    dpo_email: str = Field(
+        default="iod@imb-iptv.example",
+        min_length=3,
+        max_length=200,
+        description="E-mail address of the data protection officer, shown on the privacy "
+        "policy page (GDPR art. 13(1)(b)); letters go to the seller's address.",
     )

@@ -3,6 +3,7 @@ customers (portal notice and e-mail through the outbox), and asking cookie conse
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -151,16 +152,26 @@ def test_policy_text_is_rendered_without_its_html(rt: Runtime, client: TestClien
     assert '<a href="https://evil.example' not in page.text and "<img" not in page.text
 
 
+def _text_of(page: str) -> str:
+    """The policy's own text (the page adds the GDPR art. 13 information after it)."""
+    return page.split('<div class="policy-text">')[1].split("</div>")[0]
+
+
 def test_p22_policy_pages_show_versions_and_differences(rt: Runtime, client: TestClient) -> None:
     load_policy(rt)
     current = client.get("/privacy")
     assert "Wersja 2" in current.text and "obecnie obowiązuje" in current.text
-    assert "Twoje prawa" in current.text
+    assert "Twoje prawa" in _text_of(current.text)
     first = client.get("/privacy/versions/1")
-    assert "wcześniejsza" in first.text and "Twoje prawa" not in first.text
+    assert "wcześniejsza" in first.text and "Twoje prawa" not in _text_of(first.text)
     diff = client.get("/privacy/versions/2/changes")
-    assert '<ins class="diff-line">## Twoje prawa</ins>' in diff.text
-    assert '<del class="diff-line">- **P13.** Dane przechowujemy tylko tak długo' in diff.text
+    added = re.search(r'<ins class="diff-line heading">.*?</ins>', diff.text, re.S)
+    assert added is not None and "+</span> Twoje prawa</ins>" in added.group(0)
+    removed = re.search(r'<del class="diff-line item">.*?</del>', diff.text, re.S)
+    assert removed is not None and "Dane przechowujemy tylko tak długo" in removed.group(0)
+    lines = diff.text.split('<div class="diff">')[1].split("</article>")[0]
+    for markdown in ("**", "## ", "- ", "P13"):
+        assert markdown not in lines  # the text as it reads, no Markdown, no clause ids
     english = client.get("/en/privacy/versions/2/changes")
     assert "Specific retention periods" in english.text and 'lang="en"' in english.text
     for missing in ("/privacy/versions/9", "/privacy/versions/0", "/privacy/versions/x"):
@@ -366,3 +377,29 @@ def test_send_mail_from_the_command_line(
     assert message.get_content().strip() == "Treść wiadomości."
     down = imbplus(settings, "outbox", "run", "-q", env={"IMBPLUS_SMTP_PORT": "1"})
     assert down.returncode == 0 and "sent 0" in down.stdout  # nothing left to send
+
+
+def test_p15_the_policy_page_gives_what_gdpr_art_13_asks(rt: Runtime, client: TestClient) -> None:
+    load_policy(rt)
+    page = client.get("/privacy").text
+    s = rt.settings
+    for value in (s.seller_name, s.seller_street, s.seller_postal_code, s.dpo_email):
+        assert value in page  # controller and its address, the DPO's contact: from settings
+    assert "Prezesa Urzędu Ochrony Danych Osobowych, ul. Stawki 2, 00-193 Warszawa" in page
+    rows = dict(re.findall(r'<tr data-purpose="([a-z_]+)">(.*?)</tr>', page, re.S))
+    assert "umowa lub działania przed jej zawarciem" in rows["service_delivery"]
+    assert "prawnie uzasadniony interes" in rows["marketing"]
+    assert "firma kurierska" in rows["shipment_contact"]  # from the processor registry
+    assert "dział rozliczeń" in rows["billing"]  # from the access policy file
+    assert "lat" in rows["billing"]  # invoices' period from the retention rules
+    for internal in ("SHA-256", "P01", "P13", "P24", "**"):
+        assert internal not in page  # no clause ids or digests for readers
+    english = client.get("/en/privacy").text
+    assert "President of the Personal Data Protection Office" in english
+    assert "the contract or steps before it (GDPR Art. 6(1)(b))" in english
+
+
+def test_p15_every_purpose_with_personal_data_has_a_legal_basis() -> None:
+    from imbplus.privacy.catalog import PURPOSE_LEGAL_BASIS, Purpose
+
+    assert set(PURPOSE_LEGAL_BASIS) == set(Purpose)

@@ -48,6 +48,32 @@ PURPOSE_DESCRIPTIONS: dict[Purpose, str] = {
 }
 
 
+class LegalBasis(StrEnum):
+    """GDPR art. 6(1): why a purpose may use personal data at all (art. 13(1)(c))."""
+
+    CONSENT = "consent"  # (a)
+    CONTRACT = "contract"  # (b) performing the contract, or steps before it
+    LEGAL_OBLIGATION = "legal_obligation"  # (c)
+    LEGITIMATE_INTEREST = "legitimate_interest"  # (f)
+
+
+PURPOSE_LEGAL_BASIS: dict[Purpose, LegalBasis] = {
+    Purpose.SERVICE_DELIVERY: LegalBasis.CONTRACT,
+    Purpose.SERVICE_IMPROVEMENT: LegalBasis.LEGITIMATE_INTEREST,
+    Purpose.MARKETING: LegalBasis.LEGITIMATE_INTEREST,  # own services; objection honoured
+    Purpose.MARKET_RESEARCH: LegalBasis.LEGITIMATE_INTEREST,
+    Purpose.PRICING: LegalBasis.LEGITIMATE_INTEREST,
+    Purpose.CREDIT: LegalBasis.CONTRACT,  # steps before a postpaid contract
+    Purpose.BILLING: LegalBasis.CONTRACT,
+    Purpose.REGULATORY_COMPLIANCE: LegalBasis.LEGAL_OBLIGATION,
+    Purpose.SHIPMENT_CONTACT: LegalBasis.CONTRACT,
+    Purpose.SECURITY: LegalBasis.LEGITIMATE_INTEREST,
+    Purpose.TRAFFIC_STATISTICS: LegalBasis.LEGITIMATE_INTEREST,
+    Purpose.LEGAL_OBLIGATION: LegalBasis.LEGAL_OBLIGATION,
+    Purpose.DATA_SUBJECT_REQUEST: LegalBasis.LEGAL_OBLIGATION,
+}
+
+
 class Category(StrEnum):
     IDENTITY = "identity"
     CONTACT = "contact"

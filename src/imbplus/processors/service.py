@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from imbplus.clock import clock
 from imbplus.errors import DomainError, NotFound, ValidationFailed
@@ -221,3 +222,16 @@ def end_contract(ctx: Context, processor_id: str) -> ProcessorInfo:
         _cut_credentials(ctx, row)
         ctx.note("processor.ended", reason=f"processor:{row.id} contract={row.contract_ref}")
     return info_of(row)
+
+
+def kinds_by_purpose(session: Session) -> dict[Purpose, set[str]]:
+    """The kinds of processor (carrier, payment, ...) that receive data for each purpose
+    under a contract in force now: the recipients' categories of GDPR art. 13(1)(e)."""
+    now = clock.now()
+    found: dict[Purpose, set[str]] = {}
+    for row in session.execute(select(Processor)).scalars():
+        info = info_of(row)
+        if info.valid_at(now):
+            for _category, purpose in info.scope:
+                found.setdefault(purpose, set()).add(info.kind)
+    return found

@@ -201,14 +201,45 @@ def get(session: Session, site: str, lang: str, number: int) -> PolicyVersion:
     return found
 
 
+# "**P01.** " before a commitment, and a sentence that speaks of the numbers: the clause
+# ids are the system's own (staff, tests, evidence); a reader of the policy sees the text
+_CLAUSE_MARK = re.compile(r"\*\*[PB]\d{2}\.\*\*\s*")
+_CLAUSE_RANGE_SENTENCE = re.compile(r"[^.\n]*\b[PB]\d{2}[–-][PB]\d{2}\b[^.\n]*\.[ \t]?")
+_CLAUSE_REFS = re.compile(r"\s*\((?:[PB]\d{2}(?:,\s*|\s*[–-]\s*)?)+\)")
+
+
+def for_readers(text: str) -> str:
+    """The policy's Markdown (or a version's summary) without internal clause ids: the
+    "**P01.**" marks, "(P13)" references and a sentence about the numbering go."""
+    text = _CLAUSE_RANGE_SENTENCE.sub("", _CLAUSE_MARK.sub("", text))
+    return _CLAUSE_REFS.sub("", text).rstrip()
+
+
 def render(body: str) -> Markup:
-    return Markup(_MD.render(body))  # noqa: S704 - markdown-it escapes; raw HTML is off
+    """The policy as a reader sees it: Markdown as HTML, without clause ids."""
+    return Markup(_MD.render(for_readers(body)))  # noqa: S704 - markdown-it escapes; no raw HTML
 
 
 @dataclass(frozen=True)
 class DiffLine:
     kind: str  # same | added | removed
     text: str
+
+    @property
+    def block(self) -> str:
+        """How the line reads in the document: heading, list item or paragraph."""
+        if self.text.startswith("#"):
+            return "heading"
+        return "item" if self.text.startswith(("- ", "* ")) else "text"
+
+    @property
+    def html(self) -> Markup:
+        """The line's text as it reads in the document (emphasis rendered, markers and
+        clause ids dropped), never as raw Markdown."""
+        text = for_readers(self.text.lstrip("#").removeprefix(" ").strip())
+        if self.block == "item":
+            text = text[2:]
+        return Markup(_MD.renderInline(text))  # noqa: S704 - markdown-it escapes; no raw HTML
 
 
 def differences(old: PolicyVersion, new: PolicyVersion) -> list[DiffLine]:

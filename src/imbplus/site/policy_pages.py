@@ -3,13 +3,14 @@ version, the differences between two; and the portal notice of a new version."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
 from imbplus.bounds import RowId
 from imbplus.portal.deps import SUBSCRIBER_PAGES, Customer
+from imbplus.site import notice as art13
 from imbplus.site import notices, policy
 from imbplus.site.pages import Counted
 from imbplus.web import i18n
@@ -26,6 +27,16 @@ def _site(request: Request) -> str:
     return get_runtime(request).settings.site_id
 
 
+def _art13(request: Request, session: Db) -> dict[str, Any]:
+    """What GDPR art. 13 asks the page to say, from the settings and the catalogues."""
+    rt = get_runtime(request)
+    return {
+        "controller": art13.controller(rt.settings),
+        "purposes": art13.purposes(session, rt.gate, rt.settings),
+        "readable": policy.for_readers,
+    }
+
+
 @pages.get("/privacy")
 def privacy(request: Request, session: Db, _view: Counted) -> Response:
     site, lang = _site(request), request.state.lang
@@ -39,6 +50,7 @@ def privacy(request: Request, session: Db, _view: Counted) -> Response:
         versions=policy.versions(session, site, lang),
         body=policy.render(shown.body) if shown else None,
         today=policy.today(),
+        **_art13(request, session),
     )
 
 
@@ -55,6 +67,7 @@ def version(request: Request, session: Db, number: Number, _view: Counted) -> Re
         versions=policy.versions(session, site, lang),
         body=policy.render(shown.body),
         today=policy.today(),
+        **_art13(request, session),
     )
 
 
@@ -69,6 +82,7 @@ def changes(request: Request, session: Db, number: Number, _view: Counted) -> Re
         new=new,
         old=old,
         lines=policy.differences(old, new) if old else [],
+        readable=policy.for_readers,
     )
 
 
