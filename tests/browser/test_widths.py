@@ -16,7 +16,15 @@ from tests.support.factories import make_device, make_staff, make_subscriber
 pytestmark = pytest.mark.browser
 
 WIDTHS = (390, 1280)
-PUBLIC = ("/", "/offer", "/privacy", "/cookies", "/contact", "/feedback")
+PUBLIC = (
+    "/",
+    "/offer",
+    "/offer/pkg-sport/channels",
+    "/privacy",
+    "/cookies",
+    "/contact",
+    "/feedback",
+)
 PORTAL = ("/portal", "/portal/access-log", "/portal/account", "/portal/stb", "/portal/orders")
 CONSOLE = ("/console", "/console/customers", "/console/devices", "/console/account")
 

@@ -22,7 +22,16 @@ from tests.support.shop import setup_shop
 from tests.support.site import token_of
 from tests.support.surveys import field_names, make_survey, option_ids
 
-PUBLIC = ("/", "/offer", "/help", "/cookies", "/privacy", "/contact", "/feedback")
+PUBLIC = (
+    "/",
+    "/offer",
+    "/offer/pkg-sport/channels",
+    "/help",
+    "/cookies",
+    "/privacy",
+    "/contact",
+    "/feedback",
+)
 PORTAL = (
     "/portal",
     "/portal/account",

@@ -1,18 +1,18 @@
-"""Public pages (P16, P17): home, offer, help. No login, no identifying cookie."""
+"""Public pages (P16, P17): home, offer, channel lists, help. No login, no identifying cookie."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Path, Request
 from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 
 from imbplus.runtime import Runtime
 from imbplus.site import forms, stats
 from imbplus.site.consent import NO_DECISION, ConsentState
-from imbplus.site.service import offer
+from imbplus.site.service import offer, package_channels
 from imbplus.web import cookies
 from imbplus.web.deps import Db
 from imbplus.web.guards import PUBLIC
@@ -60,6 +60,20 @@ def home(request: Request, session: Db, _view: Counted) -> Response:
 @router.get("/offer")
 def offer_page(request: Request, session: Db, _view: Counted) -> Response:
     return render(request, "site/offer.html", offer=offer(session, request.state.lang))
+
+
+@router.get("/offer/{package}/channels")
+def channels_page(
+    request: Request,
+    session: Db,
+    package: Annotated[str, Path(pattern=r"^[a-z0-9-]{1,64}$")],
+    _view: Counted,
+) -> Response:
+    """A package's channel list, from the same catalogue as the offer and the shop."""
+    shown, found, channels = package_channels(session, request.state.lang, package)
+    return render(
+        request, "site/channels.html", package=found, channels=channels, preview=shown.preview
+    )
 
 
 @router.get("/help")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
+from imbplus.errors import NotFound
 from imbplus.web import i18n
 
 
@@ -16,69 +18,59 @@ class OfferItem:
     name: str
     description: str
     price_gross: int  # grosze; monthly for a package, one-off for a box
-    highlights: tuple[str, ...] = ()
+    channels: int = 0  # a package's channel count from its line-up (0: no list)
+    hd_channels: int = 0
 
 
 @dataclass(frozen=True)
 class Offer:
     packages: list[OfferItem]
     boxes: list[OfferItem]
-    preview: bool  # True while the shop's catalogue is not there: example items
+    preview: bool  # True while the shop has no products: its default catalogue, shown
+    most_channels: int = 0  # the largest package's channel count
 
 
 def offer(session: Session, lang: str) -> Offer:
-    """Packages and boxes for the offer and home pages: the shop's active products, so the
-    site shows what the shop charges; example items only while the catalogue is empty."""
-    from imbplus.shop import catalog
+    """Packages and boxes for the home, offer and channel pages: the shop's active products,
+    so the site shows what the shop sells and charges, with each package's channel count
+    from its line-up. While the shop has no products yet (a new installation), the shop's
+    own default catalogue is shown as a preview: there is one catalogue, never a second."""
+    from imbplus.shop import catalog, lineup
 
     products = catalog.list_products(session)
-    if not products:
-        items = _examples(lang)
-        return Offer(
-            packages=[i for i in items if i.kind == "package"],
-            boxes=[i for i in items if i.kind == "stb"],
-            preview=True,
-        )
+    rows = [(p.id, p.kind, p.name, p.description, p.price_gross) for p in products]
+    preview = not rows
+    if preview:
+        rows = [(i, k, n, d, price) for i, k, n, d, price in catalog.DEFAULT_CATALOGUE]
     items = [
         OfferItem(
-            p.id,
-            p.kind,
-            i18n.data_text(lang, f"product.{p.id}.name", p.name),
-            i18n.data_text(lang, f"product.{p.id}.description", p.description),
-            p.price_gross,
+            pid,
+            kind,
+            i18n.data_text(lang, f"product.{pid}.name", name),
+            i18n.data_text(lang, f"product.{pid}.description", description),
+            price,
+            channels=len(lineup.channels(pid)),
+            hd_channels=sum(c.hd for c in lineup.channels(pid)),
         )
-        for p in products
+        for pid, kind, name, description, price in rows
     ]
+    packages = [i for i in items if i.kind == "package"]
     return Offer(
-        packages=[i for i in items if i.kind == "package"],
+        packages=packages,
         boxes=[i for i in items if i.kind == "stb"],
-        preview=False,
+        preview=preview,
+        most_channels=max((i.channels for i in packages), default=0),
     )
 
 
-# example items while the shop's catalogue is empty: (id, kind, price in grosze, number of
-# highlights); their texts are `offer.example.<id>.*` in the catalogues
-_EXAMPLES: tuple[tuple[str, str, int, int], ...] = (
-    ("pakiet-start", "package", 3999, 3),
-    ("pakiet-rodzina", "package", 6999, 3),
-    ("pakiet-premium", "package", 10999, 3),
-    ("stb-hd", "stb", 19900, 0),
-    ("stb-4k", "stb", 39900, 0),
-)
+def package_channels(
+    session: Session, lang: str, package: str
+) -> tuple[Offer, OfferItem, list[Any]]:
+    """A package of the offer and its channels; NotFound for anything else."""
+    from imbplus.shop import lineup
 
-
-def _examples(lang: str) -> list[OfferItem]:
-    def text(item: str, part: str) -> str:
-        return i18n.translate(lang, f"offer.example.{item}.{part}")
-
-    return [
-        OfferItem(
-            item,
-            kind,
-            text(item, "name"),
-            text(item, "description"),
-            price,
-            tuple(text(item, f"highlight.{n}") for n in range(1, highlights + 1)),
-        )
-        for item, kind, price, highlights in _EXAMPLES
-    ]
+    shown = offer(session, lang)
+    found = [p for p in shown.packages if p.id == package and p.channels]
+    if not found:
+        raise NotFound("no package with a channel list", package=package[:64])
+    return shown, found[0], list(lineup.channels(package))
