@@ -43,15 +43,15 @@ _TIERS: dict[str, tuple[tuple[str, int], ...]] = {
 }
 _ORDER = ("pkg-start", "pkg-family", "pkg-sport")
 _SD_EVERY = 3  # one channel in three is SD (SD-only channels are the cheap ones)
-_NAMES = {
-    "general": "Jeden",
-    "news": "Info",
-    "kids": "Bajka",
-    "film": "Kino",
-    "documentary": "Odkrycia",
-    "music": "Muzyka",
-    "lifestyle": "Styl",
-    "sport": "Sport",
+_NAMES = {  # brand names, the same in every language
+    "general": "Prime",
+    "news": "Flash",
+    "kids": "Junior",
+    "film": "Cine",
+    "documentary": "Docu",
+    "music": "Hits",
+    "lifestyle": "Vibe",
+    "sport": "Arena",
 }
 
 
