@@ -54,7 +54,7 @@ def offer(session: Session, lang: str) -> Offer:
         )
         for pid, kind, name, description, price in rows
     ]
-    packages = [i for i in items if i.kind == "package"]
+    packages = sorted((i for i in items if i.kind == "package"), key=lambda i: i.price_gross)
     return Offer(
         packages=packages,
         boxes=[i for i in items if i.kind == "stb"],
