@@ -22,6 +22,7 @@ PUBLIC: dict[tuple[str, str], str] = {
     # the site
     ("GET", "/"): SITE,
     ("GET", "/offer"): SITE,
+    ("GET", "/offer/{package}/channels"): "a package's channel list (the catalogue)",
     ("GET", "/help"): SITE,
     ("GET", "/cookies"): "the cookie register and the consent form (P18)",
     ("POST", "/cookies/consent"): SIGNED_FORM,
