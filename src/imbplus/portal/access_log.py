@@ -24,8 +24,6 @@ from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Action, ActorKind, Category, Purpose
 from imbplus.privacy.models import AuditRecord
 
-PAGE = 50
-
 
 @dataclass(frozen=True)
 class AccessEntry:
@@ -37,13 +35,6 @@ class AccessEntry:
     categories: list[str]
     operation: str
     result: str  # allowed | denied | done
-
-
-def own_trail(ctx: Context, *, before_seq: int | None = None) -> list[AccessEntry]:
-    """The newest PAGE records about the calling customer (before `before_seq`)."""
-    if ctx.actor.kind != ActorKind.CUSTOMER:
-        raise AccessDenied("only a customer reads their own access history")
-    return trail_of(ctx, ctx.actor.id, limit=PAGE, before_seq=before_seq)
 
 
 def trail_of(
