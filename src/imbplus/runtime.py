@@ -4,7 +4,6 @@ and the lease that lets a scheduled job run on one host at a time."""
 from __future__ import annotations
 
 import fcntl
-import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
@@ -12,9 +11,9 @@ from functools import cached_property
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from imbplus.db import make_engine, make_sessionmaker
+from imbplus.db import READING, advisory_key, make_engine, make_sessionmaker
 from imbplus.errors import Conflict
-from imbplus.privacy import audit, erasure_journal, masterkey
+from imbplus.privacy import audit, audit_commit, erasure_journal, masterkey
 from imbplus.privacy.access import Actor, Context, Gate
 from imbplus.privacy.catalog import Purpose
 from imbplus.privacy.crypto import Keyring
@@ -33,8 +32,7 @@ class LeaseTaken(Conflict):
 def lease_key(name: str) -> int:
     """The advisory-lock key of a job: 64 bits of a hash of its name, signed as PostgreSQL
     wants them."""
-    digest = hashlib.sha256(f"imbplus.lease:{name}".encode()).digest()
-    return int.from_bytes(digest[:8], "big", signed=True)
+    return advisory_key(f"imbplus.lease:{name}")
 
 
 def rollback_keeping_evidence(session: Session) -> None:
@@ -54,11 +52,12 @@ class Runtime:
         self.settings = settings
         self.engine = make_engine(settings.db_url)
         self.sessions = make_sessionmaker(self.engine)
+        self._reading_engine = self.engine.execution_options(**{READING: True})
         self.checkpoint = audit.Checkpoint(
             settings.checkpoint_file, settings.audit_key_file, settings.audit_peer_checkpoints
         )
         self._checkpoint_reported = False
-        audit.install(self.sessions, self.checkpoint)
+        audit_commit.install(self.sessions, self.checkpoint)
         erasure_journal.install(self.sessions, settings.erasure_journal)
 
     @cached_property
@@ -73,9 +72,14 @@ class Runtime:
         self.__dict__.pop("keyring", None)
 
     @contextmanager
-    def unit_of_work(self) -> Iterator[Session]:
-        """Commit on success; on failure roll back but still record refusals and errors."""
-        session = self.sessions()
+    def unit_of_work(self, *, reading: bool = False) -> Iterator[Session]:
+        """Commit on success; on failure roll back but still record refusals and errors.
+
+        `reading`: work that mostly reads (a page, an API read). On SQLite it does not take
+        the write lock up front, so reads do not queue behind each other; its first write
+        (the audit records of what it revealed, appended at the commit) takes the lock, on
+        the newest state, and holds it until the commit, which returns only once durable."""
+        session = self.sessions(bind=self._reading_engine) if reading else self.sessions()
         try:
             yield session
             session.commit()

@@ -14,6 +14,9 @@ address itself):
 - per client address, over all accounts: `login_max_failures_per_ip` failures inside
   `login_window_minutes` stop password spraying from one address.
 
+Attempts that race are counted one after the other (`check` holds the attempt's counters
+until its unit of work ends), so parallel guesses never get past a limit.
+
 An attacker hammering an account from one address thus runs into their own back-off,
 while the owner logging in from another address is not held up; an address the owner
 logged in from lately is not held by the per-account ceiling either, so not even many
@@ -36,6 +39,7 @@ from sqlalchemy.orm import Session
 
 from imbplus.auth.models import LoginFailure
 from imbplus.clock import clock
+from imbplus.db import serialize
 from imbplus.errors import RateLimited
 from imbplus.privacy.crypto import Keyring
 from imbplus.settings import Settings
@@ -125,6 +129,9 @@ def check(
     """Raise RateLimited (with the seconds to wait) when this attempt has to wait."""
     now = clock.now_us()
     pair, per_account, per_address = _keys(keyring, session, account, address)
+    # Attempts that race (on one host or several) are counted one after the other: each
+    # holds its counters until its unit of work, with the failure it records, has ended.
+    serialize(session, [f"login_failures:{k}" for k in (pair, per_account, per_address)])
     known_since = now - settings.login_failure_memory_hours * 3600 * _S
     known = _count(session, _known_key(keyring, session, account, address), known_since)[0]
     wait = max(

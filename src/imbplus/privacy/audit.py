@@ -1,7 +1,8 @@
 """The audit log (P11): append-only, SHA-256 hash-chained, checkpointed outside the table.
 
 Records are queued on the database session while a unit of work runs and appended to the
-chain just before it commits, in the same transaction as the change they describe. Refusals
+chain just before it commits, in the same transaction as the change they describe (or, for
+a unit of work that only read, together with other readers' records: `audit_commit`). Refusals
 are also kept when the unit of work rolls back (see `imbplus.uow`). After each commit the
 chain head is written to a checkpoint file, so deleting the newest records is detected.
 Records carry ids, roles, purposes and categories; never a personal value.
@@ -18,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from imbplus.clock import clock
 from imbplus.perf import gc_paused
@@ -36,7 +37,6 @@ __all__ = ["Checkpoint", "CheckpointError", "Mark", "create_signing_key", "signi
 GENESIS = "0" * 64
 log = logging.getLogger("imbplus.audit")
 _PENDING = "imbplus.audit.pending"
-_HEAD = "imbplus.audit.head"
 _SEP = "\x1f"
 _BAD = {c: " " for c in (*range(32), 127)}  # control characters never enter a record
 
@@ -64,6 +64,12 @@ class Entry:
 
 def queue(session: Session, entries: Iterable[Entry]) -> None:
     session.info.setdefault(_PENDING, []).extend(entries)
+
+
+def take_pending(session: Session) -> list[Entry]:
+    """Every queued entry, removed from the queue (to be appended)."""
+    pending: list[Entry] = session.info.pop(_PENDING, [])
+    return pending
 
 
 def take_kept(session: Session) -> list[Entry]:
@@ -159,33 +165,6 @@ def append(session: Session, entries: list[Entry], mac: hmac.HMAC | None = None)
     )
     session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=prev))
     return seq, prev
-
-
-def install(factory: sessionmaker[Session], checkpoint: Checkpoint) -> None:
-    """Hook the queue into every unit of work made by `factory`."""
-    from sqlalchemy import event
-
-    def before_commit(session: Session) -> None:
-        pending: list[Entry] = session.info.pop(_PENDING, [])
-        if pending:
-            session.info[_HEAD] = append(session, pending, checkpoint.record_mac())
-
-    def after_commit(session: Session) -> None:
-        head = session.info.pop(_HEAD, None)
-        if head is not None:
-            try:
-                checkpoint.advance(*head)
-            except OSError as exc:  # the records are committed; the checkpoint only lags
-                log.error(
-                    "audit checkpoint not written (%s); it lags the chain head", type(exc).__name__
-                )
-
-    def after_rollback(session: Session) -> None:
-        session.info.pop(_HEAD, None)
-
-    event.listen(factory, "before_commit", before_commit)
-    event.listen(factory, "after_commit", after_commit)
-    event.listen(factory, "after_soft_rollback", lambda s, _t: after_rollback(s))
 
 
 @dataclass

@@ -40,7 +40,7 @@ def _jar(scope: Scope) -> dict[str, str]:
 
 
 def _lookup(rt: Runtime, consent_id: str) -> ConsentState:
-    with rt.sessions() as session:
+    with rt.unit_of_work(reading=True) as session:
         return consent_service.state_for(session, rt.settings.site_id, consent_id)
 
 

@@ -1,7 +1,9 @@
 """Per-address limits on public and portal forms (P21 abuse protection).
 
 Accepted posts (and failed one-time tokens) are counted per form and client address inside
-a window; beyond the limit the form answers 429. Counters are stored as keyed hashes,
+a window; beyond the limit the form answers 429. The count and the post's own hit are one
+step: a post holds its counter (`db.serialize`) until its unit of work ends, so posts that
+race, on one host or several, never pass the limit. Counters are stored as keyed hashes,
 never as the address itself, and purged by the request-log retention job.
 """
 
@@ -12,6 +14,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from imbplus.clock import clock
+from imbplus.db import serialize
 from imbplus.errors import RateLimited
 from imbplus.runtime import Runtime
 from imbplus.traffic.models import RateLimitHit
@@ -32,9 +35,11 @@ def check(rt: Runtime, session: Session, form: str, address: str, lang: str = i1
     """Raise RateLimited when `address` reached the limit of `form` inside the window."""
     window_us = rt.settings.form_window_minutes * 60_000_000
     since = clock.now_us() - window_us
+    key = _key(rt, session, form, address)
+    serialize(session, [f"{TABLE}:{key}"])  # posts racing on several hosts count one by one
     count, oldest = session.execute(
         select(func.count(), func.min(RateLimitHit.ts_us)).where(
-            RateLimitHit.key_hash == _key(rt, session, form, address), RateLimitHit.ts_us > since
+            RateLimitHit.key_hash == key, RateLimitHit.ts_us > since
         )
     ).one()
     if count >= rt.settings.form_max_posts_per_ip:

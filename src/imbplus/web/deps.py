@@ -22,11 +22,15 @@ def get_runtime(request: Request) -> Runtime:
 
 
 def unit_of_work(request: Request) -> Iterator[Session]:
-    """The request owns the transaction: commit before the response is sent, or roll back."""
-    with get_runtime(request).unit_of_work() as session:
+    """The request owns the transaction: commit before the response is sent, or roll back.
+    GET and HEAD only read (their audit records aside): they do not queue on SQLite's
+    write lock (`Runtime.unit_of_work(reading=True)`)."""
+    reading = request.method in _READING_METHODS
+    with get_runtime(request).unit_of_work(reading=reading) as session:
         yield session
 
 
+_READING_METHODS = frozenset({"GET", "HEAD"})
 Db = Annotated[Session, Depends(unit_of_work, scope="function")]
 _bearer = HTTPBearer(auto_error=False, description="Staff API token (imbst_...)")
 
