@@ -119,3 +119,36 @@ def test_p05_a_tampered_wrapped_key_is_reported(rt: Runtime) -> None:
         assert row is not None and row.name_ct is not None
         with pytest.raises(IntegrityFailure, match="wrapped data key"):
             decrypted(rt, s, "customers", "name_ct", customer.id, row.name_ct)
+
+
+def test_p13_a_key_shredded_by_another_process_stops_working_here_at_once(
+    rt: Runtime, settings: Settings
+) -> None:
+    """Unwrapped keys are kept per process, but only under the wrapped key the database
+    still holds: another host's shred (no cache of this process touched) takes effect."""
+    customer = make_customer(rt)
+    with rt.unit_of_work() as s:
+        row = s.get(Customer, customer.id)
+        assert row is not None and row.email_ct is not None
+        blob = row.email_ct
+        assert decrypted(rt, s, "customers", "email_ct", customer.id, blob)
+    assert len(rt.keyring._unwrapped) > 0  # kept beyond the unit of work
+    other = Runtime(settings)
+    try:
+        with other.unit_of_work() as s:
+            other.keyring.shred(s, row.key_id)
+    finally:
+        other.dispose()
+    with rt.unit_of_work() as s, pytest.raises(Erased):
+        decrypted(rt, s, "customers", "email_ct", customer.id, blob)
+
+
+def test_p13_a_shred_here_drops_the_kept_unwrapping(rt: Runtime) -> None:
+    customer = make_customer(rt)
+    with rt.unit_of_work() as s:
+        row = s.get(Customer, customer.id)
+        assert row is not None and row.email_ct is not None
+        decrypted(rt, s, "customers", "email_ct", customer.id, row.email_ct)
+        assert any(ref[0] == row.key_id for ref in rt.keyring._unwrapped._keys)
+        rt.keyring.shred(s, row.key_id)
+    assert not any(ref[0] == row.key_id for ref in rt.keyring._unwrapped._keys)

@@ -80,7 +80,8 @@ def take_kept(session: Session) -> list[Entry]:
 
 @lru_cache(maxsize=8192)
 def _clean(value: str | None, limit: int) -> str:
-    return (value or "").translate(_BAD)[:limit]
+    text = value or ""
+    return (text if text.isprintable() else text.translate(_BAD))[:limit]
 
 
 _FIELDS = (

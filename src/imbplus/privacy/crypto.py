@@ -9,8 +9,8 @@
   wrapped key; a restore erases the customer again (`backup.restore`, erasure journal).
 * Exact lookups use a keyed blind index (HMAC-SHA256), never decryption of every row.
 
-Unwrapped keys are cached per database session only, so a shredded key stops working for
-every later unit of work.
+A unit of work reads the wrapped keys it uses from the database, so a shredded key stops
+working for every later one; only their unwrapping is kept longer (`key_cache`).
 
 Decryption is private to the privacy core: values come out through the gate
 (`Context.reveal*`, `access.Grant`), which checks and audits first. Nothing here hands out
@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from imbplus.clock import clock
 from imbplus.errors import ConfigurationError, Erased, IntegrityFailure
+from imbplus.privacy.key_cache import Ref, UnwrappedKeys
 from imbplus.privacy.masterkey import MasterKey
 from imbplus.privacy.models import DataKey, DataKeyVersion
 
@@ -84,6 +85,7 @@ class Keyring:
     def __init__(self, master: MasterKey) -> None:
         self.master = master
         self._keks: dict[int, AESGCM] = {}
+        self._unwrapped = UnwrappedKeys()
 
     def _kek(self, master_version: int) -> AESGCM:
         kek = self._keks.get(master_version)
@@ -133,6 +135,7 @@ class Keyring:
             stmt = stmt.where(DataKeyVersion.key_id.in_(list(key_ids)))
         count = session.execute(stmt).rowcount  # type: ignore[attr-defined]
         session.info.pop(_CACHE, None)
+        self._unwrapped.forget()
         return int(count or 0)
 
     def shred(self, session: Session, key_id: int) -> None:
@@ -147,6 +150,7 @@ class Keyring:
             update(DataKey).where(DataKey.id == key_id).values(state="shredded", shredded_at=now)
         )
         session.info.pop(_CACHE, None)
+        self._unwrapped.forget(key_id)
 
     def rewrap(self, row: DataKeyVersion, new_master: MasterKey) -> None:
         """Re-wrap one key version under `new_master`'s active version (master rotation)."""
@@ -219,9 +223,11 @@ class Keyring:
             )
             for key_id, version, master_version, wrapped in rows:
                 if wrapped is not None:
-                    cache.material[(key_id, version)] = self._unwrap(
-                        key_id, version, master_version, wrapped
-                    )
+                    found = self._unwrap_kept((key_id, version, master_version, wrapped))
+                    cache.material[(key_id, version)], cache.aead[(key_id, version)] = found
+
+    def _unwrap_kept(self, ref: Ref) -> tuple[bytes, AESGCM]:
+        return self._unwrapped.get(ref) or self._unwrapped.put(ref, self._unwrap(*ref))
 
     def _material(self, session: Session, key_id: int, version: int) -> bytes:
         cache = self._cache(session)
@@ -231,7 +237,7 @@ class Keyring:
         row = session.get(DataKeyVersion, (key_id, version))
         if row is None or row.wrapped is None:
             raise Erased("the data key of this value was destroyed", key_id=key_id)
-        found = self._unwrap(key_id, version, row.master_version, row.wrapped)
+        found = self._unwrap_kept((key_id, version, row.master_version, row.wrapped))[0]
         cache.material[(key_id, version)] = found
         return found
 
