@@ -141,7 +141,7 @@ def serialize(session: Session, names: Iterable[str]) -> None:
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
     elif conn.info.get(_STATE) == "deferred":
         _take_write_lock(conn)
-        conn.info[_STATE] = "wrote"
+    conn.info[_STATE] = "wrote"  # it holds a lock: it never waits for other readers
 
 
 def _writes(statement: str, context: Any) -> bool:
