@@ -49,7 +49,8 @@ class UTCDateTime(TypeDecorator[datetime]):
 # on SQLite it begins without the write lock. PostgreSQL never locks for reading anyway.
 READING = "imbplus_reading"
 _STATE = "imbplus.tx"  # per connection: "read", "deferred" (SQLite, no write lock), "wrote"
-_READ_WORDS = ("SELECT", "PRAGMA", "SAVEPOI", "RELEASE", "ROLLBAC", "EXPLAIN", "VALUES")
+# A SAVEPOINT counts as a write: taking the lock later would end the read and the savepoint.
+_READ_WORDS = ("SELECT", "PRAGMA", "RELEASE", "ROLLBAC", "EXPLAIN", "VALUES")
 
 
 def is_sqlite(engine: Engine) -> bool:

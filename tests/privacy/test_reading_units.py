@@ -150,3 +150,12 @@ def test_p11_a_failed_commit_fails_every_reader_it_carried() -> None:
         group.finish(batch, False)
         with pytest.raises(AuditNotWritten):
             follower.result()
+
+
+def test_p11_a_savepoint_in_a_reading_unit_holds_through_its_writes(rt: Runtime) -> None:
+    with rt.unit_of_work(reading=True) as s:
+        s.execute(select(func.count()).select_from(LoginFailure)).scalar_one()
+        with s.begin_nested():
+            s.add(LoginFailure(key_hash="nested", ts_us=1))
+            s.flush()
+    assert _failures(rt) == 1
