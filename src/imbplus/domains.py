@@ -9,6 +9,7 @@ from imbplus.billing.plugin import DOMAIN as billing
 from imbplus.compliance.plugin import DOMAIN as compliance
 from imbplus.customers.plugin import DOMAIN as customers
 from imbplus.devices.plugin import DOMAIN as devices
+from imbplus.marketing.plugin import DOMAIN as marketing
 from imbplus.notify.plugin import DOMAIN as notify
 from imbplus.plugin import PARTS, Domain
 from imbplus.portal.plugin import DOMAIN as portal
@@ -29,6 +30,7 @@ ALL: tuple[Domain, ...] = (
     portal,
     devices,
     surveys,
+    marketing,
     shop,
     billing,
     shipping,

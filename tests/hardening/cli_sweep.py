@@ -58,6 +58,11 @@ PLAUSIBLE: dict[str, str] = {
     "recipient_id": "market-research-co",
     "agreement": "UDO-1",
     "year": "2026",
+    "campaign_id": A_UUID,
+    "subject_pl": "Nowy pakiet",
+    "body_pl": "Mecze na żywo.",
+    "subject_en": "A new package",
+    "body_en": "Live matches.",
 }
 PLAUSIBLE_IN: dict[str, dict[str, str]] = {  # where a name means something else
     "processors register": {"kind": "carrier", "scope": "shipment_record:shipment_contact"},
@@ -91,6 +96,11 @@ MALFORMED_TEXT: dict[str, list[str]] = {
     "since": ["2024-13-45"],
     "username": ["no such user"],
     "backup": ["no-such-backup", "../../etc"],
+    "campaign_id": [NOT_A_UUID],
+    "has_box": ["maybe"],
+    "region": ["atlantis"],
+    "package": ["pkg-nope"],
+    "subject_pl": ["a\nBcc: x"],
 }
 
 

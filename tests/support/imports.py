@@ -57,6 +57,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "shipping",
             "site",
             "surveys",
+            "marketing",
             "portal",
             "web",
             "backup",

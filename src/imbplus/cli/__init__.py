@@ -185,6 +185,12 @@ def _disclosures() -> typer.Typer:
     return disclosures.app
 
 
+def _marketing() -> typer.Typer:
+    from imbplus.cli import marketing
+
+    return marketing.app
+
+
 def _export() -> typer.Typer:
     from imbplus.cli import export
 
@@ -251,6 +257,9 @@ ENTRIES = (
     Entry("staff", "Employees, their roles and API tokens.", _staff),
     Entry("policy", "Privacy-policy versions per site and language (P15, P22).", _policy),
     Entry("surveys", "Surveys (P19).", _surveys),
+    Entry(
+        "marketing", "Marketing campaigns to customers who did not object (P03, B01).", _marketing
+    ),
     Entry("traffic", "The request log and traffic statistics (P21).", _traffic),
     Entry("devices", "Set-top boxes: registry and device tokens (P02).", _devices),
     Entry("telemetry", "STB activity telemetry: stats, compaction, retention.", _telemetry),

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from imbplus.clock import clock
 from imbplus.compliance.rights_models import SubjectRequest
 from imbplus.errors import NotFound, ValidationFailed
+from imbplus.marketing import objections
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Action, Category, Purpose
 from imbplus.privacy.exports import export_hooks
@@ -74,6 +75,8 @@ def open_request(ctx: Context, customer_id: str, kind: str, channel: str) -> Sub
     ctx.session.add(request)
     ctx.session.flush()
     ctx.note("rights.request_opened", subject=customer_id, reason=f"request:{request.id} {kind}")
+    if kind == "objection":  # to direct marketing: absolute, in force from this moment
+        objections.object_to_marketing(ctx, customer_id, f"request:{channel}")
     return request
 
 

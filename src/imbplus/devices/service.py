@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from imbplus.auth import generations, sessions
 from imbplus.clock import clock
@@ -386,3 +387,13 @@ def provisioning(ctx: Context, device_id: str) -> Provisioning:
         password_hash=creds.password_hash if creds else None,
         credentials_version=creds.version if creds else 0,
     )
+
+
+def customers_with_box(session: Session) -> set[str]:
+    """Customers who have a box (shipped or in use): ids only, nothing personal."""
+    rows = session.execute(
+        select(Device.customer_id)
+        .where(Device.customer_id.is_not(None), Device.status.in_(("shipped", "active")))
+        .distinct()
+    ).scalars()
+    return {customer_id for customer_id in rows if customer_id}

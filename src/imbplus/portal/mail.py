@@ -14,7 +14,7 @@ reference prefix with `suppress_when`, and delivery cancels a message the check 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -56,6 +56,22 @@ def send_to_customers(
     for customer_id, address in addresses.items():
         _queue(ctx, customer_id, address, subject, text, reference)
     return len(addresses)
+
+
+def send_each(
+    ctx: Context,
+    customer_ids: Sequence[str],
+    subject: str,
+    text_for: Callable[[str], str],
+    *,
+    reference: str,
+) -> list[str]:
+    """Queue one e-mail per customer whose text is their own (`text_for(customer_id)`, e.g.
+    with a personal link); one gate decision for all. Returns the customers queued."""
+    addresses = customers.emails(ctx, customer_ids, operation="mail.queue")
+    for customer_id, address in addresses.items():
+        _queue(ctx, customer_id, address, subject, text_for(customer_id), reference)
+    return list(addresses)
 
 
 def send_to_new_address(

@@ -178,6 +178,7 @@ SANDBOX: dict[str, tuple[str, str, list[str]]] = {
             "contact:service_delivery",
             "contact:data_subject_request",
             "contact:market_research",
+            "contact:marketing",
         ],
     ),
 }

@@ -50,6 +50,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"a card number has at most 19 digits", "card_length"),
         (r"give exactly one of card or card_id", "card_or_saved"),
         (r"not one of the (?:options|age bands|company sizes)", "option"),
+        (r"unknown (?:package|voivodeship)", "unknown"),
         (r"choose one option", "one_option"),
         (r"Input should be .*", "option"),
         (r"must be confirmed", "confirm"),

@@ -1,0 +1,1 @@
+"""Marketing of IMB+'s other services (P03), only to customers who did not object (B01)."""
