@@ -48,7 +48,7 @@ def test_p03_a_campaign_goes_once_to_those_who_did_not_object(
     (message,) = smtp.to(stays.email)
     text = smtp.text(message)
     assert "Mecze na żywo w HD." in text and "Live matches in HD." in text
-    assert re.search(r"/portal/unsubscribe\?token=\S+", text)
+    assert re.search(r"/unsubscribe\?token=\S+", text)
     again = imbplus(settings, "marketing", "send", campaign_id)  # type: ignore[arg-type]
     assert again.returncode == 2 and again.stderr.strip().startswith("error:")
     assert "sent already" in again.stderr

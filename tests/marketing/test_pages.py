@@ -112,22 +112,30 @@ def test_b01_the_portal_switch_objects_and_withdraws(client: TestClient, rt: Run
         assert row.channel == "portal" and row.withdrawn_at is not None
 
 
+def _signed(page: object) -> str:
+    form = page.text.split('action="/unsubscribe"', 1)[1]  # type: ignore[attr-defined]
+    found = re.search(r'name="token" value="([^"]+)"', form)
+    assert found
+    return found.group(1)
+
+
 def test_b01_the_link_in_a_message_objects_without_login(client: TestClient, rt: Runtime) -> None:
     me = make_customer(rt)
     token = links.token(rt.keyring.master, me.id)
     forged = links.token(rt.keyring.master, me.id)[:-4] + "AAAA"
     pages = {}
     for name, value in (("ours", token), ("forged", forged), ("garbage", "x" * 40)):
-        shown = client.get(f"/portal/unsubscribe?token={value}")
+        shown = client.get(f"/unsubscribe?token={value}")
         assert shown.status_code == 200
-        posted = client.post("/portal/unsubscribe", data={"token": value, "csrf": csrf_of(shown)})
+        posted = client.post("/unsubscribe", data={"link": value, "token": _signed(shown)})
+        assert posted.status_code == 200 and not posted.cookies
         pages[name] = re.sub(r'value="[^"]*"', "", posted.text)
         with rt.sessions() as s:
             count = len(s.execute(select(Objection)).all())
         assert count == 1  # recorded once, by our link; the others change nothing
     assert pages["ours"] == pages["forged"] == pages["garbage"]
-    again = client.get(f"/portal/unsubscribe?token={token}")
-    client.post("/portal/unsubscribe", data={"token": token, "csrf": csrf_of(again)})
+    again = client.get(f"/unsubscribe?token={token}")
+    client.post("/unsubscribe", data={"link": token, "token": _signed(again)})
     with rt.sessions() as s:
         (row,) = s.execute(select(Objection)).scalars()
     assert row.channel == "link" and row.customer_id == me.id

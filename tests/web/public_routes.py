@@ -56,8 +56,8 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("POST", "/portal/reset/confirm"): SIGN_UP,
     ("GET", "/portal/email/confirm"): "a new login address confirmed from its link",
     ("POST", "/portal/email/confirm"): "a new login address confirmed from its link",
-    ("GET", "/portal/unsubscribe"): "objection to marketing from the link in a message (B01)",
-    ("POST", "/portal/unsubscribe"): "objection to marketing from the link in a message (B01)",
+    ("GET", "/unsubscribe"): "objection to marketing from the link in a message (B01)",
+    ("POST", "/unsubscribe"): SIGNED_FORM,
     # machines
     ("GET", "/api/v1/products"): "the shop's catalogue, no personal data",
     ("POST", "/api/v1/telemetry/events"): "boxes: the ingest checks the device token itself, "

@@ -23,7 +23,12 @@ FORM_GUARDS = {staff_form_csrf, pre_login_form_csrf, portal_form_csrf, enrolment
 HEADER_GUARDS = {portal_header_csrf}
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 # Forms posted without any cookie carry a signed, expiring form token checked in the service.
-SIGNED_FORMS = {("POST", "/cookies/consent"), ("POST", "/contact"), ("POST", "/feedback")}
+SIGNED_FORMS = {
+    ("POST", "/cookies/consent"),
+    ("POST", "/contact"),
+    ("POST", "/feedback"),
+    ("POST", "/unsubscribe"),
+}
 
 
 def test_every_route_names_its_audience_and_only_listed_ones_are_open(app: FastAPI) -> None:

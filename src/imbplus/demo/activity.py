@@ -1,8 +1,9 @@
 """What a running operator would have done by now, so that every evidence check has
 something to look at in the demo (B04): a delivered and sealed shipment, a box PIN, a
 survey opt-out, request-log lines, privacy questions (one answered, one open), data-subject
-requests (one answered, one open), a closed incident, an erased customer and an anonymized
-export of customers to a fictitious market-research partner (P06).
+requests (one answered, one open), a marketing campaign sent (an objector left out), a
+closed incident, an erased customer and an anonymized export of customers to a fictitious
+market-research partner (P06).
 
 Everything goes through the real services, as the people who would do it (the shipping
 employee, the subscriber, the DPO), with fictitious people only. Each step is done once:
@@ -21,6 +22,8 @@ from imbplus.customers.models import Customer
 from imbplus.devices import service as devices
 from imbplus.devices.models import StbCredentials
 from imbplus.devices.schemas import StbCredentialsSet
+from imbplus.marketing import service as campaigns
+from imbplus.marketing.models import Campaign
 from imbplus.privacy import incidents
 from imbplus.privacy.access import Actor, Context
 from imbplus.privacy.catalog import Purpose
@@ -119,6 +122,29 @@ def questions_and_requests(rt: Runtime, customer_id: str) -> None:
             rights.close_request(ctx, done.id, status="done", outcome="demo: the copy sent")
 
 
+OFFER = campaigns.Texts(
+    "Sport HD (demo)",
+    "Nowy pakiet Sport HD",
+    "Mecze na żywo w jakości HD, pierwszy miesiąc za 1 zł. (Oferta demonstracyjna.)",
+    "The new Sport HD package",
+    "Live matches in HD, the first month for PLN 1. (A demo offer.)",
+)
+
+
+def campaign_sent(rt: Runtime) -> None:
+    """The send job drafts two offers; the marketing employee approves the first and it is
+    sent (objectors left out); the second waits in the console for the tour."""
+    if _count(rt, Campaign):
+        return
+    with rt.job("marketing", Purpose.MARKETING) as ctx:
+        first = campaigns.create(ctx, OFFER, {"has_box": "yes"}).id
+        campaigns.create(ctx, OFFER, {"min_tenure_months": 0})
+    with rt.unit_of_work() as s:
+        campaigns.approve(Context(s, rt, _staff(rt, "marketing"), Purpose.MARKETING), first)
+    with rt.job("marketing", Purpose.MARKETING) as ctx:
+        campaigns.send(ctx, first)
+
+
 def incident_closed(rt: Runtime) -> None:
     """A drill incident, assessed and closed in time."""
     if _count(rt, Incident):
@@ -199,6 +225,7 @@ def exercise(rt: Runtime, subscriber_id: str, others: list[str]) -> None:
     pin_and_opt_out(rt, subscriber_id, others[0])
     requests_logged(rt)
     questions_and_requests(rt, others[1])
+    campaign_sent(rt)
     incident_closed(rt)
     one_erased(rt, others[-1])
     canary_planted(rt)
@@ -224,6 +251,7 @@ def run(rt: Runtime, subscriber_email: str) -> str:
     exercise(rt, subscriber, others)
     return (
         "demo activity: a sealed delivery, a box PIN, a survey opt-out, request-log lines, "
-        "privacy questions and requests, a closed drill incident, one erased customer, "
-        "the P05 canary, anonymized customers and survey results to a fictitious partner"
+        "privacy questions and requests, a marketing campaign, a closed drill incident, "
+        "one erased customer, the P05 canary, anonymized customers and survey results to a "
+        "fictitious partner"
     )

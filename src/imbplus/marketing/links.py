@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from imbplus.errors import ConfigurationError
 from imbplus.privacy.masterkey import MasterKey
 
-PATH = "/portal/unsubscribe"
+PATH = "/unsubscribe"
 MAX_LENGTH = 128
 
 

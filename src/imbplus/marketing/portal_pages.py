@@ -9,25 +9,27 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import Response
 
 from imbplus.marketing import links, objections
 from imbplus.portal.deps import SUBSCRIBER_PAGES, Customer, context_for
-from imbplus.portal.forms import Csrf, redirect, render_with_csrf
+from imbplus.portal.forms import redirect
 from imbplus.privacy.access import Actor, Context
 from imbplus.privacy.catalog import Purpose
+from imbplus.site import forms
 from imbplus.traffic import limits
 from imbplus.web.deps import Db, get_runtime
-from imbplus.web.guards import PRE_LOGIN_FORMS
+from imbplus.web.guards import PUBLIC
 from imbplus.web.pages import render
 
 portal_router = APIRouter(
     prefix="/portal/privacy/marketing", include_in_schema=False, dependencies=SUBSCRIBER_PAGES
 )
-link_router = APIRouter(prefix=links.PATH, include_in_schema=False, dependencies=PRE_LOGIN_FORMS)
+link_router = APIRouter(prefix=links.PATH, include_in_schema=False, dependencies=PUBLIC)
 Token = Annotated[str, Query(max_length=links.MAX_LENGTH)]
 Choice = Annotated[str, Form(max_length=16)]
+Link = Annotated[str, Form(max_length=links.MAX_LENGTH)]
 
 
 @portal_router.get("")
@@ -62,17 +64,17 @@ def change(request: Request, session: Db, user: Customer, choice: Choice) -> Res
 
 @link_router.get("")
 def confirm_form(request: Request, token: Token = "") -> Response:
-    return render_with_csrf(request, "portal/unsubscribe.html", token=token, done=False)
+    return render(request, "site/unsubscribe.html", link=token, done=False)
 
 
-@link_router.post("")
-def confirm(request: Request, session: Db, token: Csrf) -> Response:
+@link_router.post("", dependencies=[Depends(forms.SignedForm("unsubscribe"))])
+def confirm(request: Request, session: Db, link: Link = "") -> Response:
     limits.guard(request, session, "token")
     rt = get_runtime(request)
-    customer_id = links.customer_of(rt.keyring.master, token)
+    customer_id = links.customer_of(rt.keyring.master, link)
     if customer_id is None:
         limits.count(request, session, "token")
     else:
         ctx = Context(session, rt, Actor.customer(customer_id), Purpose.DATA_SUBJECT_REQUEST)
         objections.object_to_marketing(ctx, customer_id, "link")
-    return render_with_csrf(request, "portal/unsubscribe.html", token="", done=True)
+    return render(request, "site/unsubscribe.html", link="", done=True)
