@@ -70,12 +70,15 @@ def check_texts(texts: Texts) -> None:
 def create(ctx: Context, texts: Texts, raw_audience: dict[str, object]) -> Campaign:
     _allowed(ctx, Action.WRITE, "marketing.campaign.create")
     problems: list[dict[str, str]] = []
-    for step in (lambda: check_texts(texts), lambda: aud.parse(ctx, raw_audience)):
-        try:
-            step()
-        except ValidationFailed as exc:
-            problems.extend(exc.details.get("fields", []))
-    if problems:
+    try:
+        check_texts(texts)
+    except ValidationFailed as exc:
+        problems.extend(exc.details.get("fields", []))
+    try:
+        audience = aud.parse(ctx, raw_audience)
+    except ValidationFailed as exc:
+        problems.extend(exc.details.get("fields", []))
+    if problems:  # every problem of the form at once, and nothing written
         raise ValidationFailed(problems)
     campaign = Campaign(
         id=str(uuid.uuid4()),
@@ -84,7 +87,7 @@ def create(ctx: Context, texts: Texts, raw_audience: dict[str, object]) -> Campa
         body_pl=texts.body_pl.replace("\r\n", "\n"),
         subject_en=texts.subject_en.strip(),
         body_en=texts.body_en.replace("\r\n", "\n"),
-        audience=aud.parse(ctx, raw_audience).to_json(),
+        audience=audience.to_json(),
         status=DRAFT,
         created_by=ctx.actor.label,
         created_at=clock.now(),
