@@ -22,7 +22,9 @@ C, P, A = Category, Purpose, Action
         ("support", C.CONTACT, P.MARKETING, A.READ, False),
         ("billing", C.PAYMENT_CARD, P.BILLING, A.READ, True),
         ("billing", C.PAYMENT_CARD, P.MARKETING, A.READ, False),
-        ("marketing", C.CONTACT, P.MARKETING, A.READ, True),
+        ("marketing", C.CONTACT, P.MARKETING, A.READ, False),  # P03: counts, not addresses
+        ("marketing", C.REFERENCE, P.MARKETING, A.READ, True),
+        ("system:marketing", C.CONTACT, P.MARKETING, A.READ, True),  # the send job
         ("marketing", C.SHIPMENT_CONTACT, P.MARKETING, A.READ, False),  # P08
         ("marketing", C.ADDRESS, P.MARKETING, A.READ, False),
         ("shipping", C.SHIPMENT_CONTACT, P.SHIPMENT_CONTACT, A.READ, True),
@@ -67,7 +69,7 @@ def test_p11_a_refusal_is_audited_even_though_the_work_rolls_back(rt: Runtime) -
     before = len(_records(rt))
     with pytest.raises(AccessDenied) as refused, rt.unit_of_work() as s:
         ctx = Context(s, rt, Actor.staff(3, ["marketing"]), Purpose.MARKETING, "req-2")
-        ctx.check(Action.READ, {C.CONTACT}, operation="customer.read", subjects=["c-9"])
+        ctx.check(Action.READ, {C.REFERENCE}, operation="customer.read", subjects=["c-9"])
         ctx.check(Action.READ, {C.ADDRESS}, operation="customer.read", subjects=["c-9"])
     body = refused.value.body()
     assert body["role"] == "marketing" and body["purpose"] == "marketing"
