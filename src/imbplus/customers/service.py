@@ -373,16 +373,6 @@ def active_ids(ctx: Context, *, limit: int | None = None) -> list[str]:
     return list(ctx.session.execute(stmt).scalars())
 
 
-def active_joined(ctx: Context) -> list[tuple[str, datetime]]:
-    """(id, created) of every active customer, oldest first (not personal data)."""
-    rows = ctx.session.execute(
-        select(Customer.id, Customer.created_at)
-        .where(Customer.status == "active")
-        .order_by(Customer.created_at, Customer.id)
-    ).all()
-    return [(row.id, row.created_at) for row in rows]
-
-
 def postal_codes(
     ctx: Context, *, operation: str, leave_out: Collection[str] = ()
 ) -> list[tuple[str, str, datetime]]:

@@ -16,6 +16,7 @@ from datetime import datetime
 
 from imbplus.anonymize.postal import VOIVODESHIPS, voivodeship
 from imbplus.clock import clock
+from imbplus.customers import cohorts
 from imbplus.customers import service as customers
 from imbplus.devices import service as devices
 from imbplus.errors import ValidationFailed
@@ -94,7 +95,7 @@ def matching(job: Context, audience: Audience) -> list[str]:
             (cid, at) for cid, code, at in found if code and voivodeship(code) == audience.region
         ]
     else:
-        joined = customers.active_joined(job)
+        joined = cohorts.active_joined(job)
     ids = [cid for cid, at in joined if _months(at, now) >= audience.min_tenure_months]
     if audience.package:
         packages = subscriptions.active_packages(job.session)
