@@ -13,19 +13,19 @@ from sqlalchemy import text
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from imbplus import __version__, plugin
-from imbplus.portal import deps as portal_deps
 from imbplus.runtime import Runtime
 from imbplus.settings import Settings, load_settings
 from imbplus.site.stats import ViewCounts
 from imbplus.traffic.masking import literal_segments
 from imbplus.traffic.middleware import TrafficLogMiddleware
 from imbplus.traffic.writer import RequestLogWriter
-from imbplus.web import errors, pages
+from imbplus.web import errors, pages, subscribers
 from imbplus.web.audiences import route_paths
 from imbplus.web.buffer import Flusher
 from imbplus.web.guards import PUBLIC
 from imbplus.web.i18n import LanguagePrefixMiddleware
 from imbplus.web.middleware import RequestMiddleware
+from imbplus.web.principals import Principals
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
@@ -59,9 +59,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.state.view_counts = view_counts
     app.state.flusher = flusher
     app.state.templates = pages.make_templates()
+    app.state.principals = _principals()
     errors.install(app)
     pages.install(app)
-    portal_deps.install(app)
+    subscribers.install(app)
 
     from imbplus import domains
     from imbplus.site import pages as site_pages
@@ -82,6 +83,17 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     _add_middleware(app, rt, request_log)
     logging.getLogger("imbplus").setLevel(logging.INFO)
     return app
+
+
+def _principals() -> Principals:
+    """The accounts behind sessions and tokens, for the framework's guards: staff members,
+    subscriber accounts and the policy notices they have still to see."""
+    from imbplus.portal.service import account_opened
+    from imbplus.site.notices import pending_for
+    from imbplus.staff.mfa import console_member
+    from imbplus.staff.service import actor_for_token
+
+    return Principals(actor_for_token, console_member, account_opened, pending_for)
 
 
 def _add_middleware(app: FastAPI, rt: Runtime, request_log: RequestLogWriter) -> None:

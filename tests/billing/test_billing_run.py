@@ -155,7 +155,7 @@ def test_concurrent_issuers_get_dense_unique_numbers(shop_rt: Runtime) -> None:
 
 
 def test_vat_is_split_from_gross_prices() -> None:
-    from imbplus.billing.money import pln, split_gross
+    from imbplus.money import pln, split_gross
 
     assert split_gross(12300, 2300) == (10000, 2300)
     assert split_gross(3999, 2300) == (3251, 748)

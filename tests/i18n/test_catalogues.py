@@ -11,7 +11,7 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 
-from imbplus.billing.money import format_money
+from imbplus.money import format_money
 from imbplus.web import i18n, problems
 
 ROOT = Path(__file__).resolve().parents[2]

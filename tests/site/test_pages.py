@@ -9,8 +9,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from imbplus.billing.money import format_money
 from imbplus.demo.policy import load as load_policy
+from imbplus.money import format_money
 from imbplus.runtime import Runtime
 from imbplus.site.service import offer
 from tests.support.site import decide

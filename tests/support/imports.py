@@ -30,6 +30,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "db",
             "errors",
             "ids",
+            "money",
             "paging",
             "pdf",
             "perf",
@@ -41,6 +42,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     ("privacy core", ("privacy",)),
     ("runtime", ("runtime",)),
+    ("web framework", ("auth", "web")),
     (
         "domains",
         (
@@ -59,7 +61,6 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "surveys",
             "marketing",
             "portal",
-            "web",
             "backup",
             "anonymize",
         ),

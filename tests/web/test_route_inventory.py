@@ -13,10 +13,10 @@ import re
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from imbplus.portal.deps import portal_form_csrf, portal_header_csrf
 from imbplus.staff.mfa_pages import enrolment_csrf
 from imbplus.web.audiences import inventory
 from imbplus.web.guards import pre_login_form_csrf, staff_form_csrf
+from imbplus.web.subscribers import portal_form_csrf, portal_header_csrf
 from tests.web.public_routes import PUBLIC
 
 FORM_GUARDS = {staff_form_csrf, pre_login_form_csrf, portal_form_csrf, enrolment_csrf}

@@ -21,10 +21,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from imbplus import pdf
-from imbplus.billing.money import pln
 from imbplus.billing.periods import pl_date, pl_span, whole_month
 from imbplus.billing.schemas import Buyer, InvoiceRead, Seller
 from imbplus.clock import local_day
+from imbplus.money import pln
 from imbplus.seller import nip_label
 
 LINE_HEADER = (

@@ -16,7 +16,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from imbplus.billing.models import BilledPeriod, Invoice, InvoiceCounter, InvoiceLine, Payment
-from imbplus.billing.money import split_gross
 from imbplus.billing.schemas import (
     Buyer,
     InvoiceLineRead,
@@ -29,6 +28,7 @@ from imbplus.billing.schemas import (
 from imbplus.clock import clock, local_day
 from imbplus.errors import Erased, NotFound
 from imbplus.ids import is_uuid
+from imbplus.money import split_gross
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Action, Category
 from imbplus.privacy.retention_keys import retention_key

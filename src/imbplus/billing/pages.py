@@ -17,11 +17,11 @@ from pydantic import ValidationError
 
 from imbplus.billing import cards, credit, documents, invoices
 from imbplus.billing import run as billing_run
-from imbplus.billing.money import pln
 from imbplus.bounds import Flag
 from imbplus.customers import sections
 from imbplus.customers import service as customers
 from imbplus.errors import DomainError
+from imbplus.money import pln
 from imbplus.privacy.catalog import Category, Purpose
 from imbplus.runtime import rollback_keeping_evidence
 from imbplus.shop import catalog, orders, reading

@@ -3,8 +3,8 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from imbplus.billing.money import pln
 from imbplus.cli.common import console, ready_runtime
+from imbplus.money import pln
 from imbplus.shop import catalog
 
 app = typer.Typer(help="Product catalogue.", no_args_is_help=True)

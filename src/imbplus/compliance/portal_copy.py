@@ -10,11 +10,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from imbplus.compliance import rights, subject_copy
-from imbplus.portal.deps import SUBSCRIBER_PAGES, Customer, context_for
 from imbplus.privacy.catalog import Purpose
 from imbplus.telemetry.store import Store
 from imbplus.web import i18n
 from imbplus.web.deps import Db, get_runtime
+from imbplus.web.subscribers import SUBSCRIBER_PAGES, Customer, context_for
 
 router = APIRouter(prefix="/portal", include_in_schema=False, dependencies=SUBSCRIBER_PAGES)
 

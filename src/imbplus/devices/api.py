@@ -24,6 +24,7 @@ from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Purpose
 from imbplus.telemetry.auth import DeviceAuth, device_actor
 from imbplus.telemetry.service import ingestor_for
+from imbplus.web import audiences
 from imbplus.web.deps import ApiContext, Db, get_runtime
 from imbplus.web.guards import STAFF_API, Audience
 from imbplus.web.responses import API_ERRORS
@@ -45,6 +46,7 @@ def box_context(request: Request, session: Db) -> Context:
     )
 
 
+audiences.register(box_context, "box")
 BoxContext = Annotated[Context, Depends(box_context)]
 DEVICE: Audience = (Depends(box_context),)
 box = APIRouter(

@@ -11,14 +11,6 @@ from pydantic import ValidationError
 
 from imbplus.devices import service
 from imbplus.devices.schemas import StbCredentialsSet, StbCredentialsStatus
-from imbplus.portal.deps import (
-    SUBSCRIBER_API,
-    SUBSCRIBER_PAGES,
-    ApiCustomer,
-    Customer,
-    PortalUser,
-    context_for,
-)
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Purpose
 from imbplus.shipping import service as shipping
@@ -27,6 +19,14 @@ from imbplus.web.deps import Db
 from imbplus.web.errors import validation_problems
 from imbplus.web.pages import render
 from imbplus.web.responses import API_ERRORS
+from imbplus.web.subscribers import (
+    SUBSCRIBER_API,
+    SUBSCRIBER_PAGES,
+    ApiCustomer,
+    Customer,
+    PortalUser,
+    context_for,
+)
 
 pages = APIRouter(prefix="/portal", include_in_schema=False, dependencies=SUBSCRIBER_PAGES)
 api = APIRouter(

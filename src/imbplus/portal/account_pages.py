@@ -13,7 +13,6 @@ from imbplus.bounds import Flag
 from imbplus.customers import service as customers
 from imbplus.customers.schemas import AddressPatch, CustomerRead, CustomerUpdate
 from imbplus.portal import access_log, email_change, service
-from imbplus.portal.deps import SUBSCRIBER_PAGES, Customer, PortalContext, PortalUser, context_for
 from imbplus.portal.forms import (
     SecretText,
     Text,
@@ -29,6 +28,13 @@ from imbplus.web import i18n
 from imbplus.web.deps import Db
 from imbplus.web.pages import render
 from imbplus.web.problems import WRONG_PASSWORD
+from imbplus.web.subscribers import (
+    SUBSCRIBER_PAGES,
+    Customer,
+    PortalContext,
+    PortalUser,
+    context_for,
+)
 
 router = APIRouter(prefix="/portal", include_in_schema=False, dependencies=SUBSCRIBER_PAGES)
 DETAILS = ("name", "phone", "street", "postal_code", "city")

@@ -16,12 +16,12 @@ from imbplus.portal import (
     signup,
     signup_pages,
 )
-from imbplus.portal.deps import SUBSCRIBER_PAGES, Customer, PortalContext
 from imbplus.surveys import invitations
 from imbplus.web import i18n
 from imbplus.web.deps import Db, get_runtime
 from imbplus.web.guards import PRE_LOGIN_FORMS
 from imbplus.web.pages import PRE_CSRF_COOKIE, pre_login_csrf, render, set_cookie
+from imbplus.web.subscribers import SUBSCRIBER_PAGES, Customer, PortalContext
 
 sign_in = APIRouter(prefix="/portal", include_in_schema=False, dependencies=PRE_LOGIN_FORMS)
 pages = APIRouter(prefix="/portal", include_in_schema=False, dependencies=SUBSCRIBER_PAGES)

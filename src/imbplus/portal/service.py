@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -97,3 +98,12 @@ def login(rt: Runtime, session: Session, email: str, password: str, address: str
 
 def has_account(session: Session, customer_id: str) -> bool:
     return session.get(CustomerAccount, customer_id) is not None
+
+
+def account_opened(session: Session, customer_id: str) -> datetime | None:
+    """When the subscriber's active account was opened; None when there is none (a closed
+    account's session serves nothing)."""
+    account = session.get(CustomerAccount, customer_id)
+    if account is None or not account.active:
+        return None
+    return account.created_at

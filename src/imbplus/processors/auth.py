@@ -31,6 +31,7 @@ from imbplus.privacy.catalog import ActorKind, Category, Purpose
 from imbplus.processors import credentials, service
 from imbplus.processors.models import Processor, ProcessorCredential
 from imbplus.runtime import Runtime
+from imbplus.web import audiences
 from imbplus.web.deps import Db, get_runtime
 
 MAX_ENTRIES = 100_000
@@ -165,5 +166,6 @@ def processor_caller(
     return cache_for(request.app.state, get_runtime(request)).authenticate(session, token)
 
 
+audiences.register(processor_caller, "processor")
 ProcessorCaller = Annotated[Caller, Depends(processor_caller)]
 PROCESSOR_API = (Depends(processor_caller),)

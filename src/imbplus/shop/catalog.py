@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from imbplus.billing.money import VAT_STANDARD_BP
 from imbplus.clock import clock
 from imbplus.errors import ValidationFailed
+from imbplus.money import VAT_STANDARD_BP
 from imbplus.shop.models import Product
 from imbplus.shop.schemas import ProductRead
 

@@ -14,7 +14,6 @@ from pydantic import ValidationError
 from imbplus.billing import cards, credit, documents, invoices
 from imbplus.bounds import Flag
 from imbplus.errors import DomainError
-from imbplus.portal.deps import SUBSCRIBER_PAGES, Customer, PortalContext
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Purpose
 from imbplus.runtime import rollback_keeping_evidence
@@ -25,6 +24,7 @@ from imbplus.web import i18n, problems
 from imbplus.web.errors import validation_problems
 from imbplus.web.pages import render
 from imbplus.web.responses import pdf_file
+from imbplus.web.subscribers import SUBSCRIBER_PAGES, Customer, PortalContext
 
 router = APIRouter(prefix="/portal", include_in_schema=False, dependencies=SUBSCRIBER_PAGES)
 Short = Annotated[str, Form(max_length=100)]

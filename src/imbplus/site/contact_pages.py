@@ -11,7 +11,6 @@ from fastapi.responses import RedirectResponse, Response
 from imbplus.bounds import Flag
 from imbplus.clock import clock
 from imbplus.errors import ValidationFailed
-from imbplus.portal.deps import optional_portal_user
 from imbplus.privacy.access import Actor, Context
 from imbplus.privacy.catalog import Purpose
 from imbplus.site import feedback, forms, inquiries
@@ -21,6 +20,7 @@ from imbplus.web import i18n
 from imbplus.web.deps import Db, get_runtime
 from imbplus.web.guards import PUBLIC
 from imbplus.web.pages import render
+from imbplus.web.subscribers import optional_portal_user
 
 router = APIRouter(include_in_schema=False, dependencies=PUBLIC)
 # Generous limits here; the schemas say precisely what is accepted and the form is shown

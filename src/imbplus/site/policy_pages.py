@@ -9,7 +9,6 @@ from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
 from imbplus.bounds import RowId
-from imbplus.portal.deps import SUBSCRIBER_PAGES, Customer
 from imbplus.site import notice as art13
 from imbplus.site import notices, policy
 from imbplus.site.pages import Counted
@@ -17,6 +16,7 @@ from imbplus.web import i18n
 from imbplus.web.deps import Db, get_runtime
 from imbplus.web.guards import PUBLIC
 from imbplus.web.pages import render
+from imbplus.web.subscribers import SUBSCRIBER_PAGES, Customer
 
 pages = APIRouter(include_in_schema=False, dependencies=PUBLIC)
 notice = APIRouter(prefix="/portal", include_in_schema=False, dependencies=SUBSCRIBER_PAGES)

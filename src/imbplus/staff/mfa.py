@@ -59,6 +59,15 @@ def missing(gate: Gate, staff: Staff) -> bool:
     return not staff.totp_enabled and required(gate, staff.role_names)
 
 
+def console_member(session: Session, gate: Gate, staff_id: int) -> Staff | None:
+    """The staff member a signed-in console session names, or None when the account is gone,
+    disabled, or lacks the second factor its roles need (P12): no console for them."""
+    staff = session.get(Staff, staff_id)
+    if staff is None or not staff.active or missing(gate, staff):
+        return None
+    return staff
+
+
 # -- secrets -----------------------------------------------------------------------------
 def _seal(rt: Platform, session: Session, staff: Staff, column: str, secret: str) -> bytes:
     key_id = rt.keyring.system_key(session, SCOPE_SYSTEM)

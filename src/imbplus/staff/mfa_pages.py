@@ -20,6 +20,7 @@ from imbplus.privacy.access import Actor, Context
 from imbplus.privacy.catalog import Purpose
 from imbplus.staff import mfa
 from imbplus.staff.models import Staff
+from imbplus.web import audiences
 from imbplus.web.clientip import client_address
 from imbplus.web.deps import Db, get_runtime
 from imbplus.web.guards import STAFF_PAGES, Audience, CsrfField
@@ -50,6 +51,7 @@ def enrolling(request: Request, session: Db) -> Enrolling:
     return Enrolling(staff, row)
 
 
+audiences.register(enrolling, "staff")  # a staff member half signed in, enrolling a 2nd factor
 PendingEnrolment = Annotated[Enrolling, Depends(enrolling)]
 
 
@@ -99,10 +101,17 @@ def enrol(request: Request, session: Db, who: PendingEnrolment, code: Field64) -
     return response
 
 
+def _staff(user: User) -> Staff:
+    """The console user's own account row (the framework knows it as a `StaffMember`)."""
+    if not isinstance(user.staff, Staff):
+        raise TypeError("a console user is a staff account")
+    return user.staff
+
+
 def _account(
     request: Request, session: Db, user: User, status: int = 200, **extra: object
 ) -> Response:
-    left = mfa.recovery_codes_left(session, user.staff)
+    left = mfa.recovery_codes_left(session, _staff(user))
     values: dict[str, object] = {"enrol": None, "codes": None, "message": None, **extra}
     return render(request, "console/account.html", status, user=user, codes_left=left, **values)
 
@@ -114,15 +123,15 @@ def account(request: Request, session: Db, user: User) -> Response:
 
 @router.post("/account/totp")
 def totp_begin(request: Request, session: Db, user: User) -> Response:
-    enrol = mfa.begin(get_runtime(request), session, user.staff, fresh=True)
+    enrol = mfa.begin(get_runtime(request), session, _staff(user), fresh=True)
     return _account(request, session, user, enrol=enrol)
 
 
 @router.post("/account/totp/confirm")
 def totp_confirm(request: Request, session: Db, user: User, code: Field64) -> Response:
-    ctx = _security(request, session, user.staff)
-    codes = mfa.confirm(ctx, user.staff, code, client_address(request))
+    ctx = _security(request, session, _staff(user))
+    codes = mfa.confirm(ctx, _staff(user), code, client_address(request))
     if codes is None:
-        enrol = mfa.begin(get_runtime(request), session, user.staff)
+        enrol = mfa.begin(get_runtime(request), session, _staff(user))
         return _account(request, session, user, 422, enrol=enrol, message=WRONG_CODE)
     return _account(request, session, user, codes=codes, message="console.totp.on")

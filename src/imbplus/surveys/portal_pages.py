@@ -14,7 +14,6 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from imbplus.errors import AccessDenied, Conflict, ValidationFailed
-from imbplus.portal.deps import Customer, context_for, portal_form_csrf, portal_user
 from imbplus.portal.forms import redirect, render_with_csrf
 from imbplus.privacy.access import Actor, Context
 from imbplus.privacy.catalog import Purpose
@@ -26,6 +25,7 @@ from imbplus.web import i18n
 from imbplus.web.deps import Db, get_runtime
 from imbplus.web.guards import pre_login_form_csrf, public
 from imbplus.web.pages import render
+from imbplus.web.subscribers import Customer, context_for, portal_form_csrf, portal_user
 
 
 async def survey_form(request: Request) -> FormData:

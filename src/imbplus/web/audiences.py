@@ -19,25 +19,29 @@ from starlette.routing import Mount, Route
 Key = tuple[str, str]  # (method, path)
 
 
+_REGISTERED: dict[Callable[..., Any], str] = {}
+
+
+def register(call: Callable[..., Any], audience: str) -> None:
+    """Name the audience of a domain's own caller dependency (the box token of
+    `devices.api`, a staff member half signed in enrolling a second factor)."""
+    _REGISTERED[call] = audience
+
+
 def _known() -> dict[Callable[..., Any], str]:
-    # imported here: the domains' dependencies import the web layer
-    from imbplus.devices.api import box_context
-    from imbplus.portal.deps import portal_api_user, portal_user
-    from imbplus.processors.auth import processor_caller
-    from imbplus.staff.mfa_pages import enrolling
+    # imported here: the guards' modules import the framework pieces this one is beside
     from imbplus.web.deps import api_actor
     from imbplus.web.guards import public
     from imbplus.web.pages import console_user
+    from imbplus.web.subscribers import portal_api_user, portal_user
 
     return {
         console_user: "staff",
         api_actor: "staff",
-        enrolling: "staff",  # a staff member half signed in, enrolling a second factor
         portal_user: "subscriber",
         portal_api_user: "subscriber",
-        box_context: "box",
-        processor_caller: "processor",
         public: "public",
+        **_REGISTERED,
     }
 
 

@@ -13,7 +13,7 @@ from imbplus.errors import Unauthenticated
 from imbplus.privacy.access import Actor, Context
 from imbplus.privacy.catalog import parse_purpose
 from imbplus.runtime import Runtime
-from imbplus.staff import service as staff_service
+from imbplus.web import principals
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -43,7 +43,7 @@ def api_actor(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthenticated("an API token is required (Authorization: Bearer ...)")
     gate = get_runtime(request).gate
-    return staff_service.actor_for_token(session, credentials.credentials, gate)
+    return principals.of(request).staff_for_token(session, credentials.credentials, gate)
 
 
 def api_context(

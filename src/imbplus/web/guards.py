@@ -1,7 +1,7 @@
 """Who may call a route, declared once on its router: closed unless marked public.
 
 Every router states at construction whose requests it serves, with one of the lists below,
-`portal.deps.SUBSCRIBER_PAGES` / `SUBSCRIBER_API` or the box token of `devices.api`. A route
+`web.subscribers.SUBSCRIBER_PAGES` / `SUBSCRIBER_API` or the box token of `devices.api`. A route
 added to a router is as closed as the router. Routers of HTML pages also verify the
 anti-forgery token of every unsafe request (POST, PUT, PATCH, DELETE) before the handler or
 its parameters are looked at. Handlers still name the typed caller they need (`User`,

@@ -190,7 +190,7 @@ def _lang_of_path(path: str) -> str | None:
 
 def template_helpers(scope: Scope) -> dict[str, Any]:
     """`lang`, `_`, `_n`, `url`, formats and form-problem texts for every template."""
-    from imbplus.billing.money import format_money
+    from imbplus.money import format_money
     from imbplus.web import problems
 
     lang = lang_of(scope)

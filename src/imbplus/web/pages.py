@@ -18,10 +18,9 @@ from imbplus.auth.models import WebSession
 from imbplus.errors import AccessDenied, DomainError
 from imbplus.privacy.access import Actor, Context
 from imbplus.privacy.catalog import Purpose
-from imbplus.staff import mfa
-from imbplus.staff.models import Staff
-from imbplus.web import cookies, i18n, menu
+from imbplus.web import cookies, i18n, menu, principals
 from imbplus.web.deps import Db, get_runtime
+from imbplus.web.principals import StaffMember
 
 PRE_CSRF_COOKIE = cookies.CSRF
 
@@ -87,7 +86,7 @@ def delete_cookie(request: Request, response: Response, name: str) -> None:
 
 @dataclass
 class ConsoleUser:
-    staff: Staff
+    staff: StaffMember
     web_session: WebSession
     actor: Actor
 
@@ -103,9 +102,10 @@ def console_user(request: Request, session: Db) -> ConsoleUser:
     )
     if row is None or row.mfa_pending:
         raise LoginRequired
-    staff = session.get(Staff, int(row.principal_id))
-    if staff is None or not staff.active or mfa.missing(rt.gate, staff):
-        raise LoginRequired  # no console without the second factor its roles need (P12)
+    # an inactive account, or one without the second factor its roles need (P12): no console
+    staff = principals.of(request).console_staff(session, rt.gate, int(row.principal_id))
+    if staff is None:
+        raise LoginRequired
     return ConsoleUser(staff, row, Actor.staff(staff.id, staff.role_names))
 
 

@@ -1,4 +1,6 @@
-"""Who is logged in to the portal, and the Context for their own data."""
+"""Who is logged in to the portal, and the Context for their own data (the subscriber's
+session, shared by every domain's portal pages; the accounts are looked up through
+`web.principals`)."""
 
 from __future__ import annotations
 
@@ -12,15 +14,13 @@ from fastapi.responses import RedirectResponse, Response
 from imbplus.auth import sessions
 from imbplus.auth.models import WebSession
 from imbplus.errors import Unauthenticated
-from imbplus.portal.models import CustomerAccount
 from imbplus.privacy.access import Actor, Context
 from imbplus.privacy.catalog import Purpose
-from imbplus.site import notices
-from imbplus.site.notices import PolicyNoticeView
-from imbplus.web import i18n
+from imbplus.web import i18n, principals
 from imbplus.web.deps import Db, get_runtime
 from imbplus.web.guards import Audience, CsrfField, is_unsafe
 from imbplus.web.pages import CsrfFailed, check_csrf
+from imbplus.web.principals import PolicyNotice
 
 
 class PortalLoginRequired(Exception):
@@ -32,7 +32,7 @@ class PortalUser:
     customer_id: str
     web_session: WebSession
     # a new privacy-policy version the subscriber has not acknowledged yet (P22)
-    policy_notice: PolicyNoticeView | None = None
+    policy_notice: PolicyNotice | None = None
 
     @property
     def actor(self) -> Actor:
@@ -47,16 +47,12 @@ def optional_portal_user(request: Request, session: Db) -> PortalUser | None:
     )
     if row is None:
         return None
-    account = session.get(CustomerAccount, row.principal_id)
-    if account is None or not account.active:
+    found = principals.of(request)
+    opened = found.account_opened(session, row.principal_id)
+    if opened is None:
         return None
-    notice = notices.pending_for(
-        session,
-        rt.settings.site_id,
-        i18n.lang_of(request.scope),
-        row.principal_id,
-        since=account.created_at,
-    )
+    lang = i18n.lang_of(request.scope)
+    notice = found.policy_notice(session, rt.settings.site_id, lang, row.principal_id, opened)
     return PortalUser(row.principal_id, row, notice)
 
 
