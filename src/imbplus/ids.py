@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+# the pattern of an id in a path or a form field (pydantic `pattern=UUID`)
+UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+_UUID = re.compile(UUID)
 
 
 def is_uuid(value: str) -> bool:

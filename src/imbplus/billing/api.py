@@ -15,7 +15,7 @@ from imbplus.billing.schemas import (
     InvoiceRead,
     InvoiceSummary,
 )
-from imbplus.shop.schemas import UUID
+from imbplus.ids import UUID
 from imbplus.web.deps import ApiContext
 from imbplus.web.guards import STAFF_API
 from imbplus.web.responses import API_ERRORS, pdf_file, pdf_response

@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
+from imbplus.ids import UUID
 from imbplus.privacy import disclosure
 from imbplus.processors import service
-from imbplus.shop.schemas import UUID
 from imbplus.web.deps import ApiContext
 from imbplus.web.guards import STAFF_API
 from imbplus.web.responses import API_ERRORS

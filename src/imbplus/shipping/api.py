@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from imbplus.ids import UUID
 from imbplus.shipping import amendments, service
 from imbplus.shipping.schemas import (
     AmendmentCreate,
@@ -17,7 +18,6 @@ from imbplus.shipping.schemas import (
     Status,
     StatusChange,
 )
-from imbplus.shop.schemas import UUID
 from imbplus.web.deps import ApiContext
 from imbplus.web.guards import STAFF_API
 from imbplus.web.responses import API_ERRORS, pdf_file, pdf_response

@@ -6,8 +6,9 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Response
 
+from imbplus.ids import UUID
 from imbplus.shop import catalog, orders
-from imbplus.shop.schemas import UUID, OrderCreate, OrderRead, ProductRead
+from imbplus.shop.schemas import OrderCreate, OrderRead, ProductRead
 from imbplus.web.deps import ApiContext, Db
 from imbplus.web.guards import PUBLIC, STAFF_API
 from imbplus.web.responses import API_ERRORS, PAYMENT_ERRORS

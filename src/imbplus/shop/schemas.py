@@ -10,9 +10,9 @@ from imbplus.billing.periods import next_month_start
 from imbplus.billing.schemas import CardIn
 from imbplus.clock import local_day
 from imbplus.customers.schemas import STRICT
+from imbplus.ids import UUID
 from imbplus.shipping.schemas import Recipient
 
-UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 PRODUCT_ID = r"^[a-z0-9][a-z0-9-]{0,63}$"
 
 
