@@ -113,8 +113,8 @@ def _add_middleware(app: FastAPI, rt: Runtime, request_log: RequestLogWriter) ->
 
 def app_from_env() -> FastAPI:
     """Entry point for `uvicorn --factory` (used by `imbplus serve --workers N`)."""
+    from imbplus.adapters import sandboxes
     from imbplus.bootstrap import ensure_ready
-    from imbplus.processors.selection import sandboxes
 
     settings = load_settings()
     found = [] if settings.allow_sandbox else sandboxes(settings)

@@ -66,7 +66,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     ("compliance", ("compliance",)),
-    ("assembly", ("domains", "models", "bootstrap", "app", "demo", "cli", "__main__")),
+    ("assembly", ("domains", "models", "adapters", "bootstrap", "app", "demo", "cli", "__main__")),
 )
 LAYER_OF = {package: i for i, (_name, packages) in enumerate(LAYERS) for package in packages}
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import typer
 
+from imbplus.adapters import adapter_registries, sandboxes
 from imbplus.cli.common import ready_runtime
 from imbplus.processors.adapters import SANDBOX_NAME, Registry
-from imbplus.processors.selection import adapter_registries, sandboxes
 from imbplus.settings import Settings, load_settings
 
 
