@@ -7,11 +7,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from imbplus.billing import cards, credit, documents, invoices, retention
+from imbplus.billing import cards, credit, documents, invoices
 from imbplus.billing.schemas import (
     CardRead,
     CreditDecision,
-    ErasureAnswer,
     InvoiceRead,
     InvoiceSummary,
 )
@@ -71,9 +70,3 @@ def remove_card(ctx: ApiContext, card_id: str) -> CardRead:
 def credit_decision(ctx: ApiContext, customer_id: str) -> CreditDecision:
     """Postpaid eligibility with its reasons (purpose `credit`)."""
     return credit.decide(ctx, customer_id)
-
-
-@router.get("/customers/{customer_id}/erasure-preview")
-def erasure_preview(ctx: ApiContext, customer_id: str) -> ErasureAnswer:
-    """What an erasure would destroy and what the law makes us keep, until when."""
-    return retention.erasure_answer(ctx, customer_id)

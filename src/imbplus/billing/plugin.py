@@ -19,16 +19,9 @@ def _tables() -> object:
 
 
 def _routers() -> Sequence[APIRouter]:
-    from imbplus.billing import api, pages
+    from imbplus.billing import api
 
-    return [api.router, pages.router]
-
-
-def _erasure() -> object:
-    """Its erasure hook (B01)."""
-    from imbplus.billing import erasure
-
-    return erasure
+    return [api.router]
 
 
 def _retention() -> object:
@@ -42,6 +35,5 @@ DOMAIN = Domain(
     "billing",
     tables=_tables,
     routers=_routers,
-    erasure=_erasure,
     retention=_retention,
 )

@@ -1,12 +1,19 @@
 """What an erasure request would keep, and why (B01, P13): the same answer the erasure
-itself gives (`billing.erasure`), before anything is done."""
+itself gives (`shop.erasure`), before anything is done."""
 
 from __future__ import annotations
 
-from imbplus.billing import erasure
+from fastapi import APIRouter
+
 from imbplus.billing.schemas import ErasureAnswer, KeptRecord
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Action, Category
+from imbplus.shop import erasure
+from imbplus.web.deps import ApiContext
+from imbplus.web.guards import STAFF_API
+from imbplus.web.responses import API_ERRORS
+
+router = APIRouter(prefix="/api/v1", tags=["billing"], responses=API_ERRORS, dependencies=STAFF_API)
 
 
 def erasure_answer(ctx: Context, customer_id: str) -> ErasureAnswer:
@@ -24,3 +31,9 @@ def erasure_answer(ctx: Context, customer_id: str) -> ErasureAnswer:
             for k in erasure.kept(ctx, customer_id)
         ],
     )
+
+
+@router.get("/customers/{customer_id}/erasure-preview")
+def erasure_preview(ctx: ApiContext, customer_id: str) -> ErasureAnswer:
+    """What an erasure would destroy and what the law makes us keep, until when."""
+    return erasure_answer(ctx, customer_id)

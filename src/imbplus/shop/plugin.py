@@ -19,9 +19,16 @@ def _tables() -> object:
 
 
 def _routers() -> Sequence[APIRouter]:
-    from imbplus.shop import api, portal
+    from imbplus.shop import api, console_pages, erasure_preview, portal
 
-    return [api.router, portal.router]
+    return [api.router, portal.router, console_pages.router, erasure_preview.router]
+
+
+def _erasure() -> object:
+    """Its erasure hook (B01): saved cards, subscriptions and shipments of what was bought."""
+    from imbplus.shop import erasure
+
+    return erasure
 
 
 def _exports() -> object:
@@ -35,5 +42,6 @@ DOMAIN = Domain(
     "shop",
     tables=_tables,
     routers=_routers,
+    erasure=_erasure,
     exports=_exports,
 )
