@@ -22,7 +22,6 @@ from tests.support.smtp import SmtpServer
 
 from benchmarks.common import save, scratch_runtime
 from imbplus.billing import documents, invoices
-from imbplus.billing import run as billing_run
 from imbplus.billing.models import Invoice
 from imbplus.clock import clock
 from imbplus.customers import service as customers
@@ -36,7 +35,7 @@ from imbplus.processors import service as processors
 from imbplus.runtime import Runtime
 from imbplus.shipping import service as shipping
 from imbplus.shipping.models import Shipment
-from imbplus.shop import catalog, orders
+from imbplus.shop import billing_run, catalog, orders
 from imbplus.shop.schemas import OrderCreate
 
 

@@ -11,7 +11,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from imbplus.billing import credit, invoices
-from imbplus.billing import run as billing_run
 from imbplus.billing.invoices import LineSpec
 from imbplus.billing.models import Card, Invoice, Payment
 from imbplus.billing.schemas import Buyer
@@ -21,6 +20,7 @@ from imbplus.privacy.access import Actor, Context
 from imbplus.privacy.catalog import Purpose
 from imbplus.privacy.models import DataKeyVersion
 from imbplus.runtime import Runtime
+from imbplus.shop import billing_run
 from imbplus.shop.models import Subscription
 from tests.support.factories import api_headers, make_customer, make_staff
 from tests.support.shop import card, place_order, setup_shop

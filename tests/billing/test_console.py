@@ -189,8 +189,8 @@ def test_a_refused_phone_order_leaves_nothing_and_echoes_no_card(
 def test_billing_staff_charge_an_unpaid_invoice_now(client: TestClient, rt: Runtime) -> None:
     from datetime import UTC, datetime
 
-    from imbplus.billing import run as billing_run
     from imbplus.clock import clock
+    from imbplus.shop import billing_run
     from tests.support.shop import card
 
     clock.freeze(datetime(2026, 11, 10, 9, 0, tzinfo=UTC))

@@ -15,14 +15,13 @@ from pydantic import ValidationError
 from pypdf import PdfReader
 
 from imbplus.billing import documents
-from imbplus.billing import run as billing_run
 from imbplus.billing.schemas import Buyer
 from imbplus.clock import clock
 from imbplus.privacy.catalog import Purpose
 from imbplus.runtime import Runtime
 from imbplus.seller import nip_label, nip_valid
 from imbplus.settings import Settings
-from imbplus.shop import catalog
+from imbplus.shop import billing_run, catalog
 from tests.portal.test_pages import portal_login
 from tests.support.factories import make_subscriber
 from tests.support.shop import card, place_order, setup_shop

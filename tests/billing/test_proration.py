@@ -10,11 +10,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from imbplus.billing import invoices
-from imbplus.billing import run as billing_run
 from imbplus.billing.periods import first_period, pl_span, prorate, whole_month
 from imbplus.billing.schemas import InvoiceRead
 from imbplus.clock import clock
 from imbplus.runtime import Runtime
+from imbplus.shop import billing_run
 from tests.portal.test_pages import portal_login
 from tests.support.factories import make_customer, make_subscriber
 from tests.support.shop import customer_ctx, place_order, setup_shop

@@ -14,13 +14,13 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
-from imbplus.billing import run as billing_run
 from imbplus.clock import clock
 from imbplus.notify import worker
 from imbplus.notify.sandbox import SandboxSms
 from imbplus.notify.senders import SmtpSender
 from imbplus.runtime import Runtime
 from imbplus.settings import Settings
+from imbplus.shop import billing_run
 from tests.support.factories import PASSWORD, api_headers, make_staff, make_subscriber
 from tests.support.live import serve
 from tests.support.shop import setup_shop

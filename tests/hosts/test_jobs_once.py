@@ -15,7 +15,6 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select
 
-from imbplus.billing import run as billing_run
 from imbplus.clock import clock
 from imbplus.compliance import retention
 from imbplus.compliance.retention_models import DeletionReceipt
@@ -24,6 +23,7 @@ from imbplus.notify.sandbox import SandboxSms
 from imbplus.privacy.disclosure import Disclosure
 from imbplus.runtime import LeaseTaken, Runtime
 from imbplus.settings import Settings
+from imbplus.shop import billing_run
 from imbplus.telemetry import maintenance
 from imbplus.telemetry.generator import day_events, synthetic_fleet
 from imbplus.telemetry.store import Store

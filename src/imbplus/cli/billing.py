@@ -4,11 +4,11 @@ import typer
 from rich.table import Table
 
 from imbplus.billing import payments
-from imbplus.billing import run as billing_run
 from imbplus.cli.common import console, once_over_all_hosts, ready_runtime
 from imbplus.cli.common_progress import progress_bar
 from imbplus.clock import clock
 from imbplus.runtime import Runtime
+from imbplus.shop import billing_run
 
 app = typer.Typer(
     help="Monthly billing and charge retries (P03 billing, P20).", no_args_is_help=True

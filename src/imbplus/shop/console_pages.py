@@ -16,7 +16,6 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from imbplus.billing import cards, credit, documents, invoices
-from imbplus.billing import run as billing_run
 from imbplus.bounds import Flag
 from imbplus.customers import sections
 from imbplus.customers import service as customers
@@ -24,7 +23,7 @@ from imbplus.errors import DomainError
 from imbplus.money import pln
 from imbplus.privacy.catalog import Category, Purpose
 from imbplus.runtime import rollback_keeping_evidence
-from imbplus.shop import catalog, orders, reading
+from imbplus.shop import billing_run, catalog, orders, reading
 from imbplus.shop.forms import OrderFields
 from imbplus.shop.schemas import OrderCreate
 from imbplus.web import menu
