@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from imbplus.billing.cardcheck import CheckedCard
 from imbplus.billing.models import Card
@@ -122,3 +123,10 @@ def forget_all(ctx: Context, customer_id: str) -> int:
         row.pan_ct = row.expiry_ct = row.token_ct = None
     ctx.session.flush()
     return len(rows)
+
+
+def stored_numbers(session: Session, limit: int = 500) -> list[bytes]:
+    """A sample of saved card numbers as stored (ciphertext), for the live check that none is
+    plain text (P20); nothing is decrypted."""
+    stmt = select(Card.pan_ct).where(Card.pan_ct.is_not(None)).limit(limit)
+    return [blob for blob in session.execute(stmt).scalars() if blob is not None]

@@ -8,7 +8,7 @@ import re
 from pypdf import PdfReader
 from sqlalchemy import func, inspect, select, text
 
-from imbplus.billing.models import Card
+from imbplus.billing import cards
 from imbplus.clock import clock
 from imbplus.privacy.checks import Outcome, not_exercised, register
 from imbplus.processors.models import Processor
@@ -110,9 +110,7 @@ def card_storage(rt: Runtime) -> Outcome:
         ]
     cvv_columns = [c for c in columns if re.search(r"(^|_)(cvv2?|cvc2?|cid|security_code)(_|$)", c)]
     with rt.sessions() as s:
-        blobs = list(
-            s.execute(select(Card.pan_ct).where(Card.pan_ct.is_not(None)).limit(500)).scalars()
-        )
+        blobs = cards.stored_numbers(s)
     plain = [b for b in blobs if re.search(rb"[0-9]{12,19}", b or b"")]
     figures = {
         "cvv_columns": len(cvv_columns),
