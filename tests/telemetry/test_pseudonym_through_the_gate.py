@@ -8,12 +8,12 @@ from sqlalchemy import select
 
 from imbplus.devices import pseudonyms
 from imbplus.devices.models import Device
+from imbplus.devices.tokens import TokenCache
 from imbplus.errors import AccessDenied
 from imbplus.privacy.access import Actor, Context
 from imbplus.privacy.catalog import Purpose
 from imbplus.privacy.models import AuditRecord
 from imbplus.runtime import Runtime
-from imbplus.telemetry.auth import TokenCache
 from tests.support.factories import make_customer, make_device
 from tests.support.stored import watch_decryptions
 

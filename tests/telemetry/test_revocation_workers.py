@@ -56,7 +56,7 @@ def test_a_token_loaded_while_the_cache_is_cleared_is_not_kept(
 ) -> None:
     """A look-up that began before a revocation and ends after the cache was cleared must
     not put its (stale) answer back for the whole cache period."""
-    from imbplus.telemetry.auth import TokenCache
+    from imbplus.devices.tokens import TokenCache
 
     device, token = make_device(rt, make_customer(rt).id)
     cache = TokenCache(rt)

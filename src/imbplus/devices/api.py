@@ -20,10 +20,9 @@ from imbplus.devices.schemas import (
     Status,
     TokenIssued,
 )
+from imbplus.devices.tokens import DeviceAuth, cache_for, device_actor
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Purpose
-from imbplus.telemetry.auth import DeviceAuth, device_actor
-from imbplus.telemetry.service import ingestor_for
 from imbplus.web import audiences
 from imbplus.web.deps import ApiContext, Db, get_runtime
 from imbplus.web.guards import STAFF_API, Audience
@@ -34,7 +33,7 @@ def box_context(request: Request, session: Db) -> Context:
     """The box itself, authenticated by its telemetry token."""
     rt = get_runtime(request)
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    auth: DeviceAuth = ingestor_for(request.app.state, rt).tokens.authenticate(
+    auth: DeviceAuth = cache_for(request.app.state, rt).authenticate(
         token.strip() if scheme.lower() == "bearer" else None
     )
     return Context(

@@ -19,9 +19,9 @@ def _tables() -> object:
 
 
 def _routers() -> Sequence[APIRouter]:
-    from imbplus.devices import api, pages, portal
+    from imbplus.devices import api, portal
 
-    return [api.router, portal.api, pages.router, portal.pages]
+    return [api.router, portal.api, portal.pages]
 
 
 def _erasure() -> object:
@@ -45,13 +45,6 @@ def _retention() -> object:
     return retention
 
 
-def _evidence() -> object:
-    """Its evidence checks (B04)."""
-    from imbplus.devices import evidence
-
-    return evidence
-
-
 def _reminders() -> object:
     """Its portal reminders."""
     from imbplus.devices import reminders
@@ -66,6 +59,5 @@ DOMAIN = Domain(
     erasure=_erasure,
     exports=_exports,
     retention=_retention,
-    evidence=_evidence,
     reminders=_reminders,
 )

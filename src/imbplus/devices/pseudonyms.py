@@ -4,7 +4,7 @@ Each assignment period has its own random secret, sealed under the customer's ke
 erasing the customer unlinks every stored event; a box that belongs to nobody uses a
 secret derived from the system key. A period's secret is personal data (stb_activity): it
 comes out through the gate only, audited against the customer, whoever asks: the box on
-the ingest path (once per period and worker, `telemetry.auth`), the seeder for a whole
+the ingest path (once per period and worker, `devices.tokens`), the seeder for a whole
 fleet at once, staff linking a box to its activity.
 """
 

@@ -351,10 +351,10 @@ def _revoke(ctx: Context, row: Device) -> int:
 def forget_tokens(ctx: Context, device_id: str) -> None:
     """Every worker's token cache drops the box: this one now, the others (and other hosts)
     within `telemetry_revocation_poll_s` of the commit."""
-    from imbplus.telemetry import auth as telemetry_auth
+    from imbplus.devices import tokens
 
     generations.bump(ctx.session, generations.DEVICE_TOKENS)
-    telemetry_auth.forget_device(device_id)
+    tokens.forget_device(device_id)
 
 
 # -- pseudonyms (see pseudonyms.py) ---------------------------------------------------------

@@ -57,6 +57,16 @@ def device_actor(device_id: str) -> Actor:
 _caches: weakref.WeakSet[TokenCache] = weakref.WeakSet()
 
 
+def cache_for(holder: object, rt: Runtime) -> TokenCache:
+    """The process's token cache, kept on `holder` (the app state, a CLI object): the box's
+    own routes and the ingest path (`telemetry.service`) share it."""
+    found = getattr(holder, "device_tokens", None)
+    if found is None:
+        found = TokenCache(rt)
+        setattr(holder, "device_tokens", found)  # noqa: B010
+    return found
+
+
 def forget_device(device_id: str) -> None:
     """Drop a box from every token cache of this process (revocation, status, erasure)."""
     for cache in list(_caches):

@@ -12,9 +12,9 @@ if TYPE_CHECKING:
 
 
 def _routers() -> Sequence[APIRouter]:
-    from imbplus.telemetry import api, pages
+    from imbplus.telemetry import api, device_pages, pages
 
-    return [api.router, pages.router]
+    return [api.router, device_pages.router, pages.router]
 
 
 def _retention() -> object:
@@ -24,8 +24,16 @@ def _retention() -> object:
     return retention
 
 
+def _evidence() -> object:
+    """Its evidence checks (B04): the boxes and their activity store."""
+    from imbplus.telemetry import device_evidence
+
+    return device_evidence
+
+
 DOMAIN = Domain(
     "telemetry",
     routers=_routers,
     retention=_retention,
+    evidence=_evidence,
 )

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
+from imbplus.devices.tokens import RateLimiter, TokenCache, cache_for
 from imbplus.runtime import Runtime
-from imbplus.telemetry.auth import RateLimiter, TokenCache
 from imbplus.telemetry.ingest import Limits, Stamp, ingest_body
 from imbplus.telemetry.store import Store
 
@@ -24,12 +24,12 @@ class IngestAnswer(BaseModel):
 class Ingestor:
     """One per process: token cache, rate limiter and the store."""
 
-    def __init__(self, rt: Runtime) -> None:
+    def __init__(self, rt: Runtime, tokens: TokenCache | None = None) -> None:
         s = rt.settings
         self.rt = rt
         self.store = Store(s.telemetry_root)
         self.store.recover()
-        self.tokens = TokenCache(rt)
+        self.tokens = tokens if tokens is not None else TokenCache(rt)
         self.limiter = limiter_for(rt)
         self.limits = Limits(
             max_events=s.telemetry_max_events,
@@ -75,6 +75,6 @@ def ingestor_for(holder: object, rt: Runtime) -> Ingestor:
     """The process's ingestor, kept on `holder` (the app state, a CLI object)."""
     found = getattr(holder, "telemetry_ingestor", None)
     if found is None:
-        found = Ingestor(rt)
+        found = Ingestor(rt, cache_for(holder, rt))
         setattr(holder, "telemetry_ingestor", found)  # noqa: B010
     return found

@@ -17,8 +17,8 @@ from typing import Any
 
 import redis
 
+from imbplus.devices.tokens import RateLimiter
 from imbplus.errors import RateLimited
-from imbplus.telemetry.auth import RateLimiter
 
 log = logging.getLogger("imbplus.telemetry")
 PREFIX = "imbplus:telemetry:bucket:"
