@@ -37,7 +37,7 @@ def snapshot():
         "evidence": sorted(f"{c.clause} {c.title}" for c in checks._CHECKS),
         "erasure": sorted(erasure._HOOKS),
         "exports": sorted(exports._EXPORTS),
-        "reminders": sorted(reminders._PROVIDERS),
+        "reminders": sorted(reminders._PROVIDERS) + sorted(reminders._INVITATIONS),
         "suppressions": sorted(outbox._SUPPRESSIONS),
     }
 

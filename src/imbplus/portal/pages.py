@@ -16,7 +16,6 @@ from imbplus.portal import (
     signup,
     signup_pages,
 )
-from imbplus.surveys import invitations
 from imbplus.web import i18n
 from imbplus.web.deps import Db, get_runtime
 from imbplus.web.guards import PRE_LOGIN_FORMS
@@ -82,7 +81,7 @@ def logout(request: Request, session: Db, user: Customer) -> Response:
 @pages.get("")
 def home(request: Request, user: Customer, ctx: PortalContext) -> Response:
     me = customers.get(ctx, user.customer_id)
-    invited = invitations.pending_for(ctx.session, user.customer_id)
+    invited = reminders.invitations(ctx.session, user.customer_id)
     return render(
         request,
         "portal/home.html",

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from imbplus.clock import clock
 from imbplus.customers import service as customers
 from imbplus.errors import Conflict, PurposeRequired, ValidationFailed
-from imbplus.portal import mail
+from imbplus.portal import mail, reminders
 from imbplus.portal.models import CustomerAccount
 from imbplus.privacy.access import Actor, Context
 from imbplus.privacy.catalog import Purpose
@@ -209,3 +209,4 @@ def pending_for(session: Session, customer_id: str) -> list[Survey]:
 
 
 mail.suppress_when(REFERENCE, opted_out)
+reminders.register_invitations("surveys", pending_for)  # listed on the portal home page

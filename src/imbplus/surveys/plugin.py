@@ -52,6 +52,13 @@ def _evidence() -> object:
     return evidence
 
 
+def _reminders() -> object:
+    """The invitations it lists on the portal home page."""
+    from imbplus.surveys import invitations
+
+    return invitations
+
+
 def _suppressions() -> object:
     """Its outbox suppressions."""
     from imbplus.surveys import invitations
@@ -67,5 +74,6 @@ DOMAIN = Domain(
     exports=_exports,
     retention=_retention,
     evidence=_evidence,
+    reminders=_reminders,
     suppressions=_suppressions,
 )
