@@ -18,15 +18,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, case, exists, func, select
+from sqlalchemy import Select, select
 
-from imbplus.customers import service
+from imbplus.customers import contracts, service
 from imbplus.customers.models import Customer
 from imbplus.privacy import retention_rules
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Category
 from imbplus.settings import Settings
-from imbplus.shop.models import Subscription
 
 _BASIS = (
     "contract (GDPR art. 6(1)(b)) while it lasts, then the limitation of claims from it "
@@ -36,12 +35,7 @@ _BASIS = (
 
 def contract_ended_before(cutoff: datetime) -> Select[str]:
     """Ids of customers whose subscriptions all ended, the last one before `cutoff`."""
-    running = func.sum(case((Subscription.ended_at.is_(None), 1), else_=0))
-    return (
-        select(Subscription.customer_id)
-        .group_by(Subscription.customer_id)
-        .having(running == 0, func.max(Subscription.ended_at) < cutoff)
-    )
+    return contracts.held().ended_before(cutoff)
 
 
 def due(cutoff: datetime, held: frozenset[str]) -> Select[str]:
@@ -56,7 +50,7 @@ def due(cutoff: datetime, held: frozenset[str]) -> Select[str]:
 
 def never_contracted_before(cutoff: datetime, held: frozenset[str]) -> Select[str]:
     """Customers with no subscription ever, whose record has not changed since `cutoff`."""
-    ordered = exists(select(Subscription.id).where(Subscription.customer_id == Customer.id))
+    ordered = contracts.held().ever_had(Customer.id)
     stmt = select(Customer.id).where(
         Customer.status != "erased", ~ordered, Customer.updated_at < cutoff
     )

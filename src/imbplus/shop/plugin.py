@@ -38,10 +38,18 @@ def _exports() -> object:
     return rights
 
 
+def _retention() -> object:
+    """The contracts the retention rules count from (P13)."""
+    from imbplus.shop import contracts
+
+    return contracts
+
+
 DOMAIN = Domain(
     "shop",
     tables=_tables,
     routers=_routers,
     erasure=_erasure,
     exports=_exports,
+    retention=_retention,
 )
