@@ -46,7 +46,6 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "domains",
         (
-            "auth",
             "staff",
             "customers",
             "notify",
