@@ -92,3 +92,20 @@ def test_p03_roles_and_purposes(client: TestClient, rt: Runtime) -> None:
         client.get("/api/v1/devices", headers=api_headers(support, "marketing")).status_code == 403
     )
     assert client.get("/api/v1/devices", headers=api_headers(support, "sales")).status_code == 400
+
+
+def test_p02_the_box_list_pages_by_cursor(client: TestClient, rt: Runtime) -> None:
+    _, support = make_staff(rt, "support")
+    h = api_headers(support)
+    for n in range(3):
+        box = {**BOX, "serial": f"sgm261100012{n}", "mac": f"00-1a-2b-3c-4d-6{n}"}
+        assert client.post("/api/v1/devices", json=box, headers=h).status_code == 201
+    first = client.get("/api/v1/devices?limit=2", headers=h).json()
+    assert len(first["items"]) == 2 and first["next_cursor"]
+    second = client.get(f"/api/v1/devices?limit=2&cursor={first['next_cursor']}", headers=h)
+    rest = second.json()
+    assert len(rest["items"]) == 1 and rest["next_cursor"] is None
+    seen = {i["id"] for i in first["items"]} | {i["id"] for i in rest["items"]}
+    assert len(seen) == 3
+    bad = client.get("/api/v1/devices?cursor=garbage", headers=h)
+    assert bad.status_code == 422 and bad.json()["fields"][0]["field"] == "cursor"

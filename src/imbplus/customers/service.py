@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,7 +26,7 @@ from imbplus.customers.schemas import (
     CustomerUpdate,
 )
 from imbplus.errors import Conflict, Erased, NotFound, ValidationFailed
-from imbplus.paging import decode_cursor, encode_cursor, is_uuid
+from imbplus.paging import after_cursor, is_uuid, split_page
 from imbplus.perf import gc_paused
 from imbplus.privacy import erasure, erasure_journal
 from imbplus.privacy.access import Context, Platform
@@ -207,19 +207,10 @@ def list_page(ctx: Context, *, limit: int = 50, cursor: str | None = None) -> Cu
         .order_by(Customer.created_at, Customer.id)
         .limit(limit + 1)
     )
-    if cursor:
-        after_ts, after_id = decode_cursor(cursor)
-        stmt = stmt.where(
-            or_(
-                Customer.created_at > after_ts,
-                and_(Customer.created_at == after_ts, Customer.id > after_id),
-            )
-        )
-    rows = list(ctx.session.execute(stmt).scalars())
-    page, more = rows[:limit], len(rows) > limit
+    stmt = after_cursor(stmt, Customer.created_at, Customer.id, cursor)
+    page, next_cursor = split_page(list(ctx.session.execute(stmt).scalars()), limit)
     return CustomerPage(
-        items=reveal_list(ctx, page, operation="customer.list"),
-        next_cursor=encode_cursor(page[-1].created_at, page[-1].id) if more and page else None,
+        items=reveal_list(ctx, page, operation="customer.list"), next_cursor=next_cursor
     )
 
 

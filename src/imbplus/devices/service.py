@@ -14,7 +14,7 @@ import secrets
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -50,7 +50,7 @@ from imbplus.devices.schemas import (
     TokenIssued,
 )
 from imbplus.errors import Conflict, NotFound, ValidationFailed
-from imbplus.paging import decode_cursor, encode_cursor, is_uuid
+from imbplus.paging import after_cursor, is_uuid, split_page
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Action, Category
 from imbplus.privacy.crypto import SCOPE_SYSTEM
@@ -190,20 +190,9 @@ def list_page(
         stmt = stmt.where(Device.status == status)
     if customer_id:
         stmt = stmt.where(Device.customer_id == customer_id)
-    if cursor:
-        after_ts, after_id = decode_cursor(cursor)
-        stmt = stmt.where(
-            or_(
-                Device.created_at > after_ts,
-                and_(Device.created_at == after_ts, Device.id > after_id),
-            )
-        )
-    rows = list(ctx.session.execute(stmt).scalars())
-    page, more = rows[:limit], len(rows) > limit
-    return DevicePage(
-        items=_reveal_list(ctx, page, "device.list"),
-        next_cursor=encode_cursor(page[-1].created_at, page[-1].id) if more and page else None,
-    )
+    stmt = after_cursor(stmt, Device.created_at, Device.id, cursor)
+    page, next_cursor = split_page(list(ctx.session.execute(stmt).scalars()), limit)
+    return DevicePage(items=_reveal_list(ctx, page, "device.list"), next_cursor=next_cursor)
 
 
 def update_device(ctx: Context, device_id: str, patch: DeviceUpdate) -> DeviceListItem:
