@@ -13,7 +13,6 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import Response
 
 from imbplus.marketing import links, objections
-from imbplus.portal.deps import SUBSCRIBER_PAGES, Customer, context_for
 from imbplus.portal.forms import redirect
 from imbplus.privacy.access import Actor, Context
 from imbplus.privacy.catalog import Purpose
@@ -22,6 +21,7 @@ from imbplus.traffic import limits
 from imbplus.web.deps import Db, get_runtime
 from imbplus.web.guards import PUBLIC
 from imbplus.web.pages import render
+from imbplus.web.subscribers import SUBSCRIBER_PAGES, Customer, context_for
 
 portal_router = APIRouter(
     prefix="/portal/privacy/marketing", include_in_schema=False, dependencies=SUBSCRIBER_PAGES
