@@ -63,6 +63,12 @@ PLAUSIBLE: dict[str, str] = {
     "body_pl": "Mecze na żywo.",
     "subject_en": "A new package",
     "body_en": "Live matches.",
+    "by": "dpo",
+    "authority_id": "police",
+    "reference": "RSD-1/26",
+    "legal_basis": "art. 180a Prawo telekomunikacyjne",
+    "received": "2026-12-01",
+    "category": "identity",
 }
 PLAUSIBLE_IN: dict[str, dict[str, str]] = {  # where a name means something else
     "processors register": {"kind": "carrier", "scope": "shipment_record:shipment_contact"},
@@ -95,6 +101,9 @@ MALFORMED_TEXT: dict[str, list[str]] = {
     "dataset": ["invoices"],
     "since": ["2024-13-45"],
     "username": ["no such user"],
+    "by": ["no such user"],
+    "received": ["2024-13-45"],
+    "category": ["no-such-category"],
     "backup": ["no-such-backup", "../../etc"],
     "campaign_id": [NOT_A_UUID],
     "has_box": ["maybe"],

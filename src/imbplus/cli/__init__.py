@@ -189,6 +189,10 @@ def _marketing() -> typer.Typer:
     from imbplus.cli import marketing
 
     return marketing.app
+def _authority() -> typer.Typer:
+    from imbplus.cli import authority
+
+    return authority.app
 
 
 def _export() -> typer.Typer:
@@ -277,6 +281,11 @@ ENTRIES = (
         _disclosures,
     ),
     Entry("report", "Reports to authorities (P03 regulatory compliance).", _report),
+    Entry(
+        "authority",
+        "Requests from public authorities: register, four-eyes approval, bundle (P07).",
+        _authority,
+    ),
     Entry(
         "export",
         "Anonymized exports for third parties, each on the disclosure register (P06).",

@@ -15,7 +15,13 @@ if TYPE_CHECKING:
 def _tables() -> object:
     """The modules that declare its tables."""
     from imbplus.compliance import evidence_models, retention_models, rights_models  # noqa: F401
-    from imbplus.privacy import disclosure, incident_models, models, releases  # noqa: F401
+    from imbplus.privacy import (  # noqa: F401
+        authority_requests,
+        disclosure,
+        incident_models,
+        models,
+        releases,
+    )
 
     return disclosure
 
@@ -23,6 +29,7 @@ def _tables() -> object:
 def _routers() -> Sequence[APIRouter]:
     from imbplus.compliance import (
         api,
+        authority_pages,
         disclosure_pages,
         evidence_pages,
         incident_pages,
@@ -38,6 +45,7 @@ def _routers() -> Sequence[APIRouter]:
         evidence_pages.router,
         incident_pages.router,
         disclosure_pages.router,
+        authority_pages.router,
         survey_release_pages.router,
         regulatory_pages.router,
         portal_copy.router,
@@ -55,6 +63,7 @@ def _evidence() -> object:
     """Its evidence checks (B04)."""
     from imbplus.compliance import (  # noqa: F401
         evidence_accountability,
+        evidence_authority,
         evidence_canary,
         evidence_checks,
         evidence_regulatory,

@@ -20,7 +20,7 @@ import json
 import zipfile
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, BinaryIO
 
 from imbplus.clock import clock
@@ -28,7 +28,7 @@ from imbplus.compliance import rights
 from imbplus.compliance.retention import schedule
 from imbplus.devices import service as devices
 from imbplus.portal import access_log
-from imbplus.privacy import disclosure
+from imbplus.privacy import authority_requests, disclosure
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import CATEGORY_INFO, Category
 from imbplus.telemetry import queries
@@ -83,7 +83,11 @@ def build(ctx: Context, customer_id: str, store: Store) -> SubjectCopy:
     copy.activity = activity(ctx, customer_id, store)
     copy.recipients = [
         {k: v for k, v in asdict(d).items() if k not in ("actor", "subject_id")}
-        for d in disclosure.register_rows(ctx, subject_id=customer_id, limit=100_000)
+        for d in [
+            *disclosure.register_rows(ctx, subject_id=customer_id, limit=100_000),
+            # an authority's request about them, once no bar forbids telling them (P07)
+            *authority_requests.told_disclosures(ctx.session, customer_id, clock.now()),
+        ]
     ]
     copy.accesses = [
         {k: v for k, v in asdict(e).items() if k != "seq"}
@@ -93,8 +97,14 @@ def build(ctx: Context, customer_id: str, store: Store) -> SubjectCopy:
     return copy
 
 
-def activity(ctx: Context, customer_id: str, store: Store) -> list[dict[str, Any]]:
-    """The events the person's boxes recorded while they were theirs, oldest first."""
+def activity(
+    ctx: Context,
+    customer_id: str,
+    store: Store,
+    period: tuple[datetime | None, datetime | None] = (None, None),
+) -> list[dict[str, Any]]:
+    """The events the person's boxes recorded while they were theirs, oldest first (within
+    `period`, from and before, when given: an authority's request)."""
     pseudonyms = [
         p
         for box in devices.customer_devices(ctx, customer_id)
@@ -103,13 +113,19 @@ def activity(ctx: Context, customer_id: str, store: Store) -> list[dict[str, Any
     if not pseudonyms:
         return []
     marks = ", ".join("?" for _ in pseudonyms)
+    params: list[Any] = list(pseudonyms)
+    within = ""
+    for bound, op in zip(period, (">=", "<"), strict=True):
+        if bound is not None:
+            within += f" AND ts {op} ?"
+            params.append(bound.astimezone(UTC).replace(tzinfo=None))  # ts is naive UTC
     sql = (
         f"SELECT {', '.join(ACTIVITY_COLUMNS)} FROM events "  # noqa: S608 - placeholders only
-        f"WHERE device IN ({marks}) ORDER BY ts"
+        f"WHERE device IN ({marks}){within} ORDER BY ts"
     )
 
     def run(con: Any) -> list[dict[str, Any]]:
-        relation = con.sql(sql, params=pseudonyms)
+        relation = con.sql(sql, params=params)
         # as Arrow: far quicker than Python rows (duckdb 2 renamed the method)
         table = getattr(relation, "to_arrow_table", None) or relation.arrow
         rows: list[dict[str, Any]] = table().to_pylist()
@@ -169,7 +185,7 @@ def write_zip(copy: SubjectCopy, target: BinaryIO, *, lang: str = "pl") -> dict[
     from imbplus.compliance.subject_copy_page import render_page
 
     files: dict[str, bytes] = {
-        "data.json": _json(
+        "data.json": json_bytes(
             {
                 "format": FORMAT,
                 "subject": copy.subject,
@@ -184,25 +200,34 @@ def write_zip(copy: SubjectCopy, target: BinaryIO, *, lang: str = "pl") -> dict[
         "activity.csv": _csv(copy.activity),
         "index.html": render_page(copy, lang).encode("utf-8"),
     }
+    header = {"format": FORMAT, "subject": copy.subject}
+    return write_archive(files, header, copy.generated_at, target)
+
+
+def write_archive(
+    files: dict[str, bytes], header: dict[str, Any], at: datetime, target: BinaryIO
+) -> dict[str, Any]:
+    """`files` as a ZIP with a manifest.json (`header`, the time, and each file's SHA-256
+    and size), every entry dated `at` (the same content gives the same bytes); returns the
+    manifest. Also the bundle handed to an authority (compliance/authority_bundle.py)."""
     manifest = {
-        "format": FORMAT,
-        "subject": copy.subject,
-        "generated_at": copy.generated_at.isoformat(),
+        **header,
+        "generated_at": at.isoformat(),
         "files": {
             name: {"sha256": hashlib.sha256(body).hexdigest(), "bytes": len(body)}
             for name, body in files.items()
         },
     }
-    stamp = copy.generated_at.timetuple()[:6]
+    stamp = at.timetuple()[:6]
     with zipfile.ZipFile(target, "w") as archive:
-        for name, body in [*files.items(), ("manifest.json", _json(manifest))]:
+        for name, body in [*files.items(), ("manifest.json", json_bytes(manifest))]:
             entry = zipfile.ZipInfo(name, date_time=stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(entry, body)
     return manifest
 
 
-def _json(value: Any) -> bytes:
+def json_bytes(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, indent=1, default=str).encode("utf-8")
 
 

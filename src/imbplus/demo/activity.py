@@ -230,6 +230,9 @@ def exercise(rt: Runtime, subscriber_id: str, others: list[str]) -> None:
     one_erased(rt, others[-1])
     canary_planted(rt)
     anonymized_export(rt)
+    from imbplus.demo import authority
+
+    authority.fulfilled_request(rt, subscriber_id)
 
 
 def run(rt: Runtime, subscriber_email: str) -> str:
@@ -253,5 +256,5 @@ def run(rt: Runtime, subscriber_email: str) -> str:
         "demo activity: a sealed delivery, a box PIN, a survey opt-out, request-log lines, "
         "privacy questions and requests, a marketing campaign, a closed drill incident, "
         "one erased customer, the P05 canary, anonymized customers and survey results to a "
-        "fictitious partner"
+        "fictitious partner, a fulfilled request of a fictitious authority"
     )

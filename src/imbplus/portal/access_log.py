@@ -17,9 +17,9 @@ from typing import Any
 
 from sqlalchemy import and_, case, func, not_, select, tuple_
 
-from imbplus.clock import us_to_datetime
+from imbplus.clock import clock, us_to_datetime
 from imbplus.errors import AccessDenied, ValidationFailed
-from imbplus.privacy import audit
+from imbplus.privacy import audit, authority_requests
 from imbplus.privacy.access import Context
 from imbplus.privacy.catalog import Action, ActorKind, Category, Purpose
 from imbplus.privacy.models import AuditRecord
@@ -45,7 +45,16 @@ def trail_of(
     ctx.check(
         Action.READ, {Category.AUDIT_RECORD}, operation="audit.own_trail", subjects=[customer_id]
     )
-    rows = audit.records(ctx.session, subject_id=customer_id, limit=limit, before_seq=before_seq)
+    # what fulfilled an authority's request that bars telling the customer stays out until
+    # the bar ends (P07)
+    hidden = authority_requests.hidden_request_ids(ctx.session, customer_id, clock.now())
+    rows = audit.records(
+        ctx.session,
+        subject_id=customer_id,
+        limit=limit,
+        before_seq=before_seq,
+        hide_requests=hidden,
+    )
     me = customer_id
     return [
         AccessEntry(
@@ -128,6 +137,9 @@ def grouped_trail(
         AuditRecord.result,
     )
     conditions = [AuditRecord.subject_id == me]
+    # what fulfilled an authority's request that bars telling the customer stays out (P07)
+    if hidden := authority_requests.hidden_request_ids(ctx.session, me, clock.now()):
+        conditions.append(AuditRecord.request_id.not_in(hidden))
     if not include_mine:
         conditions.append(not_(mine))
     if cursor is not None:

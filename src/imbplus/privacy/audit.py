@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -364,10 +364,14 @@ def records(
     subject_id: str | None = None,
     limit: int = 100,
     before_seq: int | None = None,
+    hide_requests: Sequence[str] = (),
 ) -> list[AuditRecord]:
+    """Newest first; `hide_requests`: leave out the records of these units of work."""
     stmt = select(AuditRecord).order_by(AuditRecord.seq.desc()).limit(limit)
     if subject_id is not None:
         stmt = stmt.where(AuditRecord.subject_id == subject_id)
+    if hide_requests:
+        stmt = stmt.where(AuditRecord.request_id.not_in(list(hide_requests)))
     if before_seq is not None:
         stmt = stmt.where(AuditRecord.seq < before_seq)
     return list(session.execute(stmt).scalars())

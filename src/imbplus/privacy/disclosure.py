@@ -228,7 +228,7 @@ def hand_over(
     record(ctx, allowed, sandbox=sandbox, keep_on_rollback=keep_on_rollback)
 
 
-def _read(r: Disclosure) -> DisclosureRead:
+def read_row(r: Disclosure) -> DisclosureRead:
     return DisclosureRead(
         r.id,
         r.at,
@@ -280,7 +280,7 @@ def register_rows(
         stmt = stmt.where(Disclosure.at >= since)
     if before_id is not None:
         stmt = stmt.where(Disclosure.id < before_id)
-    return [_read(r) for r in ctx.session.execute(stmt).scalars()]
+    return [read_row(r) for r in ctx.session.execute(stmt).scalars()]
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ register and the audit log, not from configuration.
 - P04: no live processor credential outlives its contract or opens more than it.
 - P06: every dataset a third party received was anonymized: a recorded k of at least 2 and
   no category that identifies by itself.
+(P07, what authorities received, is judged with their requests: compliance/evidence_authority.)
 """
 
 from __future__ import annotations
@@ -160,20 +161,6 @@ def third_parties_anonymous(rt: Runtime) -> Outcome:
         if not breaches
         else "identifiable data went to third parties: " + "; ".join(breaches[:NAMED]),
         {"releases": len(rows), "identifiable": len(breaches), "smallest_k": smallest},
-    )
-
-
-@register("P07", "Authorities received data only on a recorded, approved legal basis")
-def authorities_on_legal_basis(rt: Runtime) -> Outcome:
-    """No request of an authority can be recorded and approved yet, so a hand-over to one
-    has no recorded basis: any row on the register for one is named."""
-    # the yearly regulatory report holds suppressed counts, no personal data (P03)
-    rows = [r for r in _to(rt, "authority") if r.dataset != REGULATORY_REPORT]
-    if not rows:
-        return not_exercised("no authority has received data")
-    named = [f"hand-over {r.id} to {r.recipient_id}" for r in rows[:NAMED]]
-    return Outcome(
-        False, "without a recorded, approved legal basis: " + "; ".join(named), {"rows": len(rows)}
     )
 
 
