@@ -19,6 +19,8 @@ from tests.support.evidence import check
 from tests.support.factories import make_customer
 
 AUTHORITIES = "Authorities received data only on a recorded, approved legal basis"
+SEEN = "Every use of a customer's data by staff or processors shows in their log"
+DECIDED = "Personal data left only to registered recipients, each time decided by the gate"
 
 
 @pytest.fixture
@@ -42,6 +44,9 @@ def test_p07_check_passes_on_a_fulfilled_request_and_waits_without_one(rt: Runti
     result = check(rt, AUTHORITIES)
     assert result["status"] == "pass", result["detail"]
     assert result["figures"]["disclosures"] == 1
+    # the hand-over's decision names each person (B02) and counts as the gate's (P01)
+    assert check(rt, SEEN)["status"] == "pass", check(rt, SEEN)["detail"]
+    assert check(rt, DECIDED)["status"] == "pass", check(rt, DECIDED)["detail"]
 
 
 def _drop_subject(rt: Runtime, row: AuthorityRequest) -> None:

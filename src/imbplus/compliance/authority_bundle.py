@@ -163,7 +163,12 @@ def fulfil(ctx: Context, request_id: int, store: Store) -> AuthorityRequest:
     )
     to = releases.recipient(ctx.session, row.authority_id)
     disclosure_id = releases.disclose(
-        ctx, to, release, legal_basis=row.legal_basis, reference=row.reference
+        ctx,
+        to,
+        release,
+        legal_basis=row.legal_basis,
+        reference=row.reference,
+        subjects=view.customers,
     )
     name = f"request-{row.id}.zip"
     _write(bundle_dir(ctx) / name, body)

@@ -15,7 +15,7 @@ and the refusal is audited (it survives a rollback).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -155,9 +155,17 @@ def _refuse(ctx: Context, to: Recipient, release: Release, why: str) -> Disclosu
 
 
 def disclose(
-    ctx: Context, to: Recipient, release: Release, *, legal_basis: str, reference: str
+    ctx: Context,
+    to: Recipient,
+    release: Release,
+    *,
+    legal_basis: str,
+    reference: str,
+    subjects: Sequence[str] = (),
 ) -> int:
     """Decide, then record one dataset handed to `to`; returns the register row's id.
+    `subjects`: the people an identifiable dataset is about (an authority's bundle): the
+    decision names each of them, so that each sees it in their log (B02).
 
     Raises DisclosureRefused (audited) for identifiable data to a third party, and
     AccessDenied (audited) when the actor may not export those categories for the purpose.
@@ -171,7 +179,13 @@ def disclose(
         raise ValidationFailed(
             [{"field": "recipient", "problem": "not a third party or authority"}]
         )
-    ctx.check(Action.EXPORT, cats, operation=f"disclose.{to.kind}", reason=release.dataset)
+    ctx.check(
+        Action.EXPORT,
+        cats,
+        operation=f"disclose.{to.kind}",
+        subjects=list(subjects) or [None],
+        reason=release.dataset,
+    )
     row = Disclosure(
         at=clock.now(),
         recipient_kind=to.kind,

@@ -3,7 +3,8 @@ register and the audit log, not from configuration.
 
 - P01: every hand-over on the register went to a registered recipient of its kind (a
   processor, or a third party or authority of `privacy/releases.py`) and followed a
-  decision of the gate (an allowed `disclose.*` record of the same request and subject).
+  decision of the gate (an allowed `disclose.*` record of the same request and subject; for
+  a dataset about many people, of the same request).
 - P04: every hand-over fell inside its processor's contract: its dates and its scope of
   category:purpose pairs. Hand-overs made under an earlier contract (another reference)
   are counted, not judged by today's terms.
@@ -72,7 +73,14 @@ def hand_overs_decided(rt: Runtime) -> Outcome:
     if not rows:
         return not_exercised("nothing has been handed over yet")
     unknown = [r.id for r in rows if (r.recipient_kind, r.recipient_id) not in known]
-    undecided = [r.id for r in rows if (r.request_id, r.subject_id) not in decided]
+    # a dataset is about many people: its decision names each of them (any one will do)
+    datasets = {rid for rid, _subject in decided}
+    undecided = [
+        r.id
+        for r in rows
+        if (r.request_id, r.subject_id) not in decided
+        and not (r.dataset and r.request_id in datasets)
+    ]
     problems = []
     if unknown:
         problems.append(f"hand-overs to unregistered recipients: {unknown[:NAMED]}")
