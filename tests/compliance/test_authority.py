@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from imbplus.clock import clock
@@ -26,7 +27,10 @@ from imbplus.privacy.models import AuditRecord
 from imbplus.runtime import Runtime
 from imbplus.telemetry.store import Store
 from tests.support.authority import BASIS, Desk, desk, draft_for
-from tests.support.factories import make_customer
+from tests.support.factories import make_customer, make_device
+from tests.telemetry.helpers import auth, events, ndjson
+
+URL = "/api/v1/telemetry/events"
 
 
 def _count(rt: Runtime, model: type) -> int:
@@ -197,3 +201,23 @@ def test_p07_the_customer_is_told_unless_the_request_bars_it_then_once_the_bar_e
     shown = _trail(rt, barred)
     assert "authority.disclosed" in shown and "customer.read_scope" in shown
     assert "authority" in _told(rt, barred)
+
+
+def test_p07_the_boxes_activity_goes_within_the_requests_period_only(
+    rt: Runtime, client: TestClient
+) -> None:
+    d = desk(rt)
+    customer = make_customer(rt).id
+    _box, token = make_device(rt, customer)
+    for batch in (events(6, start_minutes_ago=600), events(4, start_minutes_ago=600 + 2880)):
+        assert client.post(URL, content=ndjson(batch), headers=auth(token)).status_code == 200
+    today = clock.now().date().isoformat()
+    categories = ["stb_device", "stb_activity"]
+    row = d.fulfilled([customer], categories=categories, period_from=today, period_to=today)
+    _path, files = _bundle(rt, row)
+    [subject] = json.loads(files["data.json"])["subjects"]
+    assert len(subject["activity"]) == 6 and len(subject["set_top_boxes"]) == 1
+    assert "record" not in subject  # no identity, contact or address was approved
+    whole = d.fulfilled([customer], categories=categories)
+    [subject] = json.loads(_bundle(rt, whole)[1]["data.json"])["subjects"]
+    assert len(subject["activity"]) == 10
