@@ -1,8 +1,9 @@
 """One request from a (fictitious) authority, fulfilled the way staff would do it (P07): the
-DPO enters it, a second DPO (the deputy, `dpo2`, with no password until one is set with
-`imbplus staff password --username dpo2`) approves it, and the bundle is written and
-recorded as a disclosure. It is about the demo subscriber, without a bar, so that the
-portal's "who saw my data" shows it. Done once: running the demo again adds nothing."""
+DPO enters it, a second DPO (the deputy, `dpo2`: a second factor, and no password until
+one is set with `imbplus staff password --username dpo2`) approves it, and the bundle is
+written and recorded as a disclosure. It is about the demo subscriber, without a bar, so
+that the portal's "who saw my data" shows it. Done once: running the demo again adds
+nothing."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from imbplus.privacy.authority_requests import AuthorityRequest
 from imbplus.privacy.catalog import Purpose
 from imbplus.privacy.disclosure import AUTHORITY
 from imbplus.runtime import Runtime
+from imbplus.staff import mfa
 from imbplus.staff import service as staff_service
 from imbplus.staff.models import Staff
 from imbplus.telemetry.store import Store
@@ -36,13 +38,17 @@ def _ready(rt: Runtime) -> None:
     with rt.sessions() as s:
         known = s.get(releases.Recipient, POLICE) is not None
         deputy = s.execute(select(Staff.id).where(Staff.username == DEPUTY)).first()
-    with rt.job("demo", Purpose.SECURITY) as ctx:
-        if not known:
+    if not known:
+        with rt.job("disclosures", Purpose.SECURITY) as ctx:
             releases.add_recipient(
                 ctx, POLICE, "Komenda Powiatowa Policji (fikcyjna)", AUTHORITY, BASIS
             )
-        if deputy is None:
-            staff_service.add(ctx, name="Demo DPO deputy", roles=["dpo"], username=DEPUTY)
+    if deputy is None:
+        with rt.job("demo", Purpose.SECURITY) as ctx:
+            staff, _token = staff_service.add(
+                ctx, name="Demo DPO deputy", roles=["dpo"], username=DEPUTY
+            )
+            mfa.enrol_directly(ctx, staff)  # every account that sees personal data has 2FA
 
 
 def fulfilled_request(rt: Runtime, subscriber_id: str) -> None:
