@@ -27,7 +27,7 @@ from imbplus.privacy.catalog import Category, Purpose
 from imbplus.privacy.checks import Outcome, not_exercised, register
 from imbplus.privacy.disclosure import PROCESSOR, THIRD_PARTY, Disclosure
 from imbplus.privacy.models import AuditRecord
-from imbplus.privacy.releases import REGULATORY_REPORT, Recipient, why_not_anonymous
+from imbplus.privacy.releases import Recipient, why_not_anonymous
 from imbplus.processors.credentials import scope_of as credential_scope
 from imbplus.processors.models import Processor, ProcessorCredential
 from imbplus.processors.service import ProcessorInfo, info_of
