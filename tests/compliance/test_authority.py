@@ -173,7 +173,8 @@ def test_p07_the_bundle_holds_the_approved_scope_only_and_is_on_the_register(
 def _trail(rt: Runtime, customer_id: str) -> list[str]:
     with rt.unit_of_work() as session:
         ctx = Context(session, rt, Actor.customer(customer_id), Purpose.DATA_SUBJECT_REQUEST)
-        return [e.operation for e in access_log.own_trail(ctx)]
+        page = access_log.grouped_trail(ctx, include_mine=True)
+        return [g.operation for g in page.groups]
 
 
 def _told(rt: Runtime, customer_id: str) -> list[str]:
