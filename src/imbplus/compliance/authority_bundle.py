@@ -23,7 +23,7 @@ from jinja2 import Environment, FileSystemLoader, Template, select_autoescape
 
 from imbplus.clock import clock
 from imbplus.compliance import authority, subject_copy
-from imbplus.customers import service as customers
+from imbplus.customers import scope as customers
 from imbplus.devices import service as devices
 from imbplus.errors import Conflict, NotFound
 from imbplus.privacy import releases

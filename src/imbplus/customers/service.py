@@ -385,13 +385,3 @@ def postal_codes(
         empty="",
     )
     return [(row.id, code, row.created_at) for row, (code,) in zip(rows, opened, strict=True)]
-
-
-def fields_of(ctx: Context, cid: str, cats: set[Category], *, reason: str) -> dict[str, str]:
-    """Only the fields of `cats` (an authority's approved scope, P07), decided first."""
-    wanted = [f for f, c in FIELDS.items() if c in cats]
-    grant = ctx.check(
-        Action.READ, cats, operation="customer.read_scope", subjects=[cid], reason=reason
-    )
-    values = grant.reveal(Customer, _load(ctx, cid), [f"{f}_ct" for f in wanted], empty="")
-    return dict(zip(wanted, values, strict=True))
