@@ -189,6 +189,8 @@ def _marketing() -> typer.Typer:
     from imbplus.cli import marketing
 
     return marketing.app
+
+
 def _authority() -> typer.Typer:
     from imbplus.cli import authority
 

@@ -3,7 +3,7 @@ reference, legal basis, scope, bar on telling the customer, who entered, who dec
 bundle handed over) and the customers in its scope.
 
 Revision ID: 20261208_0023
-Revises: 20261208_0026
+Revises: 20261208_0027
 Create Date: 2026-12-08 09:00:00.000000
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import imbplus.db
 
 revision = "20261208_0023"
-down_revision = "20261208_0026"
+down_revision = "20261208_0027"
 branch_labels = None
 depends_on = None
 
