@@ -16,7 +16,7 @@ from imbplus.runtime import Runtime
 from imbplus.settings import Settings
 from tests.support.authority import BASIS, POLICE, desk
 from tests.support.cli import imbplus
-from tests.support.console import csrf_of, login
+from tests.support.console import choose, csrf_of, login
 from tests.support.factories import make_customer, make_staff
 
 
@@ -45,6 +45,7 @@ def test_p07_console_enter_approve_by_another_fulfil_and_download(
     d = desk(rt)
     customer = make_customer(rt).id
     login(client, d.entering_name)
+    choose(client, "legal_obligation")
     page = client.get("/console/authority")
     assert page.status_code == 200 and "Żądania organów państwa" in page.text
     assert "Requests from public authorities" in client.get("/en/console/authority").text
@@ -63,6 +64,7 @@ def test_p07_console_enter_approve_by_another_fulfil_and_download(
     assert early.status_code == 409
     with TestClient(app, raise_server_exceptions=False) as second:
         login(second, d.deciding_name)
+        choose(second, "legal_obligation")
         detail = second.get(path)
         assert "Zasada dwóch par oczu" in detail.text
         approved = second.post(
@@ -83,6 +85,7 @@ def test_p07_other_roles_are_refused(client: TestClient, rt: Runtime) -> None:
     desk(rt)
     support, _ = make_staff(rt, "support")
     login(client, support.username)
+    choose(client, "service_delivery")
     assert client.get("/console/authority").status_code == 403
     assert client.get("/console/authority/1").status_code == 403
 

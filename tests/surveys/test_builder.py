@@ -126,6 +126,6 @@ def test_unknown_survey_ids_are_404_pages(client: TestClient, rt: Runtime) -> No
     console_as(client, rt, "marketing")
     for path in ("/console/surveys/nope", "/console/surveys/00000000-0000-4000-8000-000000000000"):
         page = client.get(path)
-        assert page.status_code == 404 and "Not found" in page.text
+        assert page.status_code == 404 and "Nie znaleziono" in page.text
     results = client.get("/console/surveys/00000000-0000-4000-8000-000000000000/results")
     assert results.status_code == 404

@@ -14,15 +14,22 @@ from imbplus.compliance import authority, authority_bundle
 from imbplus.privacy import releases
 from imbplus.privacy.access import Context
 from imbplus.privacy.authority_requests import STATUSES
-from imbplus.privacy.catalog import Purpose
+from imbplus.privacy.catalog import Category, Purpose
 from imbplus.privacy.disclosure import AUTHORITY
 from imbplus.telemetry.store import Store
-from imbplus.web import i18n
+from imbplus.web import i18n, menu
 from imbplus.web.deps import Db, get_runtime
 from imbplus.web.guards import STAFF_PAGES
-from imbplus.web.pages import User, render
+from imbplus.web.pages import User, page_guard, render
 
 router = APIRouter(prefix="/console/authority", include_in_schema=False, dependencies=STAFF_PAGES)
+PAGE = menu.page(
+    "authority",
+    "/console/authority",
+    {Category.LEGAL_REQUEST},
+    serves={Purpose.LEGAL_OBLIGATION},
+    order=137,
+)
 Text = Annotated[str, Form(max_length=2000)]
 Line = Annotated[str, Form(max_length=200)]
 Day = Annotated[str, Form(max_length=10)]
@@ -37,7 +44,7 @@ def _to(request: Request, path: str) -> RedirectResponse:
     return RedirectResponse(i18n.localized(i18n.lang_of(request.scope), path), status_code=303)
 
 
-@router.get("")
+@router.get("", dependencies=[page_guard(PAGE)])
 def register_page(
     request: Request,
     session: Db,
@@ -90,7 +97,7 @@ def enter(
     return _to(request, f"/console/authority/{row.id}")
 
 
-@router.get("/{request_id}")
+@router.get("/{request_id}", dependencies=[page_guard(PAGE)])
 def detail(request: Request, session: Db, user: User, request_id: RowId) -> Response:
     view = authority.view(_ctx(request, session, user), request_id)
     return render(request, "console/authority_request.html", user=user, v=view, r=view.request)

@@ -15,6 +15,7 @@ from imbplus.errors import ValidationFailed
 from imbplus.privacy.catalog import PURPOSE_DESCRIPTIONS, Purpose
 from imbplus.staff import mfa, mfa_pages, service
 from imbplus.staff.models import Staff
+from imbplus.web import menu
 from imbplus.web.clientip import client_address
 from imbplus.web.deps import Db, get_runtime
 from imbplus.web.guards import PRE_LOGIN_FORMS, STAFF_PAGES
@@ -112,11 +113,14 @@ def home(request: Request, user: User, need: str | None = None) -> Response:
 
 @console.post("/purpose")
 def choose_purpose(request: Request, user: User, purpose: Field64) -> Response:
-    allowed = get_runtime(request).gate.purposes_for(user.staff.role_names)
-    if purpose not in {p.value for p in allowed}:
+    gate = get_runtime(request).gate
+    if purpose not in {p.value for p in gate.purposes_for(user.staff.role_names)}:
         raise ValidationFailed([{"field": "purpose", "problem": "not a purpose of your roles"}])
-    user.web_session.purpose = Purpose(purpose).value
-    return RedirectResponse("/console/customers", status_code=303)
+    chosen = Purpose(purpose)
+    user.web_session.purpose = chosen.value
+    # on to the first page the menu offers for this purpose (never one that would refuse)
+    opening = [p for p in menu.opening(gate, user.staff.role_names, chosen) if p.in_menu]
+    return RedirectResponse(opening[0].path if opening else "/console", status_code=303)
 
 
 router = APIRouter(include_in_schema=False)
