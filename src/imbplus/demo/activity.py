@@ -230,9 +230,11 @@ def exercise(rt: Runtime, subscriber_id: str, others: list[str]) -> None:
     one_erased(rt, others[-1])
     canary_planted(rt)
     anonymized_export(rt)
-    from imbplus.demo import authority
+    from imbplus.demo import authority, oversight
 
     authority.fulfilled_request(rt, subscriber_id)
+    oversight.carrier_credential(rt)
+    oversight.regulatory_report(rt)
 
 
 def run(rt: Runtime, subscriber_email: str) -> str:
@@ -256,5 +258,6 @@ def run(rt: Runtime, subscriber_email: str) -> str:
         "demo activity: a sealed delivery, a box PIN, a survey opt-out, request-log lines, "
         "privacy questions and requests, a marketing campaign, a closed drill incident, "
         "one erased customer, the P05 canary, anonymized customers and survey results to a "
-        "fictitious partner, a fulfilled request of a fictitious authority"
+        "fictitious partner, a fulfilled request of a fictitious authority, the carrier's "
+        "feed credential, this year's regulatory report"
     )
