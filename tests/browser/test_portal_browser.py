@@ -94,7 +94,7 @@ def test_b02_who_saw_my_data_shows_a_staff_read(
         portal_login(page, live, me.email)
         page.get_by_role("link", name="Kto widział moje dane").first.click()
         rows = page.locator("table.access tbody tr")
-        staff_read = rows.filter(has_text="(support)").filter(has_text="odczyt danych")
+        staff_read = rows.filter(has_text="obsługa klienta").filter(has_text="odczyt danych")
         expect(staff_read.first).to_contain_text("świadczenie usługi")
         expect(staff_read.first).to_contain_text("Pracownik")
         text = page.content()

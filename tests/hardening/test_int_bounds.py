@@ -16,6 +16,8 @@ from fastapi.testclient import TestClient
 from httpx import Response
 
 from imbplus.bounds import INT64_MAX
+from imbplus.privacy.catalog import Purpose
+from imbplus.processors import credentials
 from imbplus.runtime import Runtime
 from tests.hardening.int_params import IntParam, Loc, int_params
 from tests.portal.test_pages import portal_login
@@ -37,17 +39,21 @@ def clients(app: FastAPI, rt: Runtime) -> Iterator[dict[str, TestClient]]:
     """One client per audience, each signed in as that audience signs in."""
     staff, token = make_staff(rt, "dpo")
     subscriber = make_subscriber(rt)
+    with rt.job("processors", Purpose.SECURITY) as ctx:  # the carrier reads its own feed
+        carrier = credentials.issue(ctx, "sandbox-carrier").token
     with (
         TestClient(app, raise_server_exceptions=False) as api,
+        TestClient(app, raise_server_exceptions=False) as feed,
         TestClient(app, raise_server_exceptions=False) as console,
         TestClient(app, raise_server_exceptions=False) as portal,
         TestClient(app, raise_server_exceptions=False) as public,
     ):
         api.headers.update(api_headers(token, "security"))
+        feed.headers["Authorization"] = f"Bearer {carrier}"
         assert login(console, staff.username).status_code == 303
         assert choose(console, "security").status_code == 303
         assert portal_login(portal, subscriber.email).status_code == 303
-        yield {"api": api, "console": console, "portal": portal, "public": public}
+        yield {"api": api, "feed": feed, "console": console, "portal": portal, "public": public}
 
 
 # the opening of the Polish 422 page ("error.message.validation_failed")
@@ -55,7 +61,12 @@ _REFUSED_PAGE = "Niektóre dane są niepoprawne"
 
 
 def _audience(path: str) -> str:
-    for prefix, audience in (("/api/", "api"), ("/console", "console"), ("/portal", "portal")):
+    for prefix, audience in (
+        ("/api/v1/feeds/", "feed"),
+        ("/api/", "api"),
+        ("/console", "console"),
+        ("/portal", "portal"),
+    ):
         if path.startswith(prefix):
             return audience
     return "public"

@@ -20,7 +20,7 @@ from imbplus.telemetry.store import Store
 from imbplus.web import i18n, menu
 from imbplus.web.deps import Db, get_runtime
 from imbplus.web.guards import STAFF_PAGES
-from imbplus.web.pages import User, page_guard, render
+from imbplus.web.pages import User, console_context, render, require_page
 
 router = APIRouter(prefix="/console/authority", include_in_schema=False, dependencies=STAFF_PAGES)
 PAGE = menu.page(
@@ -36,15 +36,18 @@ Day = Annotated[str, Form(max_length=10)]
 
 
 def _ctx(request: Request, session: Db, user: User) -> Context:
-    rt, purpose = get_runtime(request), Purpose.LEGAL_OBLIGATION
-    return Context(session, rt, user.actor, purpose, request.state.request_id)
+    """The chosen purpose (legal_obligation: the page serves no other), checked in the
+    handler, after the parameters' bounds: a malformed value is a 422 to anyone."""
+    ctx = console_context(request, session, user)
+    require_page(ctx, PAGE)
+    return ctx
 
 
 def _to(request: Request, path: str) -> RedirectResponse:
     return RedirectResponse(i18n.localized(i18n.lang_of(request.scope), path), status_code=303)
 
 
-@router.get("", dependencies=[page_guard(PAGE)])
+@router.get("")
 def register_page(
     request: Request,
     session: Db,
@@ -97,7 +100,7 @@ def enter(
     return _to(request, f"/console/authority/{row.id}")
 
 
-@router.get("/{request_id}", dependencies=[page_guard(PAGE)])
+@router.get("/{request_id}")
 def detail(request: Request, session: Db, user: User, request_id: RowId) -> Response:
     view = authority.view(_ctx(request, session, user), request_id)
     return render(request, "console/authority_request.html", user=user, v=view, r=view.request)
