@@ -7,7 +7,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from imbplus.cli.common import err_console
 
 
-def progress_bar(quiet: bool = False) -> Progress:
+def progress_bar(quiet: bool = False, *, transient: bool = False) -> Progress:
+    """`transient`: the bar goes when done, so a refusal inside leaves its one line only."""
     return Progress(
         "[progress.description]{task.description}",
         BarColumn(),
@@ -15,4 +16,5 @@ def progress_bar(quiet: bool = False) -> Progress:
         TimeRemainingColumn(),
         console=err_console,
         disable=quiet,
+        transient=transient,
     )

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
-from imbplus.cli.common import console, err_console, ready_runtime, uuid_value
+from imbplus.cli.common import console, ready_runtime, uuid_value
+from imbplus.cli.common_progress import progress_bar
 from imbplus.marketing import audience as aud
 from imbplus.marketing import service
 from imbplus.privacy.catalog import Purpose
@@ -87,14 +87,7 @@ def send_cmd(
     """Queue an approved campaign for its audience, once; objectors are left out."""
     rt = ready_runtime()
     with (
-        Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=err_console,
-            transient=True,  # a refusal inside leaves its one line, not a half-drawn bar
-        ) as bar,
+        progress_bar(transient=True) as bar,  # a refusal leaves its one line, no half bar
         rt.job(JOB, Purpose.MARKETING) as ctx,
     ):
         task = bar.add_task("queueing", total=None)
